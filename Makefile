@@ -1,0 +1,58 @@
+# Casebook — run `make` or `make help` for the targets. Only Python 3.11+ and make are needed.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    ?= output
+JOBS   ?= 2
+SCENARIO ?= scenarios/cohort_618.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help run test lab data notebooks bench html student batch lint clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=python3.11")'
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+run: $(STAMP) ## execute every workbook with its defaults into output/default/ (HTML, metrics.json, index.html)
+	$(BIN)/casebook run --out $(OUT)/default
+
+test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
+	$(BIN)/pytest --nbval notebooks
+
+lab: $(STAMP) ## open JupyterLab on notebooks/
+	$(BIN)/jupyter lab notebooks
+
+data: $(STAMP) ## regenerate the committed datasets in data/ (deliberately)
+	$(BIN)/casebook generate --all --out data
+
+notebooks: $(STAMP) ## re-execute the committed notebooks in place with their defaults (before committing)
+	$(BIN)/casebook notebooks
+
+bench: $(STAMP) ## benchmarks: generator and workbook speed, statistical checks (prints figures)
+	$(BIN)/python -m benchmarks.run
+	$(BIN)/pytest -m slow tests
+
+html: $(STAMP) ## HTML reports of the committed notebooks into output/html/ (no execution)
+	$(BIN)/casebook html --out $(OUT)/html
+
+student: $(STAMP) ## student versions (solutions removed, outputs cleared) into output/student/
+	$(BIN)/casebook student --out $(OUT)/student
+
+batch: $(STAMP) ## run an instructor scenario: make batch SCENARIO=scenarios/cohort.yaml
+	$(BIN)/casebook batch $(SCENARIO) --out $(OUT)/batch --jobs $(JOBS)
+
+lint: $(STAMP) ## ruff only
+	$(BIN)/ruff check .
+
+clean: ## remove output/ and caches (keeps .venv)
+	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis
+	find . -name __pycache__ -not -path './.venv/*' -prune -exec rm -rf {} +

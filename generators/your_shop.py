@@ -1,0 +1,242 @@
+"""A mid-size online shop's year of orders with a 618 promotion: the demo data for workbooks 00 and 04.
+
+Customers arrive over the year; each buys as a Poisson process with its own rate and may lapse after any
+purchase (the BG/NBD story of Fader, Hardie & Lee 2005), with its own typical basket (Gamma-Gamma). The 618
+campaign cuts prices by `promo_discount` for `promo_days` days up to June 18; demand rises by
+`promo_elasticity × discount`, part of it pulled forward from the month after. Daily uniforms are drawn
+for every customer whatever the parameters, so two runs that differ only in a lever share their random
+numbers and the difference between them is the lever's effect (a clean counterfactual).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generators.common import (
+    Seeds,
+    festival_multiplier,
+    ids,
+    money,
+    sample_cities,
+    sample_names,
+    sample_tiers,
+)
+from helpers.io import Column, Table
+from helpers.params import ParameterError
+
+ORDERS_PER_SCALE = 50_000
+ORDERS_PER_CUSTOMER = 2.4  # expected orders per customer over a year at the defaults (measured)
+CHANNELS = ("Tmall", "WeChat mini program", "Douyin")
+CHANNEL_SHARES = (0.55, 0.25, 0.20)
+CATEGORIES = ("skincare", "snacks", "home", "apparel")
+POST_PROMO_DAYS = 30
+
+SCHEMA = {
+    "customers": Table("customers", "One row per customer: where they live and how they first came.", (
+        Column("customer_id", "str", "customer key", unique=True),
+        Column("name", "str", "customer name (synthetic, zh_CN)"),
+        Column("city", "str", "city"),
+        Column("city_tier", "int", "city tier 1–5 (5 = tier 5 and below)", min=1, max=5),
+        Column("channel", "str", "acquisition channel", choices=CHANNELS),
+        Column("first_order_date", "date", "date of the first order"),
+    )),
+    "orders": Table("orders", "One row per paid order.", (
+        Column("order_id", "str", "order key", unique=True),
+        Column("customer_id", "str", "buyer (customers.customer_id)"),
+        Column("order_date", "datetime", "payment time"),
+        Column("amount", "float", "amount paid, ¥", min=0),
+        Column("list_amount", "float", "amount at list price before the promotion discount, ¥", min=0),
+        Column("quantity", "int", "items in the order", min=1),
+        Column("channel", "str", "sales channel", choices=CHANNELS),
+        Column("category", "str", "product category", choices=CATEGORIES),
+        Column("sku", "str", "product code"),
+        Column("is_promo", "bool", "placed during the 618 promotion"),
+    )),
+    "funnel_daily": Table("funnel_daily", "Daily site funnel from visit to paid order.", (
+        Column("date", "date", "day"),
+        Column("sessions", "int", "visits", min=0),
+        Column("product_views", "int", "visits that viewed a product page", min=0),
+        Column("add_to_cart", "int", "visits that added to cart", min=0),
+        Column("checkout", "int", "visits that started checkout", min=0),
+        Column("orders", "int", "paid orders", min=0),
+    )),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The generator's levers; names match the workbook parameters."""
+
+    seed: int = 42
+    scale: float = 1.0
+    months: int = 12
+    start: str = "2023-01-01"
+    promo_discount: float = 0.2
+    promo_days: int = 18
+    promo_elasticity: float = 2.5
+    pull_forward: float = 0.3
+    view_rate: float = 0.55
+    cart_rate: float = 0.12
+    checkout_rate: float = 0.55
+    pay_rate: float = 0.7
+    gross_margin: float = 0.45
+
+
+def check_parameters(values: dict) -> None:
+    """Rules across parameters: the promotion must fit in the simulated months; sleeping comes before churned."""
+    months, promo_days = values.get("months", Config.months), values.get("promo_days", Config.promo_days)
+    if promo_days > 0 and months < 6:
+        raise ParameterError(
+            f"parameter 'months' = {months} is too short for the 618 promotion: must be at least 6 "
+            f"when promo_days > 0 (or set promo_days to 0)"
+        )
+    sleeping, churned = values.get("sleeping_days"), values.get("churned_days")
+    if sleeping is not None and churned is not None and sleeping >= churned:
+        raise ParameterError(
+            f"parameter 'sleeping_days' = {sleeping} is not allowed: must be below churned_days ({churned})"
+        )
+
+
+def promo_window(config: Config) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last day of the 618 promotion (ends on June 18 of the first simulated year)."""
+    year = pd.Timestamp(config.start).year
+    end = pd.Timestamp(year=year, month=6, day=18)
+    return end - pd.Timedelta(days=max(config.promo_days, 1) - 1), end
+
+
+def demand_multiplier(config: Config, days: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray]:
+    """Daily demand multiplier (calendar × promotion × pull-forward dip) and the promo-day flags."""
+    first, last = promo_window(config)
+    on_promo = (days >= first) & (days <= last) & (config.promo_days > 0)
+    lift = config.promo_elasticity * config.promo_discount
+    after = (days > last) & (days <= last + pd.Timedelta(days=POST_PROMO_DAYS)) & (config.promo_days > 0)
+    borrowed = config.pull_forward * lift * config.promo_days / POST_PROMO_DAYS
+    promo = np.where(on_promo, 1 + lift, 1.0) * np.where(after, max(1 - borrowed, 0.2), 1.0)
+    return festival_multiplier(days, strength=0.4) * promo, np.asarray(on_promo)
+
+
+def _people(rng: np.random.Generator, arrival: np.ndarray) -> pd.DataFrame:
+    """Customer traits: city, channel, purchase rate, dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
+    n = len(arrival)
+    tiers = sample_tiers(rng, n, [0.15, 0.30, 0.25, 0.18, 0.12])
+    return pd.DataFrame({
+        "name": sample_names(rng, n),
+        "city": sample_cities(rng, tiers),
+        "city_tier": tiers,
+        "channel": rng.choice(np.asarray(CHANNELS, dtype=object), size=n, p=CHANNEL_SHARES),
+        "arrival": arrival,
+        # BG/NBD: purchase rate per day ~ Gamma(r, 1/alpha); dropout after a purchase ~ Beta(a, b).
+        "rate": rng.gamma(0.9, 1 / 75, n),
+        "dropout": rng.beta(0.7, 3.0, n),
+        # Gamma-Gamma: typical basket scale per customer.
+        "basket": 90 / rng.gamma(4.0, 1.0, n) * 3.0,
+    })
+
+
+def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Regular arrivals over the year, then the extra customers the promotion brings in during its days.
+
+    The extra group has its own random stream, so the regular customers are the same with or without it.
+    """
+    rng = seeds("customers")
+    n = max(1, round(config.scale * ORDERS_PER_SCALE / ORDERS_PER_CUSTOMER))
+    growth = np.linspace(1.0, 1.6, len(days)) * festival_multiplier(days, strength=0.5)
+    regular = _people(rng, np.sort(rng.choice(len(days), size=n, p=growth / growth.sum())))
+    _, on_promo = demand_multiplier(config, days)
+    weight = growth * on_promo
+    lift = config.promo_elasticity * config.promo_discount
+    extra = round(n * weight.sum() / growth.sum() * lift)
+    if extra > 0:
+        promo_rng = seeds("promo-customers")
+        arrivals = np.sort(promo_rng.choice(len(days), size=extra, p=weight / weight.sum()))
+        regular = pd.concat([regular, _people(promo_rng, arrivals)], ignore_index=True)
+    regular["regular"] = np.arange(len(regular)) < n
+    order = np.argsort(regular["arrival"].to_numpy(), kind="stable")
+    people = regular.iloc[order].reset_index(drop=True)
+    people.insert(0, "customer_id", ids("C", len(people)))
+    return people
+
+
+def _purchases(config: Config, seeds: Seeds, people: pd.DataFrame, multiplier: np.ndarray):
+    """Day-by-day purchase process, vectorised over customers; returns (customer, day, basket noise) per order.
+
+    Regular and promotion-acquired customers draw from separate streams, so a counterfactual run without
+    the promotion gives the regular customers exactly the same uniforms.
+    """
+    regular = people["regular"].to_numpy()
+    streams = [(np.flatnonzero(regular), seeds("purchases")), (np.flatnonzero(~regular), seeds("promo-purchases"))]
+    n, horizon = len(people), len(multiplier)
+    alive = np.ones(n, dtype=bool)
+    rate, dropout, arrival = people["rate"].to_numpy(), people["dropout"].to_numpy(), people["arrival"].to_numpy()
+    u_buy, u_drop, noise = np.empty(n), np.empty(n), np.empty(n)
+    who, when, sizes = [], [], []
+    for day in range(horizon):
+        for members, rng in streams:
+            u_buy[members], u_drop[members] = rng.random(len(members)), rng.random(len(members))
+            noise[members] = rng.gamma(6.0, 1 / 6.0, len(members))
+        first = arrival == day
+        repeat = alive & (arrival < day) & (u_buy < 1 - np.exp(-rate * multiplier[day]))
+        bought = np.flatnonzero(first | repeat)
+        who.append(bought)
+        when.append(np.full(len(bought), day))
+        sizes.append(noise[bought])
+        alive &= ~(repeat & (u_drop < dropout))
+    return np.concatenate(who), np.concatenate(when), np.concatenate(sizes)
+
+
+def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    multiplier, on_promo = demand_multiplier(config, days)
+    who, when, noise = _purchases(config, seeds, people, multiplier)
+    rng = seeds("baskets")
+    n = len(who)
+    list_amount = money(people["basket"].to_numpy()[who] * noise + 9.9)
+    promo = on_promo[when]
+    seconds = rng.integers(8 * 3600, 24 * 3600, n)
+    order_time = days[when] + pd.to_timedelta(seconds, unit="s")
+    order = np.lexsort((who, order_time.asi8))
+    category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
+    frame = pd.DataFrame({
+        "customer_id": people["customer_id"].to_numpy()[who],
+        "order_date": order_time,
+        "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount)),
+        "list_amount": list_amount,
+        "quantity": 1 + rng.poisson(0.4, n),
+        "channel": people["channel"].to_numpy()[who],
+        "category": category,
+        "sku": np.char.add("SKU-", np.char.zfill(rng.integers(1, 41, n).astype(str), 3)).astype(object),
+        "is_promo": promo,
+    }).iloc[order].reset_index(drop=True)
+    frame.insert(0, "order_id", ids("O", len(frame)))
+    return frame
+
+
+def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Walk each day's paid orders back up the funnel: each step needs a negative-binomial number of tries."""
+    rng = seeds("funnel")
+    paid = orders.groupby(orders["order_date"].dt.normalize()).size().reindex(days, fill_value=0).to_numpy()
+    checkout = paid + rng.negative_binomial(np.maximum(paid, 1), config.pay_rate) * (paid > 0)
+    cart = checkout + rng.negative_binomial(np.maximum(checkout, 1), config.checkout_rate) * (checkout > 0)
+    views = cart + rng.negative_binomial(np.maximum(cart, 1), config.cart_rate) * (cart > 0)
+    sessions = views + rng.negative_binomial(np.maximum(views, 1), config.view_rate) * (views > 0)
+    return pd.DataFrame({
+        "date": days, "sessions": sessions, "product_views": views, "add_to_cart": cart,
+        "checkout": checkout, "orders": paid,
+    })
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the demo shop for `config`; identical output for identical config."""
+    seeds = Seeds(config.seed)
+    start = pd.Timestamp(config.start)
+    days = pd.date_range(start, start + pd.DateOffset(months=config.months) - pd.Timedelta(days=1), freq="D")
+    people = _customers(config, seeds, days)
+    orders = _orders(config, seeds, people, days)
+    customers = people.loc[:, ["customer_id", "name", "city", "city_tier", "channel"]].assign(
+        first_order_date=days[people["arrival"].to_numpy()].date
+    )
+    funnel = _funnel(config, seeds, orders, days)
+    funnel["date"] = funnel["date"].dt.date
+    return {"customers": customers, "orders": orders, "funnel_daily": funnel}

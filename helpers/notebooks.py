@@ -1,0 +1,41 @@
+"""Refresh the committed notebooks: execute each in place with its defaults, keeping diffs small."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from helpers.io import write_text
+from helpers.params import notebook_path
+from helpers.runner import DEFAULT_TIMEOUT, all_notebooks, execute
+
+VOLATILE = ("papermill", "execution")
+
+
+def clean(notebook: dict) -> dict:
+    """Drop run-specific metadata (timings, papermill bookkeeping) that would change on every refresh."""
+    for key in VOLATILE:
+        notebook.get("metadata", {}).pop(key, None)
+    for cell in notebook["cells"]:
+        for key in VOLATILE:
+            cell.get("metadata", {}).pop(key, None)
+    return notebook
+
+
+def refresh(names: Sequence[str], timeout: int = DEFAULT_TIMEOUT) -> Iterator[tuple[str, float]]:
+    """Execute each chosen notebook (default: all) and write it back over itself only when it succeeds."""
+    from helpers.runner import RunFailed
+
+    paths = [notebook_path(n) for n in names] if names else all_notebooks()
+    for path in paths:
+        started = time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            result = execute(path, {}, Path(tmp), timeout=timeout)
+            if not result.ok:
+                raise RunFailed(f"{path.stem}: {result.error}; the committed notebook was left as it was")
+            executed = json.loads((Path(tmp) / path.name).read_text(encoding="utf-8"))
+        write_text(path, json.dumps(clean(executed), ensure_ascii=False, indent=1) + "\n")
+        yield path.stem, time.perf_counter() - started

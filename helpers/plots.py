@@ -1,0 +1,137 @@
+"""One house style for every chart: seaborn theme, palette, sizes and ¥ / % / thousands axis formatters.
+
+Chart text is English and uses DejaVu Sans, which ships with matplotlib, so no font has to be installed.
+Call `setup()` once per notebook; each chart function returns its Axes for small additions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.ticker import FuncFormatter
+
+from helpers import fmt
+
+PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
+GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"
+FIGSIZE = (8, 4.2)
+
+
+def setup() -> None:
+    """Apply the house style (idempotent) and keep figures readable in HTML exports."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    matplotlib.rcParams.update({
+        "figure.figsize": FIGSIZE,
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "axes.labelsize": 11,
+        "legend.frameon": False,
+        "figure.autolayout": True,
+        "svg.hashsalt": "casebook",
+    })
+
+
+yuan_axis = FuncFormatter(lambda v, _: fmt.yuan(v, 1) if abs(v) >= 1000 else fmt.yuan(v, 0))
+pct_axis = FuncFormatter(lambda v, _: f"{v * 100:.0f}%")
+thousands_axis = FuncFormatter(lambda v, _: fmt.num(v))
+FORMATTERS = {"yuan": yuan_axis, "pct": pct_axis, "num": thousands_axis, None: None}
+
+
+def label(ax: Axes, title: str, xlabel: str, ylabel: str, y: str | None = None, x: str | None = None) -> Axes:
+    """Title, axis labels (say the unit: ¥, %, days) and the ¥ / % / thousands formatter for each axis."""
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if FORMATTERS[y] is not None:
+        ax.yaxis.set_major_formatter(FORMATTERS[y])
+    if FORMATTERS[x] is not None:
+        ax.xaxis.set_major_formatter(FORMATTERS[x])
+    return ax
+
+
+def new_axes(figsize: tuple[float, float] = FIGSIZE) -> Axes:
+    """A fresh figure in the house size."""
+    _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def bar(
+    labels: Sequence, values: Sequence[float], *, title: str, xlabel: str, ylabel: str,
+    y: str | None = None, colors: Sequence[str] | None = None, annotate: str | None = None, ax: Axes | None = None,
+) -> Axes:
+    """Vertical bars with optional value labels formatted as `annotate` ('yuan', 'pct', 'num')."""
+    ax = ax or new_axes()
+    positions = np.arange(len(values))
+    ax.bar(positions, values, color=colors or PALETTE[0])
+    ax.set_xticks(positions, [str(label) for label in labels])
+    if annotate:
+        for pos, value in zip(positions, values, strict=True):
+            ax.annotate(fmt.as_kind(annotate, value), (pos, value), ha="center", va="bottom", fontsize=9,
+                        xytext=(0, 2), textcoords="offset points")
+    return label(ax, title, xlabel, ylabel, y)
+
+
+def lines(
+    frame: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, y: str | None = None, ax: Axes | None = None,
+) -> Axes:
+    """One line per column of `frame` against its index."""
+    ax = ax or new_axes()
+    for i, column in enumerate(frame.columns):
+        ax.plot(frame.index, frame[column], label=str(column), color=PALETTE[i % len(PALETTE)], linewidth=2)
+    if len(frame.columns) > 1:
+        ax.legend()
+    return label(ax, title, xlabel, ylabel, y)
+
+
+def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
+    """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red."""
+    ax = ax or new_axes()
+    order = steps.iloc[::-1]
+    colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
+    ax.barh(order["step"], order["count"], color=colors)
+    for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
+        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({fmt.pct(rate)} of previous)")
+        ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
+    ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
+    return label(ax, title, "Count", "", None, "num")
+
+
+def heatmap(
+    matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value: str = "pct", ax: Axes | None = None,
+) -> Axes:
+    """An annotated heatmap (e.g. cohort retention), values formatted as `value`."""
+    ax = ax or new_axes((9, max(3.0, 0.35 * len(matrix) + 1.5)))
+    text = {"pct": lambda v: f"{v * 100:.0f}", "num": lambda v: fmt.num(v)}[value]
+    labels = matrix.map(lambda v: "" if pd.isna(v) else text(v))
+    sns.heatmap(matrix.astype(float), annot=labels, fmt="", cmap="Blues", cbar=False, ax=ax,
+                annot_kws={"fontsize": 8})
+    return label(ax, title + (" (%)" if value == "pct" else ""), xlabel, ylabel, None)
+
+
+def waterfall(
+    steps: Sequence[tuple[str, float]], *, title: str, ylabel: str = "¥", ax: Axes | None = None,
+) -> Axes:
+    """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result."""
+    ax = ax or new_axes()
+    labels = [s[0] for s in steps] + ["Result"]
+    deltas = np.array([s[1] for s in steps], dtype=float)
+    ends = np.cumsum(deltas)
+    starts = np.concatenate([[0.0], ends[:-1]])
+    colors = [PALETTE[0]] + [GOOD if d >= 0 else BAD for d in deltas[1:]]
+    ax.bar(range(len(deltas)), ends - starts, bottom=starts, color=colors)
+    ax.bar(len(deltas), ends[-1], color=GOOD if ends[-1] >= 0 else BAD)
+    for pos, value in enumerate([*deltas, ends[-1]]):
+        top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
+        ax.annotate(fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9,
+                    xytext=(0, 2), textcoords="offset points")
+    ax.axhline(0, color="black", linewidth=0.8)
+    ax.set_xticks(range(len(labels)), labels, rotation=15)
+    return label(ax, title, "", ylabel, "yuan")

@@ -1,0 +1,83 @@
+"""The narrative layer of a workbook: prose with computed numbers, readable tables, the parameters table, the data.
+
+Everything shown to a reader passes through here so that numbers are formatted for people and any text that
+came from data (a customer's name, a city) is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import importlib
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, Markdown, display
+
+from generators.common import config_from
+from helpers import fmt
+from helpers.io import load_case_data
+from helpers.params import read_spec
+
+
+def esc(text: object) -> str:
+    """Text from data, made safe to place inside Markdown or HTML."""
+    return html.escape(str(text))
+
+
+def say(markdown: str) -> None:
+    """Show a paragraph of Markdown (already holding formatted numbers) as notebook prose."""
+    display(Markdown(markdown))
+
+
+def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, caption: str = "") -> None:
+    """Show a frame with columns formatted (`{"gmv": "yuan", "rate": "pct"}`); all cell text escaped.
+
+    Formatted (numeric) columns are right-aligned, the others left-aligned, so labels read naturally.
+    """
+    formats = dict(formats or {})
+    shown = frame.copy()
+    for column, kind in formats.items():
+        shown[column] = shown[column].map(lambda v, kind=kind: fmt.as_kind(kind, v))
+    shown = shown.astype(object).where(shown.notna(), fmt.NA)
+    head = "".join(f'<th style="text-align:{_align(c, formats)}">{esc(c)}</th>' for c in shown.columns)
+    body = "".join(
+        "<tr>" + "".join(f'<td style="text-align:{_align(c, formats)}">{esc(v)}</td>' for c, v in row.items()) + "</tr>"
+        for _, row in shown.iterrows()
+    )
+    title = f"<p><b>{esc(caption)}</b></p>" if caption else ""
+    display(HTML(f"{title}<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"))
+
+
+def _align(column: object, formats: Mapping[str, str]) -> str:
+    return "right" if column in formats and formats[column] != "text" else "left"
+
+
+def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
+    """The run's parameters beside their defaults, allowed values and meaning."""
+    spec = read_spec(notebook)
+    rows = [
+        {"parameter": p.name, "value": repr(values[p.name]), "default": repr(p.default),
+         "allowed": p.range_text() or p.allowed(), "meaning": p.help}
+        for p in spec
+    ]
+    table(pd.DataFrame(rows), caption="Parameters of this run")
+
+
+def load_or_generate(case: str, values: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
+    """The case's tables: your own CSVs when `data_dir` is set, otherwise generated from the parameters."""
+    data_dir = values.get("data_dir", "")
+    if data_dir:
+        return load_case_data(case, data_dir)
+    module = importlib.import_module(f"generators.{case}")
+    return module.generate(config_from(module.Config, dict(values)))
+
+
+def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
+    """What each table holds and how big it is: the 'data at a glance' of a Background section."""
+    schema = importlib.import_module(f"generators.{case}").SCHEMA
+    rows = [
+        {"table": name, "rows": len(frame), "columns": len(frame.columns), "what it holds": schema[name].description}
+        for name, frame in tables.items()
+    ]
+    table(pd.DataFrame(rows), {"rows": "num"}, caption="The dataset at a glance")

@@ -1,0 +1,52 @@
+"""Instructor batches: a grid × trainees, a failed run that does not stop the others, a summary table."""
+
+import pytest
+import yaml
+
+from helpers.batch import expand, load_scenario
+from helpers.cli import UsageError
+
+
+def write(tmp_path, scenario):
+    path = tmp_path / "scenario.yaml"
+    path.write_text(yaml.safe_dump(scenario, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_grid_and_trainees_expand_to_one_seed_per_trainee(tmp_path):
+    scenario = load_scenario(write(tmp_path, {
+        "notebooks": ["00_case_review_method"], "parameters": {"scale": 0.1},
+        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"], "seed_base": 100}))
+    runs = expand(scenario)
+    assert [r.parameters["seed"] for r in runs] == [100, 101, 100, 101]
+    assert [r.parameters["promo_discount"] for r in runs] == [0.1, 0.1, 0.2, 0.2]
+    assert runs[1].name == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
+
+
+@pytest.mark.parametrize(("scenario", "words"), [
+    ({"grid": {"seed": 3}}, "grid 'seed' must be a non-empty list"),
+    ({"parameter": {}}, "unknown key(s) parameter"),
+    ({"trainees": "Li"}, "'trainees' must be a list"),
+])
+def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, words):
+    with pytest.raises(UsageError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        load_scenario(write(tmp_path, scenario))
+
+
+def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
+    path = write(tmp_path, {"title": "What if the data is missing?", "notebooks": ["00_case_review_method"],
+                            "parameters": {"scale": 0.03}, "grid": {"data_dir": ["", "no/such/folder"]}})
+    done = casebook("batch", path, "--out", "batch", "--jobs", "2")
+    assert done.returncode == 1
+    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert summary[0].startswith("run,workbook,status,detail,gmv")
+    assert sum(",ok," in line for line in summary) == 1 and sum(",failed," in line for line in summary) == 1
+    assert "no such file or folder" in (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "What if the data is missing?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
+
+
+def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+    path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
+    done = casebook("batch", path, "--out", "batch")
+    assert done.returncode == 2 and "'promo_discount' = 2.0" in done.stderr
+    assert not (tmp_path / "batch").exists()

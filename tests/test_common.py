@@ -1,0 +1,42 @@
+import numpy as np
+import pandas as pd
+
+from generators.common import (
+    CITY_TIERS,
+    Seeds,
+    festival_multiplier,
+    festival_name,
+    ids,
+    name_pool,
+    sample_cities,
+    sample_names,
+    sample_tiers,
+)
+
+
+def test_seed_tree_children_are_reproducible_and_independent():
+    a, b = Seeds(7)("orders").random(5), Seeds(7)("orders").random(5)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, Seeds(7)("users").random(5))
+    assert not np.array_equal(a, Seeds(8)("orders").random(5))
+
+
+def test_festivals_lift_demand_and_spring_festival_lowers_it():
+    days = pd.date_range("2024-01-01", "2024-12-31")
+    m = pd.Series(festival_multiplier(days), index=days)
+    assert m["2024-11-11"] == m.max() > m["2024-06-18"] > m["2024-12-12"] > 1
+    assert m["2024-02-10"] < 1 and m["2024-03-15"] == 1
+    assert np.all(festival_multiplier(days, strength=0) == 1)
+    assert list(festival_name(pd.DatetimeIndex(["2024-06-18", "2024-02-12", "2024-03-01"]))) == [
+        "618", "Spring Festival lull", ""]
+
+
+def test_geography_and_names_are_drawn_from_fixed_pools():
+    rng = Seeds(1)("geo")
+    tiers = sample_tiers(rng, 20_000, CITY_TIERS["pdd_buyer_share"])
+    assert abs((tiers >= 3).mean() - 0.57) < 0.02
+    cities = sample_cities(rng, np.array([1, 5]))
+    assert cities[0] in CITY_TIERS["cities"][0] and cities[1] in CITY_TIERS["cities"][4]
+    assert name_pool("person")[:3] == name_pool("person")[:3] and len(set(name_pool("shop"))) > 100
+    assert np.array_equal(sample_names(Seeds(3)("n"), 4), sample_names(Seeds(3)("n"), 4))
+    assert list(ids("U", 2, start=9)) == ["U000009", "U000010"]

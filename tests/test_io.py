@@ -1,0 +1,74 @@
+import pandas as pd
+import pytest
+from conftest import files_under
+
+from helpers.io import Column, DataError, Table, atomic_dir, atomic_path, load_case_data, write_json, write_table
+
+TABLE = Table("orders", "demo", (
+    Column("order_id", "str", unique=True),
+    Column("amount", "float", min=0),
+    Column("qty", "int", min=1),
+    Column("order_date", "date"),
+    Column("channel", "str", choices=("Tmall", "JD")),
+))
+
+
+def test_atomic_path_leaves_nothing_when_the_block_fails(tmp_path):
+    target = tmp_path / "out" / "a.txt"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("boom")
+    assert files_under(tmp_path) == []
+
+
+def test_atomic_dir_replaces_a_folder_whole_or_not_at_all(tmp_path):
+    target = tmp_path / "data"
+    with atomic_dir(target) as tmp:
+        (tmp / "a.csv").write_text("1")
+    with pytest.raises(KeyboardInterrupt), atomic_dir(target) as tmp:
+        (tmp / "b.csv").write_text("2")
+        raise KeyboardInterrupt
+    assert [p.name for p in files_under(tmp_path)] == ["a.csv"]
+
+
+def test_csv_has_a_bom_and_json_is_stable(tmp_path):
+    write_table(pd.DataFrame({"city": ["北京"], "amount": [1.5]}), tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").read_bytes().startswith(b"\xef\xbb\xbfcity,amount\n")
+    write_json(tmp_path / "m.json", {"b": 1, "a": "拼团"})
+    assert (tmp_path / "m.json").read_text(encoding="utf-8") == '{\n  "a": "拼团",\n  "b": 1\n}\n'
+    assert oct((tmp_path / "m.json").stat().st_mode & 0o777) == "0o644"
+
+
+def test_table_check_reports_every_problem_with_rows():
+    raw = pd.DataFrame({
+        "order_id": ["a", "b", "b", "d"], "amount": ["1.5", "x", "-2", ""], "qty": ["1", "2.5", "1", "1"],
+        "order_date": ["2024-01-01", "not a date", "2024-01-03", "2024-01-04"],
+        "channel": ["Tmall", "JD", "Taobao", "JD"],
+    })
+    frame, problems = TABLE.check(raw, "orders.csv")
+    text = "\n".join(problems)
+    for expected in ("column 'amount': not a number in row 3 (e.g. 'x')", "column 'amount': empty in row 5",
+                     "column 'amount': below the minimum 0 in row 4", "column 'qty': not a whole number in row 3",
+                     "column 'order_date': not a date in row 3", "value 'Taobao' in row 4 is not one of Tmall, JD",
+                     "column 'order_id': duplicated value in row 4"):
+        assert expected in text
+    assert frame["amount"].iloc[0] == 1.5
+
+
+def test_missing_columns_and_empty_tables_are_named():
+    _, problems = TABLE.check(pd.DataFrame({"order_id": []}), "orders.csv")
+    assert problems[0] == "orders.csv: missing column(s) amount, qty, order_date, channel (found: order_id)"
+    assert "orders.csv: the table has no rows" in problems
+
+
+def test_load_case_data_lists_problems_across_tables(tmp_path):
+    (tmp_path / "orders.csv").write_text("order_id,amount\nO1,abc\n", encoding="utf-8-sig")
+    (tmp_path / "extra.csv").write_text("x\n1\n")
+    with pytest.raises(DataError) as error:
+        load_case_data("your_shop", tmp_path)
+    problems = error.value.problems
+    assert any("missing table customers.csv" in p for p in problems)
+    assert any("extra.csv: not a table of case your_shop" in p for p in problems)
+    assert any("orders.csv: missing column(s)" in p for p in problems)
+    with pytest.raises(DataError, match="unknown case 'taobao'"):
+        load_case_data("taobao", tmp_path)
