@@ -114,18 +114,19 @@ class Param:
             raise self.error(value)
         if isinstance(value, bool):
             raise self.error(value)
+        number = value
         if isinstance(value, str):
             try:
-                value = float(value.strip()) if self.type == "float" else _parse_int(value)
+                number = float(value.strip()) if self.type == "float" else _parse_int(value)
             except ValueError:
                 raise self.error(value) from None
-        if not isinstance(value, int | float) or not math.isfinite(value):
+        if not isinstance(number, int | float) or not math.isfinite(number):
             raise self.error(value)
         if self.type == "int":
-            if value != int(value):
+            if number != int(number):
                 raise self.error(value, "not a whole number")
-            return int(value)
-        return float(value)
+            return int(number)
+        return float(number)
 
 
 def _parse_int(text: str) -> int:

@@ -87,7 +87,7 @@ def absolute_paths(values: Mapping[str, Any]) -> dict[str, Any]:
 
 @contextlib.contextmanager
 def _locked(folder: Path) -> Iterator[None]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Hold the output folder's lock (a hidden file) for the duration of the block."""
     with open(folder / ".casebook.lock", "w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -109,7 +109,11 @@ def _error_text(error: BaseException, timeout: int) -> str:
 
 
 def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT) -> RunResult:
-    """Run one workbook into `out_dir` (`<stem>.ipynb`, `<stem>.html`, files it writes); nothing on failure."""
+    """Run one workbook into `out_dir` (`<stem>.ipynb`, `<stem>.html`, files it writes); nothing on failure.
+
+    The finished files are moved into place and `metrics.json` / `index.html` updated under one lock, so a
+    concurrent run into the same folder never leaves a report from one run beside the metrics of another.
+    """
     import papermill
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -130,10 +134,13 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
             return RunResult(path.stem, dict(parameters), seconds, error=_error_text(error, timeout))
         notebook = json.loads(executed.read_text(encoding="utf-8"))
         write_text(staging / f"{path.stem}.html", to_html(notebook))
-        for item in sorted(staging.iterdir()):
-            os.replace(item, out_dir / item.name)
-        seconds = time.perf_counter() - started
-        return RunResult(path.stem, dict(parameters), seconds, metrics_from_cells(notebook["cells"]))
+        result = RunResult(path.stem, dict(parameters), time.perf_counter() - started,
+                           metrics_from_cells(notebook["cells"]))
+        with _locked(out_dir):
+            for item in sorted(staging.iterdir()):
+                os.replace(item, out_dir / item.name)
+            _record(out_dir, result)
+        return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
         if previous is None:
@@ -155,16 +162,13 @@ def to_html(notebook: dict) -> str:
     return body
 
 
-def record_results(out_dir: Path, results: Sequence[RunResult]) -> None:
-    """Merge successful runs into `metrics.json` and rewrite `index.html`, under the folder's lock."""
-    with _locked(out_dir):
-        path = out_dir / "metrics.json"
-        merged = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-        for result in results:
-            if result.ok:
-                merged[result.notebook] = {"parameters": result.parameters, "metrics": result.metrics}
-        write_json(path, merged)
-        write_text(out_dir / "index.html", index_html(merged))
+def _record(out_dir: Path, result: RunResult) -> None:
+    """Merge a finished run into `metrics.json` and rewrite `index.html` (the caller holds the lock)."""
+    path = out_dir / "metrics.json"
+    merged = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    merged[result.notebook] = {"parameters": result.parameters, "metrics": result.metrics}
+    write_json(path, merged)
+    write_text(out_dir / "index.html", index_html(merged))
 
 
 def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -201,7 +205,6 @@ def run(
     for path, parameters in chosen.items():
         result = execute(path, parameters, out_dir, timeout=timeout)
         results.append(result)
-        record_results(out_dir, [result])
         if on_done:
             on_done(result)
     return results

@@ -54,6 +54,7 @@ def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook
     assert done.returncode == 0, done.stderr
     assert "00_case_review_method                  ok" in done.stdout
     out = tmp_path / "out"
+    assert {p.relative_to(tmp_path).parts[0] for p in files_under(tmp_path)} == {"out", "p.yaml"}
     assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
         f"{NB}.ipynb", f"{NB}.html", "metrics.json", "index.html"}
     stored = json.loads((out / "metrics.json").read_text(encoding="utf-8"))[NB]

@@ -8,7 +8,7 @@ import pytest
 from conftest import files_under
 
 from helpers.params import ParameterError
-from helpers.runner import RunResult, execute, plan, record_results
+from helpers.runner import execute, plan
 
 
 def tiny_notebook(path, body):
@@ -48,15 +48,17 @@ def test_string_parameters_are_injected_as_literals_not_code(tmp_path):
 
 
 def test_concurrent_runs_into_one_folder_keep_every_entry(tmp_path):
-    results = [RunResult(f"0{i}_nb", {"seed": i}, 1.0, {"gmv": float(i)}) for i in range(8)]
-    threads = [threading.Thread(target=record_results, args=(tmp_path, [r])) for r in results]
+    paths = [tiny_notebook(tmp_path / f"0{i}_nb.ipynb", f"from helpers.record import record\nrecord('i', {i})")
+             for i in range(4)]
+    out = tmp_path / "out"
+    threads = [threading.Thread(target=execute, args=(p, {}, out)) for p in paths]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    merged = json.loads((tmp_path / "metrics.json").read_text(encoding="utf-8"))
-    assert sorted(merged) == [f"0{i}_nb" for i in range(8)]
-    assert merged["03_nb"]["metrics"] == {"gmv": 3.0}
+    merged = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    assert {stem: entry["metrics"] for stem, entry in merged.items()} == {f"0{i}_nb": {"i": i} for i in range(4)}
+    assert all((out / f"0{i}_nb.html").exists() for i in range(4))
 
 
 def test_plan_applies_a_shared_value_to_every_notebook_that_declares_it():

@@ -1,0 +1,74 @@
+"""Interrupted, killed or hostile runs leave no partial files; the same inputs give the same bytes and numbers."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from conftest import ROOT, files_under
+from test_runner import tiny_notebook
+
+from helpers.io import check_case_data
+from helpers.runner import execute
+
+NB = "00_case_review_method"
+
+
+def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", NB, "-p", "scale", "3", "--out", str(out)],
+                               stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while time.time() < deadline and not any(out.glob(".staging-*")):
+        time.sleep(0.2)
+    time.sleep(2)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; unfinished outputs were removed" in stderr
+    assert files_under(out) == []
+
+
+def test_a_killed_kernel_is_reported_and_leaves_nothing(tmp_path):
+    path = tiny_notebook(tmp_path / "dies.ipynb", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)")
+    result = execute(path, {}, tmp_path / "out")
+    assert result.error == "the kernel died (out of memory or killed)"
+    assert files_under(tmp_path / "out") == []
+
+
+def test_generation_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
+    for hash_seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-m", "helpers.cli", "generate", "your_shop", "--orders", "3000",
+                        "--out", str(tmp_path / hash_seed)], env=env, check=True, capture_output=True)
+    for name in ("customers.csv", "orders.csv", "funnel_daily.csv", "manifest.json"):
+        assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "4242" / name).read_bytes(), name
+
+
+def test_the_same_parameters_give_identical_recorded_metrics(run_workbook):
+    first = run_workbook(NB, scale=0.05, seed=11)
+    assert run_workbook(NB, scale=0.05, seed=11) == first
+
+
+def test_parameter_files_are_data_not_code(casebook, tmp_path):
+    (tmp_path / "evil.yaml").write_text('seed: !!python/object/apply:os.system ["touch pwned"]\n')
+    done = casebook("run", NB, "-f", "evil.yaml", "--out", "out")
+    assert done.returncode == 2 and "is not valid YAML" in done.stderr
+    assert not (tmp_path / "pwned").exists() and not (tmp_path / "out").exists()
+
+
+def test_csv_contents_are_never_evaluated(tmp_path):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for name in ("customers.csv", "orders.csv", "funnel_daily.csv"):
+        (folder / name).write_bytes((ROOT / "data" / "your_shop" / name).read_bytes())
+    customers = (folder / "customers.csv").read_text(encoding="utf-8-sig").splitlines()
+    fields = customers[1].split(",")
+    fields[1] = "__import__('os').system('touch pwned')"
+    customers[1] = ",".join(fields)
+    (folder / "customers.csv").write_text("\n".join(customers) + "\n", encoding="utf-8-sig")
+    frames, problems = check_case_data("your_shop", folder)
+    assert problems == []
+    assert frames["customers"]["name"].iloc[0] == "__import__('os').system('touch pwned')"
+    assert not (ROOT / "notebooks" / "pwned").exists() and not (tmp_path / "pwned").exists()
