@@ -50,22 +50,35 @@ FESTIVALS = (
 SPRING_LULL = 0.6
 
 
+def _on(years: np.ndarray, month: int, day: int) -> np.ndarray:
+    """The date `month`/`day` in each of `years`, as numpy days."""
+    first_of_month = (years - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    return first_of_month.astype("datetime64[D]") + (day - 1)
+
+
+def _new_year(years: np.ndarray) -> np.ndarray:
+    """Lunar New Year's day of each year (February 1 where the table has no entry)."""
+    known = {y: np.datetime64(d) for y, d in SPRING_FESTIVAL.items()}
+    unique = np.unique(years)
+    lookup = np.array([known.get(int(y), _on(np.array([y]), 2, 1)[0]) for y in unique], dtype="datetime64[D]")
+    return lookup[np.searchsorted(unique, years)]
+
+
 def festival_multiplier(dates: pd.DatetimeIndex | pd.Series, strength: float = 1.0) -> np.ndarray:
     """Demand multiplier per date: 1.0 normally, above 1 into 618/双11/双12, below 1 in the Spring Festival lull.
 
-    `strength` scales how far the peaks and the lull move demand (0: a flat calendar).
+    `strength` scales how far the peaks and the lull move demand (0: a flat calendar). Pure numpy on the
+    day numbers, because generators call it for every batch of timestamps.
     """
-    days = pd.DatetimeIndex(dates).normalize()
+    days = pd.DatetimeIndex(dates).to_numpy().astype("datetime64[D]")
+    years = days.astype("datetime64[Y]").astype(int) + 1970
     lift = np.zeros(len(days))
     for _, month, day, ramp, peak in FESTIVALS:
-        target = pd.DatetimeIndex(pd.to_datetime({"year": days.year, "month": month, "day": day}))
-        gap = np.asarray((target - days).days)
+        gap = (_on(years, month, day) - days).astype(int)
         in_ramp = (gap >= 0) & (gap <= ramp)
-        ramp_lift = (peak - 1) * 0.35 * (1 - gap / (ramp + 1))
-        lift = np.where(in_ramp, np.maximum(lift, ramp_lift), lift)
+        lift = np.where(in_ramp, np.maximum(lift, (peak - 1) * 0.35 * (1 - gap / (ramp + 1))), lift)
         lift = np.where(gap == 0, np.maximum(lift, peak - 1), lift)
-    new_year = pd.to_datetime(pd.Series(days.year).map(lambda y: SPRING_FESTIVAL.get(y, f"{y}-02-01")))
-    distance = np.abs(np.asarray((days - pd.DatetimeIndex(new_year)).days))
+    distance = np.abs((days - _new_year(years)).astype(int))
     lift = np.where(distance <= 7, SPRING_LULL - 1, lift)
     return 1.0 + strength * lift
 

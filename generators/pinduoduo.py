@@ -1,0 +1,628 @@
+"""Pinduoduo-style social commerce, simulated month by month: team buying (拼团), bargain fission (砍价免费拿),
+paid acquisition, 百亿补贴 subsidies, repeat purchases and churn, and the platform's monthly P&L.
+
+The mechanism, per month (vectorised over users and purchases; the only Python loop is over months):
+1. New buyers arrive organically and from the paid budget (cost per new buyer by city tier, rising as the
+   tier's market fills up); subsidies pull extra higher-tier buyers. Existing buyers' bargain campaigns bring
+   helpers, some of whom sign up to help and then place a first order.
+2. Every live buyer has purchase intents (Poisson, more when prices are lower). Each intent is a solo order or
+   opens a team at the team price; a team is shared on WeChat (lower tiers share more, to more contacts),
+   friends click, and the team completes if `team_size − 1` partners join within `team_window_hours`.
+   Partners are existing buyers or new users who signed up through the share: the viral loop.
+3. Failed teams are refunded; buyers churn at the end of the month.
+Randomness comes from a named stream per mechanism and month, so a run that differs only by a lever from a
+given month on (e.g. `subsidy_rate`) has identical data before it: a clean counterfactual.
+Constants marked "assumption" have no source; DOMAIN.md's figures are the calibration targets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generators.common import Seeds, festival_multiplier, ids, money, sample_cities, sample_names
+from helpers.io import Column, Table
+from helpers.params import ParameterError
+
+ORDERS_PER_SCALE = 50_000
+START = "2017-01-01"
+TIER_LABELS = ("Tier 1", "Tier 2", "Tier 3", "Tier 4", "Tier 5+")
+SOURCES = ("organic", "paid", "team_share", "bargain")
+VIRAL_SOURCES = ("team_share", "bargain")
+MODES = ("solo", "team")
+STATUSES = ("completed", "refunded")
+SHARE_TYPES = ("team", "bargain")
+
+# Catalogue (assumption): median solo price ¥, price spread (lognormal sigma), merchant cost / solo price.
+CATEGORIES = ("farm produce", "daily goods", "apparel", "electronics")
+MEDIAN_PRICE = np.array([30.0, 42.0, 75.0, 180.0])
+PRICE_SIGMA = np.array([0.45, 0.5, 0.5, 0.55])
+COST_RATIO = np.array([0.70, 0.66, 0.52, 0.86])
+SUBSIDISED = np.array([False, False, False, True])  # 百亿补贴 targets branded electronics
+# Category mix of purchase intents by city tier (rows tier 1…5, assumption): higher tiers buy more electronics.
+CATEGORY_MIX = np.array([
+    [0.28, 0.30, 0.26, 0.16],
+    [0.33, 0.30, 0.25, 0.12],
+    [0.40, 0.31, 0.20, 0.09],
+    [0.44, 0.31, 0.18, 0.07],
+    [0.48, 0.31, 0.15, 0.06],
+])
+
+# City tiers 1…5 (assumption unless noted): lower tiers are more price-sensitive and share more.
+MARKET_AT_SCALE_1 = np.array([2_000, 5_400, 3_500, 3_000, 3_200])  # reachable buyers per tier
+ARRIVAL_MIX = np.array([0.17, 0.46, 0.17, 0.11, 0.09])  # organic and paid arrivals by tier
+PAID_CAC = np.array([120.0, 90.0, 60.0, 50.0, 45.0])  # ¥ per new buyer while the tier is untouched
+WECHAT_CONTACTS = np.array([6.0, 8.0, 10.0, 12.0, 13.0])  # friends reached per share
+SHARE_PROB = np.array([0.45, 0.55, 0.70, 0.78, 0.82])  # a team opener shares the team on WeChat
+TEAM_PULL = np.array([6.0, 7.5, 9.0, 10.0, 11.0])  # P(team) = 1 − exp(−pull × group_discount)
+PRICE_ELASTICITY = np.array([0.5, 0.7, 1.0, 1.2, 1.4])  # intents × (1 + elasticity × effective discount)
+MONTHLY_CHURN = np.array([0.10, 0.09, 0.08, 0.075, 0.075])
+SUBSIDY_PULL = np.array([6.0, 4.0, 1.5, 0.5, 0.0])  # extra arrivals × (1 + pull × subsidy_rate)
+
+ORGANIC_PER_MONTH = 40.0  # organic new buyers per month at scale 1
+ORDERS_PER_BUYER_MONTH = 1.3  # mean purchase intents per live buyer per month at full price
+PARTNER_ARRIVAL_HOURS = 4.0  # mean time for an interested partner to join a team
+STRANGER_PARTNERS = 2.0  # buyers joining from the product page's open-team list, per team
+CLICK_PROB = (0.15, 0.8)  # a friend who sees a team share clicks: base + slope × group_discount
+JOIN_PROB = (0.5, 1.2)  # a clicker joins the team: base + slope × group_discount (capped at 1)
+SAME_TIER_FRIENDS = 0.85  # share of a sharer's recruits who live in the same city tier
+NON_USER_SHARE = 0.75  # share of contacts who are not yet buyers, when the tier's market is untouched
+SIGNUP_PROB = 0.13  # a non-user who clicks a team share signs up
+BARGAIN_START = 0.06  # share of live buyers starting a bargain per month when 3 friends are needed
+BARGAIN_ASK = 1.6  # friends asked per WeChat contact when bargaining
+BARGAIN_FIRST_ORDER = 0.12  # a helper who signed up to help places a first order
+BARGAIN_ITEM_PRICE = 25.0  # median value of a bargain item, ¥
+BARGAIN_ITEM_COST = 0.7  # the platform buys the free item at this share of its value
+BARGAIN_ORDER_DAYS = 2.5  # mean days from helping a bargain to a new user's first order
+NEWCOMER_INTENTS = 0.5  # a new buyer's purchases in their first month, beyond the first, vs a full month
+NEW_USER_COUPON = 3.0  # ¥ coupon on every new buyer's first order
+AD_RATE = (0.006, 0.022)  # merchants' ad spend / GMV, ramping over the simulation (2017→18: revenue 1.2%→2.8% of GMV)
+COST_PER_ORDER = 0.2  # payment, servers, customer service per order, ¥
+FIXED_COST_PER_MONTH = 300.0  # R&D and admin at scale 1, ¥
+
+SCHEMA = {
+    "users": Table("users", "One row per buyer: city tier, how they were acquired, by whom, and at what cost.", (
+        Column("user_id", "str", "user key", unique=True),
+        Column("name", "str", "user name (synthetic, zh_CN)"),
+        Column("city", "str", "city"),
+        Column("city_tier", "int", "city tier 1–5 (5 = tier 5 and below)", min=1, max=5),
+        Column("wechat_contacts", "int", "friends a share of theirs reaches on average", min=0),
+        Column("acquired_via", "str", "how the user came: organic, paid ads, a team share or a bargain share",
+               choices=SOURCES),
+        Column("referred_by", "str", "user whose share brought them (users.user_id)", nullable=True),
+        Column("referral_share_id", "str", "the share that brought them (shares.share_id)", nullable=True),
+        Column("first_order_at", "datetime", "time of the first order (it may have been refunded)"),
+        Column("acquisition_cost", "float", "paid-ads cost of acquiring this user, ¥ (0 when not paid)", min=0),
+    )),
+    "orders": Table("orders", "One row per order, solo or as part of a team; failed teams are refunded.", (
+        Column("order_id", "str", "order key", unique=True),
+        Column("user_id", "str", "buyer (users.user_id)"),
+        Column("ordered_at", "datetime", "payment time"),
+        Column("category", "str", "product category", choices=CATEGORIES),
+        Column("mode", "str", "solo purchase or team purchase (拼团)", choices=MODES),
+        Column("team_id", "str", "team joined or opened (teams.team_id)", nullable=True),
+        Column("list_amount", "float", "solo price, ¥", min=0),
+        Column("amount", "float", "paid by the buyer after the team discount and subsidy, ¥", min=0),
+        Column("subsidy", "float", "paid by the platform (百亿补贴), ¥", min=0),
+        Column("merchant_cost", "float", "merchant's cost of the goods, ¥", min=0),
+        Column("status", "str", "completed, or refunded because the team did not fill", choices=STATUSES),
+    )),
+    "teams": Table("teams", "One row per team opened: was it shared, how many joined, did it complete in time.", (
+        Column("team_id", "str", "team key", unique=True),
+        Column("opener_id", "str", "user who opened the team (users.user_id)"),
+        Column("category", "str", "product category", choices=CATEGORIES),
+        Column("opened_at", "datetime", "time the team opened"),
+        Column("team_size", "int", "buyers needed, the opener included", min=2),
+        Column("shared", "bool", "the opener shared it on WeChat"),
+        Column("partners_joined", "int", "partners who joined within the window", min=0),
+        Column("completed", "bool", "enough partners joined within the window: ships at the team price"),
+        Column("closed_at", "datetime", "when it filled, or when the window ran out"),
+    )),
+    "shares": Table("shares", "One row per WeChat share of a team or a bargain: the viral funnel.", (
+        Column("share_id", "str", "share key", unique=True),
+        Column("user_id", "str", "sharer (users.user_id)"),
+        Column("share_type", "str", "a team invitation or a bargain (砍价) request", choices=SHARE_TYPES),
+        Column("team_id", "str", "the shared team (teams.team_id); empty for bargains", nullable=True),
+        Column("shared_at", "datetime", "time of the share"),
+        Column("reached", "int", "friends who saw it", min=0),
+        Column("clicks", "int", "friends who clicked (for a bargain: helped)", min=0),
+        Column("signups", "int", "clickers who were not users and signed up", min=0),
+        Column("first_orders", "int", "new users whose first order came from this share", min=0),
+        Column("friends_needed", "int", "bargain: helpers needed for the free item (0 for teams)", min=0),
+        Column("item_given", "bool", "bargain: enough friends helped and the item was given free"),
+        Column("giveaway_cost", "float", "bargain: cost of the free item to the platform, ¥", min=0),
+    )),
+    "monthly_finance": Table("monthly_finance", "The platform's monthly P&L from completed orders.", (
+        Column("month", "date", "first day of the month"),
+        Column("orders", "int", "completed orders", min=0),
+        Column("active_buyers", "int", "users with a completed order in the month", min=0),
+        Column("new_buyers", "int", "users whose first order fell in the month", min=0),
+        Column("gmv", "float", "value of completed orders before the platform subsidy, ¥", min=0),
+        Column("commission_revenue", "float", "take rate × GMV, ¥", min=0),
+        Column("ad_revenue", "float", "merchants' advertising, ¥", min=0),
+        Column("revenue", "float", "commission + ads, ¥", min=0),
+        Column("subsidy_cost", "float", "百亿补贴 paid on completed orders, ¥", min=0),
+        Column("paid_acquisition_cost", "float", "ads bought to acquire new users, ¥", min=0),
+        Column("bargain_giveaway_cost", "float", "items given free in 砍价免费拿, ¥", min=0),
+        Column("coupon_cost", "float", "new-user coupons, ¥", min=0),
+        Column("marketing_expense", "float", "subsidies + paid acquisition + giveaways + coupons, ¥", min=0),
+        Column("other_operating_cost", "float", "payments, servers, service, R&D and admin, ¥", min=0),
+        Column("net_income", "float", "revenue − marketing − other costs, ¥"),
+    )),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The generator's levers; names match the workbook parameters."""
+
+    seed: int = 42
+    scale: float = 1.0
+    months: int = 24
+    group_discount: float = 0.25
+    team_size: int = 2
+    team_window_hours: int = 24
+    bargain_enabled: bool = True
+    bargain_friends_start: int = 5
+    paid_budget_per_month: float = 700.0
+    subsidy_rate: float = 0.08
+    subsidy_start_month: int = 19
+    take_rate: float = 0.006
+
+
+def check_parameters(values: dict) -> None:
+    """Rules across parameters: a subsidy must start within the simulated months."""
+    months = values.get("months", Config.months)
+    start = values.get("subsidy_start_month", Config.subsidy_start_month)
+    if values.get("subsidy_rate", Config.subsidy_rate) > 0 and start > months:
+        raise ParameterError(
+            f"parameter 'subsidy_start_month' = {start} is after the last simulated month: must be at most "
+            f"months = {months} when subsidy_rate > 0 (or set subsidy_rate to 0 for no subsidy)"
+        )
+
+
+def subsidy_on(config: Config, month: int) -> bool:
+    """True when 百亿补贴 runs in simulation month `month` (0-based; the parameter counts from 1)."""
+    return config.subsidy_rate > 0 and month + 1 >= config.subsidy_start_month
+
+
+def team_probability(group_discount: float) -> np.ndarray:
+    """Chance per tier that a purchase is made as a team: zero without a discount, near 1 for a deep one."""
+    return 1 - np.exp(-TEAM_PULL * group_discount)
+
+
+# ---------------------------------------------------------------- the monthly simulation
+
+class _Simulation:
+    """State of the month-by-month run: users so far, and the rows of each table as month chunks."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.seeds = Seeds(config.seed)
+        self.month_starts = pd.date_range(START, periods=config.months + 1, freq="MS")
+        self.market = MARKET_AT_SCALE_1 * config.scale
+        self.users = {k: np.empty(0, dtype=t) for k, t in (
+            ("tier", int), ("contacts", int), ("rate", float), ("churn", float), ("alive", bool),
+            ("source", int), ("referrer", int), ("share", int), ("first", "datetime64[s]"), ("cost", float),
+        )}
+        self.orders: list[dict[str, np.ndarray]] = []
+        self.teams: list[dict[str, np.ndarray]] = []
+        self.shares: list[dict[str, np.ndarray]] = []
+        self.n_teams = 0
+        self.n_shares = 0
+
+    # ------------------------------------------------------------ helpers
+    def headroom(self) -> np.ndarray:
+        """Share of each tier's market not yet acquired (1 = untouched, 0 = saturated)."""
+        counts = np.bincount(self.users["tier"] - 1, minlength=5) if len(self.users["tier"]) else np.zeros(5)
+        return np.clip(1 - counts / self.market, 0.0, 1.0)
+
+    def times(self, rng: np.random.Generator, month: int, n: int) -> np.ndarray:
+        """`n` order times in `month`, more on festival days, between 07:00 and midnight."""
+        days = pd.date_range(self.month_starts[month], self.month_starts[month + 1] - pd.Timedelta(days=1))
+        weight = festival_multiplier(days, strength=0.6)
+        day = rng.choice(len(days), size=n, p=weight / weight.sum())
+        seconds = rng.integers(7 * 3600, 24 * 3600, n)
+        return (days.to_numpy().astype("datetime64[s]")[day] + seconds.astype("timedelta64[s]"))
+
+    def season(self, month: int) -> float:
+        """Mean festival lift of the month's days: Double 11 months sell more."""
+        days = pd.date_range(self.month_starts[month], self.month_starts[month + 1] - pd.Timedelta(days=1))
+        return float(festival_multiplier(days, strength=0.6).mean())
+
+    def add_users(self, rng: np.random.Generator, tiers: np.ndarray, source: int, first: np.ndarray,
+                  referrer: np.ndarray | None = None, share: np.ndarray | None = None,
+                  cost: np.ndarray | None = None) -> np.ndarray:
+        """Append new users of one source; returns their indices."""
+        n = len(tiers)
+        start = len(self.users["tier"])
+        new = {
+            "tier": tiers.astype(int),
+            "contacts": rng.poisson(WECHAT_CONTACTS[tiers - 1]),
+            "rate": rng.gamma(0.7, ORDERS_PER_BUYER_MONTH / 0.7, n),
+            "churn": np.clip(rng.beta(2.0, 2.0, n) * 2 * MONTHLY_CHURN[tiers - 1], 0.005, 0.9),
+            "alive": np.ones(n, dtype=bool),
+            "source": np.full(n, source),
+            "referrer": referrer if referrer is not None else np.full(n, -1),
+            "share": share if share is not None else np.full(n, -1),
+            "first": first.astype("datetime64[s]"),
+            "cost": cost if cost is not None else np.zeros(n),
+        }
+        for key, values in new.items():
+            self.users[key] = np.concatenate([self.users[key], values])
+        return np.arange(start, start + n)
+
+    # ------------------------------------------------------------ step 1: arrivals
+    def arrivals(self, month: int) -> np.ndarray:
+        """Organic and paid new buyers of the month; returns their indices."""
+        config, rng = self.config, self.seeds(f"arrivals-{month}")
+        room = self.headroom()
+        pull = 1 + SUBSIDY_PULL * config.subsidy_rate * subsidy_on(config, month)
+        organic = rng.poisson(ORGANIC_PER_MONTH * config.scale * ARRIVAL_MIX * pull * room)
+        cac = PAID_CAC / np.maximum(room, 0.05) / (1 + 0.5 * (pull - 1))  # a subsidised price converts ads better
+        budget = config.paid_budget_per_month * config.scale * ARRIVAL_MIX
+        paid = rng.poisson(budget / cac) * (room > 0)
+        tiers_org = np.repeat(np.arange(1, 6), organic)
+        tiers_paid = np.repeat(np.arange(1, 6), paid)
+        first_org = self.times(rng, month, len(tiers_org))
+        first_paid = self.times(rng, month, len(tiers_paid))
+        a = self.add_users(rng, tiers_org, SOURCES.index("organic"), first_org)
+        b = self.add_users(rng, tiers_paid, SOURCES.index("paid"), first_paid, cost=money(cac[tiers_paid - 1]))
+        return np.concatenate([a, b])
+
+    # ------------------------------------------------------------ step 1b: bargain campaigns
+    def bargains(self, month: int, live: np.ndarray) -> np.ndarray:
+        """砍价免费拿 campaigns of live buyers: helpers click, non-users sign up to help; returns new buyers."""
+        config, rng = self.config, self.seeds(f"bargains-{month}")
+        u = rng.random(len(live))
+        if not config.bargain_enabled:
+            return np.empty(0, dtype=int)
+        start_prob = BARGAIN_START * 8 / (5 + config.bargain_friends_start)  # fewer try when more friends are needed
+        who = live[u < start_prob]
+        n = len(who)
+        tiers = self.users["tier"][who]
+        needed = config.bargain_friends_start + 2 * rng.binomial(3, 0.5, n)  # "invite 2 more", up to 3 times
+        asked = rng.poisson(BARGAIN_ASK * self.users["contacts"][who])
+        helpers = np.minimum(asked, needed)
+        given = asked >= needed
+        room = self.headroom()[tiers - 1]
+        signups = rng.binomial(helpers, NON_USER_SHARE * room)
+        first_orders = rng.binomial(signups, BARGAIN_FIRST_ORDER)
+        shared_at = self.times(rng, month, n)
+        item_cost = money(BARGAIN_ITEM_PRICE * rng.lognormal(0, 0.4, n) * BARGAIN_ITEM_COST * given)
+        share_ids = self.n_shares + np.arange(n)
+        self.n_shares += n
+        self.shares.append({
+            "share": share_ids, "user": who, "type": np.full(n, 1), "team": np.full(n, -1), "at": shared_at,
+            "reached": asked, "clicks": helpers, "signups": signups, "first_orders": first_orders,
+            "needed": needed, "given": given, "cost": item_cost,
+        })
+        parent = np.repeat(np.arange(n), first_orders)
+        delay = rng.exponential(BARGAIN_ORDER_DAYS * 86400, len(parent)).astype("int64").astype("timedelta64[s]")
+        month_end = self.month_starts[month + 1].to_datetime64().astype("datetime64[s]") - np.timedelta64(1, "s")
+        first = np.minimum(shared_at[parent] + delay, month_end)
+        new_tiers = self.contact_tiers(rng, tiers[parent])
+        return self.add_users(rng, new_tiers, SOURCES.index("bargain"), first,
+                              referrer=who[parent], share=share_ids[parent])
+
+    def contact_tiers(self, rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:
+        """Tiers of friends recruited by sharers in `tiers`: mostly the same tier (friends live nearby)."""
+        same = rng.random(len(tiers)) < SAME_TIER_FRIENDS
+        other = rng.choice(np.arange(1, 6), size=len(tiers), p=MARKET_AT_SCALE_1 / MARKET_AT_SCALE_1.sum())
+        return np.where(same, tiers, other)
+
+    # ------------------------------------------------------------ step 2: purchases and teams
+    def purchases(self, month: int, existing: np.ndarray, newcomers: np.ndarray) -> None:
+        """Intents of live buyers → solo orders and teams; teams recruit partners, some of them new users."""
+        config, rng = self.config, self.seeds(f"purchases-{month}")
+        users = self.users
+        d, on = config.group_discount, subsidy_on(config, month)
+        p_team = team_probability(d)
+        effective = p_team * d + on * config.subsidy_rate * CATEGORY_MIX[:, 3]
+        lift = 1 + PRICE_ELASTICITY * effective
+        season = self.season(month)
+        tiers_e = users["tier"][existing]
+        k_e = rng.poisson(users["rate"][existing] * season * lift[tiers_e - 1])
+        tiers_n = users["tier"][newcomers]
+        k_n = 1 + rng.poisson(users["rate"][newcomers] * season * lift[tiers_n - 1] * NEWCOMER_INTENTS)
+        who = np.concatenate([np.repeat(existing, k_e), np.repeat(newcomers, k_n)])
+        n, n_e = len(who), int(k_e.sum())
+        at = self.times(rng, month, n)
+        # A newcomer's first intent is at their first order time; later ones fall between it and the month end.
+        month_end = self.month_starts[month + 1].to_datetime64().astype("datetime64[s]")
+        first = np.repeat(users["first"][newcomers], k_n)
+        span = (month_end - first).astype("int64")
+        later = first + (rng.random(len(first)) * span).astype("int64").astype("timedelta64[s]")
+        is_first = np.zeros(len(first), dtype=bool)
+        is_first[np.cumsum(k_n) - k_n] = True
+        at[n_e:] = np.where(is_first, first, later)
+        tiers = users["tier"][who]
+        weights = CATEGORY_MIX[tiers - 1] * np.where(SUBSIDISED & on, 1 + 3 * config.subsidy_rate, 1.0)
+        cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+        category = (rng.random(n)[:, None] > cumulative).sum(axis=1).clip(0, len(CATEGORIES) - 1)
+        list_price = money(MEDIAN_PRICE[category] * rng.lognormal(0, PRICE_SIGMA[category]))
+        team = rng.random(n) < p_team[tiers - 1]
+        self.add_orders(who, at, category, list_price, np.where(team, -1, -2), month)
+        self.open_teams(rng, month, who[team], at[team], category[team], list_price[team])
+
+    def open_teams(self, rng: np.random.Generator, month: int, opener: np.ndarray, at: np.ndarray,
+                   category: np.ndarray, list_price: np.ndarray) -> None:
+        """Share each team, recruit partners within the window, record teams, shares and partner orders."""
+        config, users = self.config, self.users
+        n, d = len(opener), config.group_discount
+        tiers = users["tier"][opener]
+        team_ids = self.n_teams + np.arange(n)
+        self.n_teams += n
+        self.orders[-1]["team"][self.orders[-1]["team"] == -1] = team_ids  # openers' orders, in order
+        shared = rng.random(n) < SHARE_PROB[tiers - 1]
+        reached = rng.poisson(users["contacts"][opener]) * shared
+        clicks = rng.binomial(reached, min(0.9, CLICK_PROB[0] + CLICK_PROB[1] * d))
+        room = self.headroom()[tiers - 1]
+        non_user_clicks = rng.binomial(clicks, NON_USER_SHARE * room)
+        signups = rng.binomial(non_user_clicks, SIGNUP_PROB)
+        join = min(1.0, JOIN_PROB[0] + JOIN_PROB[1] * d)
+        new_keen = rng.binomial(signups, join)
+        old_keen = rng.binomial(clicks - non_user_clicks, join) + rng.poisson(STRANGER_PARTNERS * (0.5 + d), n)
+        in_time = 1 - np.exp(-config.team_window_hours / PARTNER_ARRIVAL_HOURS)
+        new_arrived, old_arrived = rng.binomial(new_keen, in_time), rng.binomial(old_keen, in_time)
+        needed = config.team_size - 1
+        joined = np.minimum(new_arrived + old_arrived, needed)
+        new_joined = rng.hypergeometric(new_arrived, old_arrived, joined)
+        completed = joined >= needed
+        # Partner join delays: exponential, truncated to the window.
+        window = config.team_window_hours * 3600.0
+        slot_team = np.repeat(np.arange(n), joined)
+        u = rng.random(len(slot_team))
+        delay = -PARTNER_ARRIVAL_HOURS * 3600 * np.log(1 - u * (1 - np.exp(-window / (PARTNER_ARRIVAL_HOURS * 3600))))
+        delay = delay.astype("int64").astype("timedelta64[s]")
+        end = self.month_starts[-1].to_datetime64().astype("datetime64[s]") - np.timedelta64(1, "s")
+        join_at = np.minimum(at[slot_team] + delay, end)
+        filled_at = at.copy()
+        np.maximum.at(filled_at, slot_team, join_at)
+        closed = np.where(completed, filled_at, at + np.timedelta64(int(window), "s"))
+        share_ids = np.full(n, -1)
+        share_ids[shared] = self.n_shares + np.arange(shared.sum())
+        self.n_shares += int(shared.sum())
+        self.teams.append({
+            "team": team_ids, "opener": opener, "category": category, "at": at, "shared": shared,
+            "joined": joined, "completed": completed, "closed": closed,
+        })
+        self.shares.append({
+            "share": share_ids[shared], "user": opener[shared], "type": np.zeros(shared.sum(), int),
+            "team": team_ids[shared], "at": at[shared], "reached": reached[shared], "clicks": clicks[shared],
+            "signups": signups[shared], "first_orders": new_joined[shared], "needed": np.zeros(shared.sum(), int),
+            "given": np.zeros(shared.sum(), bool), "cost": np.zeros(shared.sum()),
+        })
+        # The first `new_joined` slots of each team are new users, the rest existing buyers.
+        rank = np.arange(len(slot_team)) - np.repeat(np.cumsum(joined) - joined, joined)
+        is_new = rank < new_joined[slot_team]
+        new_team = slot_team[is_new]
+        new_users = self.add_users(rng, self.contact_tiers(rng, tiers[new_team]), SOURCES.index("team_share"),
+                                   join_at[is_new], referrer=opener[new_team], share=share_ids[new_team])
+        partner = np.empty(len(slot_team), dtype=int)
+        partner[is_new] = new_users
+        old = np.flatnonzero(~is_new)
+        partner[old] = self.pick_partners(rng, tiers[slot_team[old]], opener[slot_team[old]], join_at[old])
+        # Before anyone else has bought, a stranger joining from the app is a new organic user.
+        none = old[partner[old] < 0]
+        partner[none] = self.add_users(rng, tiers[slot_team[none]], SOURCES.index("organic"), join_at[none])
+        self.add_orders(partner, join_at, category[slot_team], list_price[slot_team], team_ids[slot_team], month)
+        failed = team_ids[~completed]
+        for chunk in self.orders[-2:]:
+            chunk["refunded"] |= np.isin(chunk["team"], failed)
+
+    def pick_partners(self, rng: np.random.Generator, tiers: np.ndarray, opener: np.ndarray,
+                      at: np.ndarray) -> np.ndarray:
+        """Existing live buyers joining teams, frequent shoppers more often: a buyer of the opener's tier (else
+        any tier) whose first order came before `at`, never the opener; −1 where there is none yet."""
+        users = self.users
+        live = np.flatnonzero(users["alive"])
+        live = live[np.argsort(users["first"][live], kind="stable")]
+        picked = np.full(len(tiers), -1)
+        u = rng.random(len(tiers))
+        for tier in range(1, 6):
+            for pool in (live[users["tier"][live] == tier], live):
+                mask = (tiers == tier) & (picked < 0)
+                if not len(pool) or not mask.any():
+                    continue
+                weight = np.cumsum(users["rate"][pool])
+                count = np.searchsorted(users["first"][pool], at[mask], side="right")
+                total = np.where(count > 0, weight[np.maximum(count, 1) - 1], 0.0)
+                index = np.minimum(np.searchsorted(weight, u[mask] * total, side="right"), np.maximum(count, 1) - 1)
+                choice = np.where(count > 0, pool[index], -1)
+                other = np.where(count > 1, pool[(index + 1) % np.maximum(count, 1)], -1)
+                picked[mask] = np.where(choice == opener[mask], other, choice)
+        return picked
+
+    def add_orders(self, who: np.ndarray, at: np.ndarray, category: np.ndarray, list_price: np.ndarray,
+                   team: np.ndarray, month: int) -> None:
+        """Append a chunk of orders; `team` is a team index, −1 (team to open) or −2 (solo)."""
+        self.orders.append({
+            "user": who, "at": at, "category": category, "list": list_price, "team": team.copy(),
+            "refunded": np.zeros(len(who), dtype=bool), "month": np.full(len(who), month),
+        })
+
+    # ------------------------------------------------------------ step 3: churn
+    def churn(self, month: int) -> None:
+        """Each live buyer leaves with their own monthly churn probability."""
+        rng = self.seeds(f"churn-{month}")
+        u = rng.random(len(self.users["alive"]))
+        self.users["alive"] &= u >= self.users["churn"]
+
+    def run(self) -> None:
+        """All months in order."""
+        for month in range(self.config.months):
+            existing = np.flatnonzero(self.users["alive"])
+            newcomers = np.concatenate([self.arrivals(month), self.bargains(month, existing)])
+            self.purchases(month, existing, newcomers)
+            self.churn(month)
+
+
+# ---------------------------------------------------------------- tables
+
+def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[str, np.ndarray]:
+    return {k: np.concatenate([c[k] for c in chunks]) if chunks else np.empty(0) for k in keys}
+
+
+def _in_id_order(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Rows sorted by their (fixed-width, time-ordered) id."""
+    return frame.sort_values(key, kind="stable").reset_index(drop=True)
+
+
+def _ranks(sim: _Simulation) -> dict[str, np.ndarray]:
+    """New index of every user, team and share so that ids follow time (U000001 is the first buyer)."""
+    def rank(times: np.ndarray) -> np.ndarray:
+        out = np.empty(len(times), dtype=int)
+        out[np.argsort(times, kind="stable")] = np.arange(len(times))
+        return out
+
+    teams = _stack(sim.teams, ("team", "at"))
+    shares = _stack(sim.shares, ("share", "at"))
+    team_at = np.empty(sim.n_teams, dtype="datetime64[s]")
+    team_at[teams["team"].astype(int)] = teams["at"]
+    share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
+    share_at[shares["share"].astype(int)] = shares["at"]
+    return {"U": rank(sim.users["first"]), "T": rank(team_at), "S": rank(share_at)}
+
+
+def _text_ids(prefix: str, index: np.ndarray, ranks: dict[str, np.ndarray]) -> np.ndarray:
+    """Ids such as T000012 in time order for indices ≥ 0, and None for negative ones (no link)."""
+    index = np.asarray(index, dtype=int)
+    out = np.full(len(index), None, dtype=object)
+    ok = index >= 0
+    if ok.any():
+        rank = ranks[prefix]
+        out[ok] = ids(prefix, len(rank))[rank[index[ok]]]
+    return out
+
+
+def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+    config = sim.config
+    o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
+    team = o["team"] >= 0
+    amount = np.where(team, o["list"] * (1 - config.group_discount), o["list"])
+    on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
+    subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
+    order = np.lexsort((o["user"], o["at"]))
+    frame = pd.DataFrame({
+        "user_id": _text_ids("U", o["user"], ranks),
+        "ordered_at": pd.to_datetime(o["at"]),
+        "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
+        "mode": np.where(team, "team", "solo").astype(object),
+        "team_id": _text_ids("T", o["team"], ranks),
+        "list_amount": money(o["list"]),
+        "amount": money(amount - subsidy),
+        "subsidy": subsidy,
+        "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
+        "status": np.where(o["refunded"], "refunded", "completed").astype(object),
+    }).iloc[order].reset_index(drop=True)
+    frame.insert(0, "order_id", ids("O", len(frame)))
+    return frame
+
+
+def _users_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+    u = sim.users
+    rng = sim.seeds("identities")
+    n = len(u["tier"])
+    return _in_id_order(pd.DataFrame({
+        "user_id": _text_ids("U", np.arange(n), ranks),
+        "name": sample_names(rng, n),
+        "city": sample_cities(rng, u["tier"]),
+        "city_tier": u["tier"],
+        "wechat_contacts": u["contacts"],
+        "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
+        "referred_by": _text_ids("U", u["referrer"], ranks),
+        "referral_share_id": _text_ids("S", u["share"], ranks),
+        "first_order_at": pd.to_datetime(u["first"]),
+        "acquisition_cost": money(u["cost"]),
+    }), "user_id")
+
+
+def _teams_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+    t = _stack(sim.teams, ("team", "opener", "category", "at", "shared", "joined", "completed", "closed"))
+    return _in_id_order(pd.DataFrame({
+        "team_id": _text_ids("T", t["team"], ranks),
+        "opener_id": _text_ids("U", t["opener"], ranks),
+        "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
+        "opened_at": pd.to_datetime(t["at"]),
+        "team_size": np.full(len(t["team"]), sim.config.team_size),
+        "shared": t["shared"].astype(bool),
+        "partners_joined": t["joined"].astype(int),
+        "completed": t["completed"].astype(bool),
+        "closed_at": pd.to_datetime(t["closed"]),
+    }), "team_id")
+
+
+def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+    s = _stack(sim.shares, ("share", "user", "type", "team", "at", "reached", "clicks", "signups",
+                            "first_orders", "needed", "given", "cost"))
+    return _in_id_order(pd.DataFrame({
+        "share_id": _text_ids("S", s["share"], ranks),
+        "user_id": _text_ids("U", s["user"], ranks),
+        "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
+        "team_id": _text_ids("T", s["team"], ranks),
+        "shared_at": pd.to_datetime(s["at"]),
+        "reached": s["reached"].astype(int),
+        "clicks": s["clicks"].astype(int),
+        "signups": s["signups"].astype(int),
+        "first_orders": s["first_orders"].astype(int),
+        "friends_needed": s["needed"].astype(int),
+        "item_given": s["given"].astype(bool),
+        "giveaway_cost": money(s["cost"]),
+    }), "share_id")
+
+
+def monthly_finance(config: Config, users: pd.DataFrame, orders: pd.DataFrame, shares: pd.DataFrame,
+                    months: pd.DatetimeIndex) -> pd.DataFrame:
+    """The platform's monthly P&L from the order, user and share tables."""
+    def by_month(stamps: pd.Series, values: pd.Series | np.ndarray | None = None) -> np.ndarray:
+        key = pd.to_datetime(stamps).dt.to_period("M").dt.to_timestamp()
+        data = pd.Series(np.ones(len(key)) if values is None else np.asarray(values, dtype=float), index=key)
+        return data.groupby(level=0).sum().reindex(months, fill_value=0).to_numpy(dtype=float)
+
+    done = orders[orders["status"] == "completed"]
+    gmv = by_month(done["ordered_at"], done["amount"] + done["subsidy"])
+    months_done = pd.to_datetime(done["ordered_at"]).dt.to_period("M").dt.to_timestamp()
+    active = pd.DataFrame({"m": months_done, "u": done["user_id"]}).drop_duplicates().groupby("m").size()
+    ad_rate = np.linspace(AD_RATE[0], AD_RATE[1], len(months))
+    commission = money(gmv * config.take_rate)
+    ads = money(gmv * ad_rate)
+    revenue = commission + ads
+    new_buyers = by_month(users["first_order_at"])
+    subsidy = money(by_month(done["ordered_at"], done["subsidy"]))
+    paid = money(by_month(users["first_order_at"], users["acquisition_cost"]))
+    bargain = money(by_month(shares["shared_at"], shares["giveaway_cost"]))
+    coupons = money(new_buyers * NEW_USER_COUPON)
+    marketing = money(subsidy + paid + bargain + coupons)
+    orders_n = by_month(done["ordered_at"])
+    other = money(orders_n * COST_PER_ORDER + FIXED_COST_PER_MONTH * config.scale)
+    return pd.DataFrame({
+        "month": months.date,
+        "orders": orders_n.astype(int),
+        "active_buyers": active.reindex(months, fill_value=0).to_numpy().astype(int),
+        "new_buyers": new_buyers.astype(int),
+        "gmv": money(gmv),
+        "commission_revenue": commission,
+        "ad_revenue": ads,
+        "revenue": money(revenue),
+        "subsidy_cost": subsidy,
+        "paid_acquisition_cost": paid,
+        "bargain_giveaway_cost": bargain,
+        "coupon_cost": coupons,
+        "marketing_expense": marketing,
+        "other_operating_cost": other,
+        "net_income": money(revenue - marketing - other),
+    })
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the Pinduoduo case for `config`; identical output for identical config."""
+    sim = _Simulation(config)
+    sim.run()
+    ranks = _ranks(sim)
+    users, orders = _users_table(sim, ranks), _orders_table(sim, ranks)
+    teams, shares = _teams_table(sim, ranks), _shares_table(sim, ranks)
+    finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
+    return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
