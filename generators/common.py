@@ -159,7 +159,9 @@ def sample_names(rng: np.random.Generator, n: int, kind: str = "person") -> np.n
 
 
 def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
-    """Readable ids such as U000001, in order."""
+    """Readable ids such as U000001, in order (an empty array for n = 0)."""
+    if n == 0:
+        return np.array([], dtype=object)
     width = max(6, len(str(start + n)))
     return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width)).astype(object)
 

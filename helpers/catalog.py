@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CASES = ("your_shop", "pinduoduo")  # a case is listed once its generator, data and workbook have landed
+CASES = ("your_shop", "pinduoduo", "jd", "perfect_diary")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ WORKBOOKS = (
         "01_pinduoduo_group_buying",
         "Pinduoduo: group buying (拼团), bargain fission and subsidies",
         "viral loops and K-factor, team funnels, CAC paid vs viral, cohorts, LTV/CAC, subsidy ROI",
-        (("gmv", "yuan"), ("team_order_share", "pct"), ("k_factor", "float"), ("subsidy_roi", "ratio"),
+        (("gmv", "yuan"), ("team_order_share", "pct"), ("k_factor", "float"), ("subsidy_roi", "pct"),
          ("net_margin", "pct")),
         case="pinduoduo",
         cross_check="generators.pinduoduo:check_parameters",
@@ -66,6 +66,7 @@ WORKBOOKS = (
         (("customers", "num"), ("revenue", "yuan"), ("repeat_customer_share", "pct"), ("ltv_12m_mean", "yuan"),
          ("sleeping_share", "pct")),
         case="your_shop",
+        cross_check="helpers.your_shop:check_parameters",
     ),
 )
 

@@ -92,9 +92,9 @@ def check_data(case: str, path: Path, values: Mapping[str, Any]) -> tuple[list[s
     For `your_shop`, a single file is an order export read with the workbook's column mapping (`values`).
     """
     if case == "your_shop" and path.is_file():
-        from helpers.transactions import check_transactions
+        from helpers.transactions import check_export
 
-        return check_transactions(path, **dict(values))
+        return check_export(path, values)
     if values:
         raise DataError([f"-p options apply only to your_shop order exports, not to {case}"])
     frames, problems = check_case_data(case, path)

@@ -37,14 +37,14 @@ def yuan(value: Real | None, digits: int = 2) -> str:
 
 def pct(value: Real | None, digits: int = 1) -> str:
     """A share or rate as a percentage: 0.375 → 37.5%."""
-    if is_missing(value):
+    if is_missing(value) or is_missing(float(value) * 100):  # type: ignore[arg-type]
         return NA
     return f"{float(value) * 100:.{digits}f}%"  # type: ignore[arg-type]
 
 
 def pp(value: Real | None, digits: int = 1) -> str:
     """A difference of two rates in percentage points: 0.021 → +2.1 pp."""
-    if is_missing(value):
+    if is_missing(value) or is_missing(float(value) * 100):  # type: ignore[arg-type]
         return NA
     return f"{float(value) * 100:+.{digits}f} pp"  # type: ignore[arg-type]
 

@@ -133,5 +133,7 @@ def waterfall(
         ax.annotate(fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9,
                     xytext=(0, 2), textcoords="offset points")
     ax.axhline(0, color="black", linewidth=0.8)
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + 0.1 * (high - low))  # room for the value labels under the title
     ax.set_xticks(range(len(labels)), labels, rotation=15)
     return label(ax, title, "", ylabel, "yuan")

@@ -21,8 +21,8 @@ from helpers.params import read_spec
 
 
 def esc(text: object) -> str:
-    """Text from data, made safe to place inside Markdown or HTML."""
-    return html.escape(str(text))
+    """Text from data, made safe to place inside Markdown or HTML ("n/a" when there is none)."""
+    return html.escape(fmt.text(text))
 
 
 def say(markdown: str) -> None:

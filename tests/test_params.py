@@ -82,7 +82,8 @@ def test_every_committed_notebook_has_a_parseable_parameters_cell():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cells) == 1, path.name
         s = params.read_spec(path.stem)
-        assert {"seed", "scale", "data_dir"} <= set(s.params), path.name
+        assert {"seed", "scale"} <= set(s.params), path.name
+        assert {"data_dir", "transactions_csv"} & set(s.params), f"{path.name}: how to bring your own data?"
         assert all(p.help for p in s), f"{path.name}: every parameter needs help text"
 
 

@@ -1,0 +1,281 @@
+"""Customer lifetime value: BG/NBD for repeat purchases and Gamma-Gamma for spend, with a calibration/holdout check.
+
+Models from Fader, Hardie & Lee (2005) "Counting your customers the easy way" and Fader & Hardie (2013), fitted
+with the pinned `lifetimes` package. The time unit is the day: a purchase day is a day with at least one order
+(several orders on one day count once, their amounts summed), frequency = repeat purchase days, recency = days
+from the first to the last purchase day, T = days from the first purchase day to the end of the period.
+
+Two things about `lifetimes` 0.11.3 are handled here rather than in notebooks: its prediction methods fail on
+pandas Series under current pandas ("Cannot apply ufunc hyp2f1 to mixed DataFrame and Series"), so only numpy
+arrays go in; and it changes the global warning filters, prints the optimiser state when a fit fails and lets
+numpy/scipy warnings through. Imports and fits therefore run inside `warnings.catch_warnings` with stdout
+captured; what was caught is returned as readable notes (shown by the workbook), never leaked as output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from helpers.params import ParameterError
+
+with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+    from lifetimes.utils import ConvergenceError
+
+TIME_UNIT = "days"
+HORIZON_DAYS = 365
+PENALIZERS = (0.0, 0.001, 0.01)  # tried in turn: no penalty first (unbiased), then small L2 penalties
+FREQUENCY_GROUPS = 7  # holdout check groups 0, 1, …, 6 and "7+" repeat purchase days
+
+
+# ---------------------------------------------------------------- the calibration / holdout split
+
+def holdout_split(
+    orders: pd.DataFrame, calibration_end: str = "", holdout_days: int = 90,
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """(calibration end, observation end) days: `calibration_end`, or `holdout_days` before the last order day.
+
+    A `holdout_days` longer than the history is shortened to its second half (the caller notes it); raises
+    ParameterError when the calibration period or the holdout would be empty.
+    """
+    days = pd.to_datetime(orders["order_date"]).dt.normalize()
+    first, last = days.min(), days.max()
+    if calibration_end:
+        try:
+            end = pd.Timestamp(calibration_end).normalize()
+        except ValueError:
+            raise ParameterError(f"parameter 'calibration_end' = {calibration_end!r} is not allowed: "
+                                 "must be a date such as 2023-10-01, or empty") from None
+        name, value = "calibration_end", calibration_end
+    else:
+        end, name, value = last - pd.Timedelta(days=holdout_days), "holdout_days", holdout_days
+        if end < first:  # a holdout as long as the history: keep the first half to learn from instead
+            end = first + (last - first) / 2
+            end = end.normalize()
+    if not first <= end < last:
+        raise ParameterError(
+            f"parameter '{name}' = {value!r} is not allowed: the calibration period must end between the first "
+            f"order ({first:%Y-%m-%d}) and the day before the last order ({last:%Y-%m-%d})")
+    return end, last
+
+
+# ---------------------------------------------------------------- per-customer model inputs
+
+def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
+    """One row per customer and day with orders: the day and the amount spent that day."""
+    frame = pd.DataFrame({"customer_id": orders["customer_id"].to_numpy(),
+                          "day": pd.to_datetime(orders["order_date"]).dt.normalize().to_numpy(),
+                          "amount": orders["amount"].to_numpy(dtype=float)})
+    return frame.groupby(["customer_id", "day"], sort=True, as_index=False)["amount"].sum()
+
+
+def model_inputs(days: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
+    """Per customer whose first purchase day is on or before `end`: frequency, recency, T and monetary value.
+
+    Monetary value is the mean spend of the repeat purchase days (the first purchase excluded, as in
+    Fader & Hardie); NaN for customers with no repeat purchase.
+    """
+    seen = days[days["day"] <= end]
+    grouped = seen.groupby("customer_id", sort=True)
+    first = grouped["day"].transform("min")
+    repeat = seen["day"] > first
+    frame = pd.DataFrame({
+        "frequency": grouped["day"].size() - 1,
+        "recency": (grouped["day"].max() - grouped["day"].min()).dt.days,
+        "T": (end - grouped["day"].min()).dt.days,
+        "monetary_value": seen["amount"].where(repeat).groupby(seen["customer_id"]).mean(),
+    })
+    return frame.astype({"frequency": int, "recency": float, "T": float})
+
+
+def calibration_holdout(
+    days: pd.DataFrame, calibration_end: pd.Timestamp, observation_end: pd.Timestamp,
+) -> pd.DataFrame:
+    """Model inputs at `calibration_end` plus the repeat purchase days each customer made in the holdout."""
+    frame = model_inputs(days, calibration_end)
+    later = days[(days["day"] > calibration_end) & (days["day"] <= observation_end)]
+    frame["frequency_holdout"] = later.groupby("customer_id").size().reindex(frame.index, fill_value=0)
+    frame["duration_holdout"] = float((observation_end - calibration_end).days)
+    return frame
+
+
+# ---------------------------------------------------------------- fitting, quietly and robustly
+
+@dataclass
+class Fit:
+    """A fitted lifetimes model (or None when it did not converge), its parameters and what happened."""
+
+    model: object | None
+    params: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def converged(self) -> bool:
+        """True when the model has parameters to predict with."""
+        return self.model is not None
+
+
+def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], label: str, **kwargs) -> Fit:
+    """Fit with each penalizer in turn until one converges; warnings and printed output become notes."""
+    notes: list[str] = []
+    for penalizer in PENALIZERS:
+        model = make(penalizer_coef=penalizer)
+        with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stdout(io.StringIO()):
+            warnings.simplefilter("always")
+            try:
+                model.fit(*arrays, **kwargs)
+            except (ConvergenceError, np.linalg.LinAlgError, ValueError) as error:
+                notes.append(f"{label} could not be fitted with penalizer {penalizer:g} "
+                             f"({str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__})")
+                continue
+        found = sorted({_explain(str(w.message)) for w in caught
+                        if not issubclass(w.category, FutureWarning | DeprecationWarning)})
+        notes += [f"{label} (penalizer {penalizer:g}): {text}" for text in found]
+        if penalizer:
+            notes.append(f"{label} was fitted with a small penalizer ({penalizer:g}) to converge")
+        return Fit(model, {n: float(model.params_[n]) for n in names}, notes)
+    return Fit(None, dict.fromkeys(names, float("nan")), notes)
+
+
+def _explain(message: str) -> str:
+    """A numerical warning from a fit in words a reader can act on (the raw text when it is not a known one)."""
+    if "sqrt" in message:
+        return ("the standard errors of the estimates are not available: this data pins some parameter down "
+                "poorly, so read the parameters as rough (the predictions are still checked on the holdout)")
+    if "overflow" in message or "divide by zero" in message:
+        return f"numerical overflow during the fit ({message}); the optimiser recovered, check the holdout"
+    return message
+
+
+def fit_bgnbd(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> Fit:
+    """BG/NBD parameters r, alpha, a, b from per-customer frequency, recency and T (in days).
+
+    Customers with the same (frequency, recency, T) are fitted once with a weight, which keeps large bases fast.
+    """
+    patterns = pd.DataFrame({"f": np.asarray(frequency, dtype=int), "r": np.asarray(recency, dtype=float),
+                             "t": np.asarray(T, dtype=float)}).value_counts(sort=False).reset_index()
+    arrays = (patterns["f"].to_numpy(), patterns["r"].to_numpy(), patterns["t"].to_numpy())
+    return _fit_quietly(BetaGeoFitter, arrays, ("r", "alpha", "a", "b"), "BG/NBD",
+                        weights=patterns["count"].to_numpy())
+
+
+def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
+    """Gamma-Gamma parameters p, q, v from repeat customers' frequency and mean repeat spend (others ignored)."""
+    frequency, monetary_value = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
+    usable = (frequency > 0) & np.isfinite(monetary_value) & (monetary_value > 0)
+    if usable.sum() < 10:
+        return Fit(None, dict.fromkeys(("p", "q", "v"), float("nan")),
+                   [f"Gamma-Gamma needs at least 10 repeat customers; found {int(usable.sum())}"])
+    return _fit_quietly(GammaGammaFitter, (frequency[usable], monetary_value[usable]), ("p", "q", "v"),
+                        "Gamma-Gamma", q_constraint=True)
+
+
+# ---------------------------------------------------------------- predictions (numpy arrays only)
+
+def _quiet(function, *arrays: np.ndarray) -> np.ndarray:
+    """Call a lifetimes prediction with numpy arrays; overflow in extreme histories gives NaN, not a warning."""
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.asarray(function(*(np.asarray(a, dtype=float) for a in arrays)), dtype=float)
+
+
+def expected_purchases(fit: Fit, t: float | np.ndarray, frame: pd.DataFrame) -> np.ndarray:
+    """Expected repeat purchase days in the next `t` days for each customer of `frame` (NaN without a model)."""
+    if not fit.converged:
+        return np.full(len(frame), np.nan)
+    t = np.broadcast_to(np.asarray(t, dtype=float), (len(frame),))
+    return _quiet(fit.model.conditional_expected_number_of_purchases_up_to_time,
+                  t, frame["frequency"], frame["recency"], frame["T"])
+
+
+def probability_alive(fit: Fit, frame: pd.DataFrame) -> np.ndarray:
+    """Probability that each customer is still 'alive' (has not silently churned), from BG/NBD."""
+    if not fit.converged:
+        return np.full(len(frame), np.nan)
+    return _quiet(fit.model.conditional_probability_alive, frame["frequency"], frame["recency"], frame["T"])
+
+
+def expected_spend(fit: Fit, frame: pd.DataFrame) -> np.ndarray:
+    """Expected spend per future purchase day: each customer's mean shrunk towards the base mean (Gamma-Gamma)."""
+    if not fit.converged:
+        return np.full(len(frame), np.nan)
+    monetary = frame["monetary_value"].fillna(0.0).to_numpy(dtype=float)
+    return _quiet(fit.model.conditional_expected_average_profit, frame["frequency"], monetary)
+
+
+# ---------------------------------------------------------------- the holdout check and the value of the base
+
+def holdout_check(fit: Fit, frame: pd.DataFrame, groups: int = FREQUENCY_GROUPS) -> pd.DataFrame:
+    """Predicted vs actual repeat purchase days in the holdout, by calibration frequency (0, 1, …, 'N+')."""
+    predicted = expected_purchases(fit, frame["duration_holdout"].to_numpy(), frame)
+    capped = np.minimum(frame["frequency"].to_numpy(), groups)
+    labels = np.where(capped >= groups, f"{groups}+", capped.astype(str))
+    table = pd.DataFrame({"group": labels, "order": capped, "actual": frame["frequency_holdout"].to_numpy(dtype=float),
+                          "predicted": predicted}).groupby(["order", "group"]).agg(
+        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    return table.reset_index(level="order", drop=True).reset_index()
+
+
+def customer_values(fit_purchases: Fit, fit_spend: Fit, frame: pd.DataFrame, horizon_days: int = HORIZON_DAYS,
+                    ) -> pd.DataFrame:
+    """Per customer: probability alive, expected purchase days, spend per purchase and value over `horizon_days`.
+
+    The value is expected revenue (not discounted, not margin): expected purchases × expected spend.
+    """
+    purchases = expected_purchases(fit_purchases, float(horizon_days), frame)
+    spend = expected_spend(fit_spend, frame)
+    return pd.DataFrame({
+        "p_alive": probability_alive(fit_purchases, frame),
+        "expected_purchases": purchases,
+        "expected_spend": spend,
+        "expected_value": purchases * spend,
+    }, index=frame.index)
+
+
+@dataclass
+class LtvResult:
+    """Everything the workbook shows about lifetime value, computed once."""
+
+    calibration_end: pd.Timestamp
+    observation_end: pd.Timestamp
+    holdout: pd.DataFrame
+    holdout_fit: Fit
+    fit_purchases: Fit
+    fit_spend: Fit
+    values: pd.DataFrame
+    notes: list[str]
+
+    @property
+    def holdout_predicted(self) -> float:
+        """Repeat purchase days the calibration model predicted for the holdout, summed over customers."""
+        return float((self.holdout["predicted"] * self.holdout["customers"]).sum(min_count=1))
+
+    @property
+    def holdout_actual(self) -> float:
+        """Repeat purchase days actually made in the holdout by the calibration customers."""
+        return float((self.holdout["actual"] * self.holdout["customers"]).sum())
+
+
+def lifetime_value(orders: pd.DataFrame, calibration_end: str = "", holdout_days: int = 90,
+                   horizon_days: int = HORIZON_DAYS) -> LtvResult:
+    """Validate BG/NBD on a holdout, then refit on all data and value every customer over `horizon_days`."""
+    cal_end, obs_end = holdout_split(orders, calibration_end, holdout_days)
+    shortened = [] if calibration_end or (obs_end - cal_end).days == holdout_days else [
+        f"the holdout of {holdout_days} days is longer than the history, so the model was tested on its second "
+        f"half ({(obs_end - cal_end).days} days) instead"]
+    days = purchase_days(orders)
+    calibration = calibration_holdout(days, cal_end, obs_end)
+    holdout_fit = fit_bgnbd(calibration["frequency"], calibration["recency"], calibration["T"])
+    full = model_inputs(days, obs_end)
+    fit_purchases = fit_bgnbd(full["frequency"], full["recency"], full["T"])
+    fit_spend = fit_gamma_gamma(full["frequency"], full["monetary_value"])
+    values = full.join(customer_values(fit_purchases, fit_spend, full, horizon_days))
+    notes = shortened + [f"holdout {n}" for n in holdout_fit.notes] + fit_purchases.notes + fit_spend.notes
+    return LtvResult(cal_end, obs_end, holdout_check(holdout_fit, calibration), holdout_fit, fit_purchases,
+                     fit_spend, values, notes)

@@ -1,0 +1,101 @@
+"""The your-shop workbook (04) end to end: the demo, a GBK Taobao-style export, a malformed file and check-data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.runner import RunFailed
+from helpers.your_shop import demo_export
+
+pytestmark = pytest.mark.notebook
+STEM = "04_your_shop_review"
+SMALL = {"seed": 11, "scale": 0.1}
+CONTRACT = ("customers", "orders", "revenue", "repeat_customer_share", "segment_counts", "sleeping_share",
+            "churned_share", "bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "ltv_time_unit", "ltv_12m_mean",
+            "holdout_predicted", "holdout_actual", "review")
+TAOBAO = {"col_order_id": "订单编号", "col_customer_id": "买家会员名", "col_order_date": "订单付款时间",
+          "col_amount": "买家实际支付金额"}
+
+
+def verdicts(metrics):
+    return {f["id"]: f["verdict"] for f in metrics["review"]}
+
+
+def write_taobao_export(path: Path, values: dict) -> pd.DataFrame:
+    """The demo shop's orders as a Taobao order report: GBK, Chinese headers, ￥ and thousands separators."""
+    orders = demo_export(values)
+    export = pd.DataFrame({
+        "订单编号": orders["order_id"], "买家会员名": orders["customer_id"],
+        "订单付款时间": orders["order_date"].dt.strftime("%Y/%m/%d %H:%M:%S"),
+        "买家实际支付金额": orders["amount"].map("￥{:,.2f}".format), "收货地址": orders["city"],
+    })
+    export.to_csv(path, index=False, encoding="gbk")
+    return orders
+
+
+def test_demo_runs_by_default_and_records_the_contract(run_workbook, tmp_path):
+    m = run_workbook(STEM, **SMALL)
+    for name in CONTRACT:
+        assert name in m, name
+    assert m["ltv_time_unit"] == "days"
+    assert sum(m["segment_counts"].values()) == m["customers"] == sum(m["tier_counts"].values())
+    assert 0 < m["repeat_customer_share"] < 1 and m["ltv_12m_mean"] > 0
+    assert m["holdout_predicted"] == pytest.approx(m["holdout_actual"], rel=0.2)
+    assert verdicts(m)["sleeping"] == "worked"
+    assert {f["verdict"] for f in m["review"]} >= {"why", "breakthrough", "logic", "risk", "next"}
+    written = pd.read_csv(tmp_path / "run0" / "winback_list.csv", encoding="utf-8-sig")
+    assert len(written) == m["winback_customers"] > 0
+    assert written["expected_value"].is_monotonic_decreasing
+
+
+def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips(run_workbook, tmp_path):
+    path = tmp_path / "ExportOrderList.csv"
+    orders = write_taobao_export(path, SMALL)
+    m = run_workbook(STEM, transactions_csv=str(path), sleeping_days=30, churned_days=365, **TAOBAO)
+    assert m["orders"] == len(orders) and m["customers"] == orders["customer_id"].nunique()
+    assert m["revenue"] == pytest.approx(orders["amount"].sum())
+    assert m["sleeping_share"] > 0.25
+    assert verdicts(m)["sleeping"] == "did not work"  # the same customers as the demo run, asleep after 30 days
+
+
+def test_a_malformed_export_stops_the_run_with_every_problem(run_workbook, tmp_path):
+    path = tmp_path / "orders.csv"
+    path.write_text("order_id,customer_id,order_date,amount\nA1,,2023-01-05,5\nA2,c2,soon,-5\n", encoding="utf-8")
+    with pytest.raises(RunFailed) as failed:
+        run_workbook(STEM, transactions_csv=str(path))
+    message = str(failed.value)
+    assert "DataError" in message and "3 problems" in message
+    assert not (tmp_path / "run0").exists() or not any((tmp_path / "run0").iterdir())
+
+
+def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gbk_export(casebook, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("order_id,customer_id,order_date,amount\nA1,,2023-01-05,5\nA2,c2,soon,-5\n", encoding="utf-8")
+    result = casebook("check-data", "your_shop", str(bad))
+    assert result.returncode == 2
+    for text in ("empty customer id in 1 row: 2", "not a date", "negative amount in 1 row: 3"):
+        assert text in result.stderr
+    good = tmp_path / "ExportOrderList.csv"
+    orders = write_taobao_export(good, {"seed": 1, "scale": 0.01})
+    mapping = [arg for name, header in TAOBAO.items() for arg in ("-p", name, header)]
+    result = casebook("check-data", "your_shop", str(good), *mapping)
+    assert result.returncode == 0, result.stderr
+    assert f"{len(orders):,} orders" in result.stdout
+
+
+def test_the_committed_notebook_is_executed_with_its_defaults_and_shows_no_warnings():
+    import json
+
+    from helpers.params import notebook_path
+    from helpers.record import read_metrics
+
+    path = notebook_path(STEM)
+    m = read_metrics(path)
+    for name in CONTRACT:
+        assert name in m, name
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o["output_type"] == "error" or o.get("name") == "stderr"]
