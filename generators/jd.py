@@ -1,0 +1,570 @@
+"""JD-style self-operated retail for a year: regional warehouses, 211 delivery, PLUS membership, inventory.
+
+A mechanism, simulated day by day and vectorised over customers. Customers buy as a Poisson process with
+their own rate and may lapse after any order; a slow delivery (or a lost order) makes lapsing likelier, so
+speed feeds repurchase. Each order goes to the customer's regional warehouse when the SKU is stocked there
+(`regional_stock_coverage`) and in stock, else to the central hub, else it waits for the supplier or is lost.
+Stock follows a reorder-point policy (`reorder_point_days`, `order_up_to_days`, `lead_time_days`) planned on
+the normal daily demand, so festival peaks (618 is JD's anniversary, 双11) drain shelves. 211 限时达: stocked
+locally and ordered by 11:00 → same day by 23:00; by 23:00 → next day by 15:00. Slower deliveries are
+returned (and damaged) more often. PLUS: heavy buyers value membership most and join (self-selection);
+membership itself raises purchase frequency by `plus_true_uplift`. Every customer draws the same uniforms
+each day whatever the levers, so two runs that differ only in a lever are a clean counterfactual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from generators.common import Seeds, festival_multiplier, ids, money, sample_names
+from helpers.io import Column, Table
+from helpers.params import ParameterError
+
+ORDERS_PER_SCALE = 50_000
+ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)
+N_SKUS = 40
+FESTIVAL_STRENGTH = 1.0
+WEEKDAY = np.array([1.03, 1.0, 0.99, 0.99, 1.02, 0.98, 0.99])  # Monday first (assumption)
+GROWTH = 0.15  # demand grows 15% across the year (assumption)
+RATE_SHAPE, RATE_MEAN = 0.3, 0.55 / 70  # purchases a day ~ Gamma: a few heavy buyers (assumption)
+TASTE_A, TASTE_B = 3.3, 14.0  # how much of the PLUS value a customer perceives, Beta (assumption)
+EXISTING_SHARE = 0.6  # customers already active on day one; the rest arrive during the year
+PLANNED_EXTRA_DEMAND = 1.05  # the planner's demand estimate over the normal base (assumption)
+
+# Regions with their regional warehouse (RDC) city, demand share and trunk hours from the central hub.
+REGIONS = pd.DataFrame({
+    "region": ["North 华北", "East 华东", "South 华南", "Central 华中", "Southwest 西南", "Northwest 西北",
+               "Northeast 东北"],
+    "warehouse_city": ["北京", "上海", "广州", "武汉", "成都", "西安", "沈阳"],
+    "share": [0.19, 0.27, 0.18, 0.11, 0.11, 0.06, 0.08],
+    "trunk_hours": [30.0, 30.0, 40.0, 20.0, 44.0, 44.0, 40.0],
+    "cities": [["北京", "天津", "石家庄", "保定"], ["上海", "杭州", "南京", "苏州"], ["广州", "深圳", "东莞", "佛山"],
+               ["武汉", "郑州", "长沙", "南昌"], ["成都", "重庆", "昆明", "贵阳"], ["西安", "兰州", "银川", "西宁"],
+               ["沈阳", "大连", "长春", "哈尔滨"]],
+})
+CENTRAL = ("WH00", "Central hub 中央仓", "廊坊")
+WAREHOUSE_IDS = np.array([CENTRAL[0], *(f"WH{i:02d}" for i in range(1, len(REGIONS) + 1))], dtype=object)
+
+# Category economics (assumptions shaped to land near JD's 13–15% gross margin): price range, margin on
+# price, weight, share of orders, chance of a multi-unit order and the base return rate.
+CATEGORIES = pd.DataFrame({
+    "category": ["electronics", "appliances", "FMCG", "apparel"],
+    "price_low": [300.0, 200.0, 15.0, 60.0],
+    "price_high": [6000.0, 4000.0, 150.0, 600.0],
+    "margin": [0.13, 0.175, 0.21, 0.37],
+    "weight_low": [0.3, 3.0, 0.5, 0.3],
+    "weight_high": [3.0, 15.0, 6.0, 1.5],
+    "order_share": [0.2, 0.14, 0.46, 0.2],
+    "multi_unit": [0.08, 0.05, 0.5, 0.15],
+    "return_base": [0.05, 0.04, 0.015, 0.14],
+})
+FADING_SHARE = 0.15  # SKUs whose demand fades out mid-year (older models, last season): the dead-stock source
+
+# Delivery (211 限时达) and its consequences (assumptions).
+ON_TIME_LOCAL = 0.95
+PROCESSING_HOURS = 6.0
+SLOW_DROPOUT_FACTOR = 2.2  # shipped from afar (hub, supplier) or lost: lapsing this much likelier
+FAST_DROPOUT_FACTOR = 0.8
+WAIT_SHARE = 0.45  # out of stock everywhere: share of customers who wait for the supplier, the rest are lost
+LATE_RETURN_LIFT = 0.45  # extra return probability per day beyond the first, relative to the category base
+DAMAGE = {"regional": 0.004, "central": 0.012, "supplier": 0.02}
+RETURN_RECOVERY = 0.7  # share of cost recovered on an undamaged return
+
+# Costs (assumptions sized to JD's 6.4–8% fulfilment/revenue): per order and per kg.
+HANDLING_PER_ORDER = 13.0
+LAST_MILE_PER_ORDER = 15.0
+PER_KG = 2.0
+TRUNK_PER_ORDER = 12.0  # central hub or supplier shipments travel a trunk line first
+RETURN_HANDLING = 15.0
+OTHER_OPEX_RATIO = 0.055  # marketing, technology, G&A as a share of revenue (assumption)
+RECEIVABLE_DAYS = 2.0  # payment platforms settle within days (assumption)
+
+# PLUS membership: the yearly value a customer sees is the discount on their expected spend plus perks.
+PLUS_PERK_VALUE = 40.0  # free-shipping vouchers and other perks, ¥ a year (assumption)
+PLUS_RENEWAL = 0.8  # DOMAIN.md: ≈80% renewal (2018)
+
+HOUR_WEIGHTS = np.array([1.2, 0.6, 0.3, 0.2, 0.2, 0.3, 0.8, 1.8, 3.2, 4.6, 5.6, 5.8, 5.2, 4.6, 4.8, 5.0,
+                         4.8, 4.6, 4.4, 5.2, 6.4, 7.2, 6.8, 3.6])
+CUTOFFS = ("by 11:00", "11:00–23:00", "after 23:00")
+SOURCES = ("regional", "central", "supplier")
+RETURN_REASONS = ("late delivery", "damaged", "changed mind")
+
+SCHEMA = {
+    "customers": Table("customers", "One row per customer: where they live and when they first ordered.", (
+        Column("customer_id", "str", "customer key", unique=True),
+        Column("name", "str", "customer name (synthetic, zh_CN)"),
+        Column("region", "str", "delivery region", choices=tuple(REGIONS["region"])),
+        Column("city", "str", "city"),
+        Column("first_order_date", "date", "date of the first order in the data", nullable=True),
+    )),
+    "skus": Table("skus", "One row per product: category, unit cost and price, weight, planned demand.", (
+        Column("sku_id", "str", "product key", unique=True),
+        Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
+        Column("unit_cost", "float", "purchase cost per unit, ¥", min=0),
+        Column("unit_price", "float", "list price per unit, ¥", min=0),
+        Column("weight_kg", "float", "shipping weight per unit, kg", min=0),
+        Column("planned_daily_units", "float", "units a day the planner expects nationwide", min=0),
+    )),
+    "warehouses": Table("warehouses", "The central hub and one regional warehouse (RDC) per region.", (
+        Column("warehouse_id", "str", "warehouse key", unique=True),
+        Column("name", "str", "warehouse name"),
+        Column("kind", "str", "central hub or regional", choices=("central", "regional")),
+        Column("region", "str", "region served (central serves all)"),
+        Column("city", "str", "city"),
+        Column("skus_stocked", "int", "number of SKUs held", min=0),
+    )),
+    "orders": Table("orders", "One row per paid order (one SKU line).", (
+        Column("order_id", "str", "order key", unique=True),
+        Column("customer_id", "str", "buyer (customers.customer_id)"),
+        Column("order_time", "datetime", "payment time"),
+        Column("sku_id", "str", "product (skus.sku_id)"),
+        Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
+        Column("quantity", "int", "units", min=1),
+        Column("list_amount", "float", "amount at list price, ¥", min=0),
+        Column("amount", "float", "amount paid after the PLUS member discount, ¥", min=0),
+        Column("cogs", "float", "cost of the goods sold, ¥", min=0),
+        Column("is_plus_member", "bool", "buyer was a PLUS member when ordering"),
+    )),
+    "deliveries": Table("deliveries", "One row per order: where it shipped from and when it arrived.", (
+        Column("order_id", "str", "order (orders.order_id)", unique=True),
+        Column("warehouse_id", "str", "shipping warehouse; SUPPLIER when the order waited for the supplier"),
+        Column("stock_source", "str", "regional warehouse, central hub or supplier", choices=SOURCES),
+        Column("cutoff", "str", "211 cut-off window of the order time", choices=CUTOFFS),
+        Column("delivered_time", "datetime", "delivery time"),
+        Column("delivery_hours", "float", "hours from payment to delivery", min=0),
+        Column("eligible_211", "bool", "stocked in the regional warehouse, so the 211 promise applies"),
+        Column("on_time_211", "bool", "eligible and delivered by the 211 promise"),
+        Column("fulfillment_cost", "float", "warehouse handling + trunk + last mile, ¥", min=0),
+    )),
+    "returns": Table("returns", "One row per returned order.", (
+        Column("order_id", "str", "order (orders.order_id)", unique=True),
+        Column("return_date", "date", "day the return was received"),
+        Column("reason", "str", "main reason", choices=RETURN_REASONS),
+        Column("refund_amount", "float", "refund paid, ¥", min=0),
+        Column("recovered_cost", "float", "cost value recovered from the returned goods, ¥", min=0),
+        Column("handling_cost", "float", "reverse logistics and inspection, ¥", min=0),
+    )),
+    "inventory_daily": Table("inventory_daily", "Stock per warehouse, SKU and day under the reorder-point policy.", (
+        Column("date", "date", "day"),
+        Column("warehouse_id", "str", "warehouse (warehouses.warehouse_id)"),
+        Column("sku_id", "str", "product (skus.sku_id)"),
+        Column("stock_open", "int", "units on hand at the start of the day, after receipts", min=0),
+        Column("received_units", "int", "units received from suppliers that morning", min=0),
+        Column("requested_units", "int", "units customers asked this warehouse for", min=0),
+        Column("shipped_units", "int", "units shipped", min=0),
+        Column("stock_close", "int", "units on hand at the end of the day", min=0),
+        Column("on_order_units", "int", "units ordered from suppliers and not yet received", min=0),
+        Column("reorder_point", "int", "the policy's reorder point, units", min=0),
+    )),
+    "memberships": Table("memberships", "One row per PLUS membership year bought (joins and renewals).", (
+        Column("membership_id", "str", "membership key", unique=True),
+        Column("customer_id", "str", "member (customers.customer_id)"),
+        Column("start_date", "date", "first day of the membership year"),
+        Column("end_date", "date", "last day of the membership year"),
+        Column("fee_paid", "float", "fee paid, ¥", min=0),
+        Column("is_renewal", "bool", "renewal of an expiring membership"),
+    ), may_be_empty=True),
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    """The generator's levers; names match the workbook parameters."""
+
+    seed: int = 42
+    scale: float = 1.0
+    days: int = 365
+    start: str = "2023-01-01"
+    regional_stock_coverage: float = 0.8
+    reorder_point_days: float = 10.0
+    order_up_to_days: float = 50.0
+    lead_time_days: int = 7
+    supplier_payment_days: float = 45.0
+    plus_fee: float = 99.0
+    plus_discount: float = 0.05
+    plus_true_uplift: float = 0.3
+
+
+def check_parameters(values: dict) -> None:
+    """Rules across parameters: the policy must order up to above its reorder point, which covers the lead time."""
+    rop = values.get("reorder_point_days", Config.reorder_point_days)
+    out = values.get("order_up_to_days", Config.order_up_to_days)
+    lead = values.get("lead_time_days", Config.lead_time_days)
+    if out <= rop:
+        raise ParameterError(
+            f"parameter 'order_up_to_days' = {out!r} is not allowed: must exceed reorder_point_days ({rop!r}), "
+            "otherwise the warehouse never orders enough to climb above the point that triggers an order"
+        )
+    if out <= lead:
+        raise ParameterError(
+            f"parameter 'order_up_to_days' = {out!r} is not allowed: must exceed lead_time_days ({lead!r}), "
+            "or every order is used up before the next one can arrive"
+        )
+
+
+# ---------------------------------------------------------------- static tables
+
+def _skus(seeds: Seeds) -> pd.DataFrame:
+    """Products with category economics and a skewed popularity (a few SKUs sell most)."""
+    rng = seeds("skus")
+    cats = CATEGORIES.set_index("category")
+    counts = np.round(cats["order_share"].to_numpy() * N_SKUS).astype(int)
+    counts[-1] = N_SKUS - counts[:-1].sum()
+    category = np.repeat(cats.index.to_numpy(dtype=object), counts)
+    c = cats.loc[category]
+    u = rng.random(N_SKUS)
+    price = np.exp(np.log(c["price_low"]) + u * (np.log(c["price_high"]) - np.log(c["price_low"])))
+    margin = c["margin"].to_numpy() * rng.uniform(0.8, 1.2, N_SKUS)
+    weight = rng.uniform(c["weight_low"], c["weight_high"])
+    popularity = rng.lognormal(0.0, 0.9, N_SKUS)
+    share_in_category = popularity / pd.Series(popularity).groupby(category).transform("sum").to_numpy()
+    order_share = c["order_share"].to_numpy() * share_in_category
+    fades = (rng.random(N_SKUS) < FADING_SHARE) & (category != "FMCG")
+    return pd.DataFrame({
+        "sku_id": ids("SKU", N_SKUS)[np.argsort(-order_share, kind="stable").argsort()],
+        "category": category,
+        "unit_cost": money(price * (1 - margin)),
+        "unit_price": money(price),
+        "weight_kg": np.round(weight, 2),
+        "order_share": order_share,
+        "mean_units": 1 + c["multi_unit"].to_numpy() / (1 - c["multi_unit"].to_numpy()),
+        "multi_unit": c["multi_unit"].to_numpy(),
+        "return_base": c["return_base"].to_numpy(),
+        "fade_day": np.where(fades, rng.integers(90, 240, N_SKUS), 10**6),
+    }).sort_values("sku_id", ignore_index=True)
+
+
+def _stocked(config: Config, seeds: Seeds, skus: pd.DataFrame) -> np.ndarray:
+    """Which SKUs each warehouse holds (row 0 = central hub holds all): the best sellers go regional first."""
+    rng = seeds("coverage")
+    n_regions = len(REGIONS)
+    score = np.log(skus["order_share"].to_numpy())[None, :] + rng.normal(0, 0.7, (n_regions, N_SKUS))
+    keep = round(config.regional_stock_coverage * N_SKUS)
+    rank = (-score).argsort(axis=1).argsort(axis=1)
+    return np.vstack([np.ones((1, N_SKUS), dtype=bool), rank < keep])
+
+
+def _nationwide_units(config: Config, skus: pd.DataFrame) -> np.ndarray:
+    """Daily units per SKU the planner expects nationwide on a normal day (no festivals, no fading)."""
+    daily_orders = config.scale * ORDERS_PER_SCALE / 365 * PLANNED_EXTRA_DEMAND
+    return daily_orders * skus["order_share"].to_numpy() * skus["mean_units"].to_numpy()
+
+
+def _planned_units(config: Config, skus: pd.DataFrame, stocked: np.ndarray) -> np.ndarray:
+    """Daily units the planner expects at each warehouse and SKU: regional demand, the rest at the hub."""
+    units = _nationwide_units(config, skus)
+    regional = REGIONS["share"].to_numpy()[:, None] * units[None, :] * stocked[1:]
+    overflow = 0.05 * regional.sum(axis=0)
+    central = units - regional.sum(axis=0) + overflow
+    return np.vstack([central[None, :], regional])
+
+
+def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.DataFrame) -> pd.DataFrame:
+    """Customers with a purchase rate, a lapse probability, a region and a PLUS membership decision."""
+    rng = seeds("customers")
+    n = max(1, round(config.scale * ORDERS_PER_SCALE / ORDERS_PER_CUSTOMER * len(days) / 365))
+    horizon = len(days)
+    region = rng.choice(len(REGIONS), size=n, p=REGIONS["share"].to_numpy())
+    weights = festival_multiplier(days, strength=0.5)
+    arrival = rng.choice(horizon, size=n, p=weights / weights.sum())
+    arrival = np.where(rng.random(n) < EXISTING_SHARE, -1, arrival)
+    city_pick = rng.integers(0, 4, n)
+    cities = np.array(REGIONS["cities"].tolist(), dtype=object)[region, city_pick]
+    rate = rng.gamma(RATE_SHAPE, RATE_MEAN / RATE_SHAPE, n)
+    dropout = rng.beta(1.0, 9.0, n)
+    # PLUS: join when the yearly value a customer perceives (discount on expected spend + perks) covers the fee.
+    order_value = float((skus["order_share"] * skus["unit_price"] * skus["mean_units"]).sum())
+    expected_spend = rate * 365 * order_value
+    taste = rng.beta(TASTE_A, TASTE_B, n)
+    joins = ((config.plus_discount * expected_spend + PLUS_PERK_VALUE) * taste >= config.plus_fee)
+    already = joins & (rng.random(n) < 0.5) & (arrival < 0)
+    join_day = np.where(already, -rng.integers(1, 365, n), np.maximum(arrival, 0) + rng.integers(0, horizon, n))
+    join_day = np.where(joins & (join_day < horizon), join_day, 10**6)
+    return pd.DataFrame({
+        "customer_id": ids("C", n), "name": sample_names(rng, n), "region_index": region,
+        "region": REGIONS["region"].to_numpy()[region], "city": cities, "arrival": arrival, "rate": rate,
+        "dropout": dropout, "join_day": join_day, "renews": rng.random(n) < PLUS_RENEWAL,
+    })
+
+
+def _membership_days(people: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """First and last+1 simulated day of membership per customer (a renewal extends the first year)."""
+    join = people["join_day"].to_numpy()
+    end = np.where(join < 10**6, join + 365, -1)
+    renewed = people["renews"].to_numpy() & (end < horizon) & (end >= 0)
+    end = np.where(renewed, end + 365, end)
+    return np.where(join < 10**6, join, 10**6), end
+
+
+# ---------------------------------------------------------------- the day-by-day simulation
+
+@dataclass
+class _Day:
+    """What one day's buyers did: the order rows collected by the simulation."""
+
+    customer: np.ndarray
+    day: np.ndarray
+    hour: np.ndarray
+    sku: np.ndarray
+    quantity: np.ndarray
+    source: np.ndarray
+    warehouse: np.ndarray
+    u_delivery: np.ndarray
+    u_return: np.ndarray
+
+
+def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """Serve requests in order (already time-sorted) while the stock of their key lasts; returns served flags."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(keys, kind="stable")
+    k, q = keys[order], qty[order]
+    cum = np.cumsum(q)
+    first = np.r_[True, k[1:] != k[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(k)), 0))
+    before = cum - q - (cum[group_start] - q[group_start])
+    served_sorted = before + q <= stock[k]
+    # Once a request fails, later (smaller) ones for the same key may still fit: keep it simple and FIFO.
+    failed_cum = np.cumsum(~served_sorted)
+    blocked = failed_cum - np.where(group_start > 0, failed_cum[group_start - 1], 0) - (~served_sorted)
+    served_sorted &= blocked == 0
+    served = np.empty(len(k), dtype=bool)
+    served[order] = served_sorted
+    return served
+
+
+def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex):
+    """Run the year: purchases, stock allocation, replenishment and lapsing; returns orders and stock history."""
+    rng = seeds("days")
+    n, horizon, n_wh = len(people), len(days), len(REGIONS) + 1
+    stocked = _stocked(config, seeds, skus)
+    planned = _planned_units(config, skus, stocked)
+    reorder_point = np.where(stocked, np.ceil(config.reorder_point_days * planned), 0).astype(np.int64)
+    order_up_to = np.where(stocked, np.maximum(np.ceil(config.order_up_to_days * planned), reorder_point + 1), 0)
+    order_up_to = order_up_to.astype(np.int64)
+    stock = order_up_to.ravel().copy()
+    pipeline = np.zeros((horizon + config.lead_time_days + 1, n_wh * N_SKUS), dtype=np.int64)
+    multiplier = festival_multiplier(days, FESTIVAL_STRENGTH) * WEEKDAY[days.weekday] \
+        * (1 + GROWTH * np.arange(horizon) / max(horizon - 1, 1))
+    share = skus["order_share"].to_numpy()
+    fade_day, multi = skus["fade_day"].to_numpy(), skus["multi_unit"].to_numpy()
+    hour_cdf = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
+    rate, dropout, arrival = (people[c].to_numpy() for c in ("rate", "dropout", "arrival"))
+    region = people["region_index"].to_numpy()
+    member_from, member_to = _membership_days(people, horizon)
+    alive = np.ones(n, dtype=bool)
+    rows, history = [], []
+    for day in range(horizon):
+        u = rng.random((9, n))
+        received = pipeline[day]
+        stock += received
+        opening = stock.copy()
+        lapsed_joiner = (member_from == day) & ~alive
+        member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
+        member = (member_from <= day) & (day < member_to)
+        intensity = rate * multiplier[day] * (1 + config.plus_true_uplift * member)
+        repeat = alive & (arrival < day) & (u[0] < 1 - np.exp(-intensity))
+        buyers = np.flatnonzero(repeat | (arrival == day))
+        today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
+        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u[1, buyers]), N_SKUS - 1)
+        qty = 1 + np.floor(np.log(u[2, buyers]) / np.log(multi[sku])).astype(np.int64)
+        qty = np.minimum(qty, 6)
+        hour = np.searchsorted(hour_cdf, u[3, buyers]) + u[4, buyers]
+        time_order = np.argsort(hour, kind="stable")
+        buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
+        home = region[buyers] + 1
+        regional_first = stocked[home, sku]
+        requested = np.zeros(n_wh * N_SKUS, dtype=np.int64)
+        local_key = home * N_SKUS + sku
+        served_local = np.zeros(len(buyers), dtype=bool)
+        served_local[regional_first] = _allocate(local_key[regional_first], qty[regional_first], stock)
+        np.add.at(requested, local_key[regional_first], qty[regional_first])
+        np.subtract.at(stock, local_key[served_local], qty[served_local])
+        to_central = ~served_local
+        served_central = np.zeros(len(buyers), dtype=bool)
+        served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
+        np.add.at(requested, sku[to_central], qty[to_central])
+        np.subtract.at(stock, sku[served_central], qty[served_central])
+        waits = ~served_local & ~served_central & (u[5, buyers] < WAIT_SHARE)
+        placed = served_local | served_central | waits
+        source = np.where(served_local, 0, np.where(served_central, 1, 2))
+        warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
+        shipped = opening - stock
+        # Replenishment: order up to the target when the stock position falls to the reorder point.
+        on_order = pipeline[day + 1:].sum(axis=0)
+        position = stock + on_order
+        need = (position <= reorder_point.ravel()) & stocked.ravel()
+        pipeline[day + config.lead_time_days, need] += (order_up_to.ravel() - position)[need]
+        history.append((opening, received, requested, shipped, stock.copy(), pipeline[day + 1:].sum(axis=0)))
+        rows.append(_Day(buyers[placed], np.full(placed.sum(), day), hour[placed], sku[placed], qty[placed],
+                         source[placed], warehouse[placed], u[6, buyers[placed]], u[7, buyers[placed]]))
+        # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
+        # members do not lapse while their paid year runs (only a lapsed customer fails to join).
+        slow = ~served_local
+        factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
+        lapse = (u[8, buyers] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member[buyers]
+        alive[buyers[lapse]] = False
+    columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
+    orders = _Day(*columns)
+    return orders, history, stocked, reorder_point, (member_from, member_to)
+
+
+# ---------------------------------------------------------------- output tables
+
+def _deliveries(orders: _Day, people: pd.DataFrame, skus: pd.DataFrame, config: Config,
+                days: pd.DatetimeIndex, order_time: pd.DatetimeIndex) -> pd.DataFrame:
+    """211 promise, delivery time and fulfilment cost per order from its stock source and order hour."""
+    hour = orders.hour
+    cutoff = np.where(hour < 11, 0, np.where(hour < 23, 1, 2))
+    day_start = days[orders.day]
+    promise_offset = np.select([cutoff == 0, cutoff == 1], [23.0, 24 + 15.0], default=24 + 23.0)
+    promised = day_start + pd.to_timedelta(promise_offset, unit="h")
+    window = promise_offset - hour
+    u = orders.u_delivery
+    trunk = REGIONS["trunk_hours"].to_numpy()[people["region_index"].to_numpy()[orders.customer]]
+    on_time = u < ON_TIME_LOCAL
+    local_hours = np.where(on_time, window * (0.45 + 0.55 * u / ON_TIME_LOCAL),
+                           window + 2 + 30 * (u - ON_TIME_LOCAL) / (1 - ON_TIME_LOCAL))
+    central_hours = PROCESSING_HOURS + trunk + 8 + 40 * u ** 2
+    supplier_hours = config.lead_time_days * 24 * (0.5 + 0.5 * u) + trunk + 12
+    hours = np.select([orders.source == 0, orders.source == 1], [local_hours, central_hours], supplier_hours)
+    hours = np.round(hours, 2)
+    delivered = order_time + pd.to_timedelta(hours, unit="h")
+    weight = skus["weight_kg"].to_numpy()[orders.sku] * orders.quantity
+    cost = HANDLING_PER_ORDER + LAST_MILE_PER_ORDER + PER_KG * weight + TRUNK_PER_ORDER * (orders.source > 0)
+    eligible = orders.source == 0
+    return pd.DataFrame({
+        "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
+        "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
+        "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
+        "delivered_time": delivered.floor("s"),
+        "delivery_hours": hours,
+        "eligible_211": eligible,
+        "on_time_211": eligible & (delivered <= promised),
+        "fulfillment_cost": money(cost),
+    })
+
+
+def _returns(orders: _Day, skus: pd.DataFrame, deliveries: pd.DataFrame, amount: np.ndarray,
+             cogs: np.ndarray) -> pd.DataFrame:
+    """Returns: a category base rate lifted by each day of delivery beyond the first, plus damage in transit."""
+    u = orders.u_return
+    late_days = np.maximum(deliveries["delivery_hours"].to_numpy() / 24 - 1, 0)
+    base = skus["return_base"].to_numpy()[orders.sku]
+    damage = pd.Series(deliveries["stock_source"]).map(DAMAGE).to_numpy()
+    late = base * LATE_RETURN_LIFT * late_days
+    returned = u < damage + base + late
+    reason = np.where(u < damage, 1, np.where(u < damage + base, 2, 0))
+    lag = 1 + np.minimum(np.floor(7 * u / np.maximum(damage + base + late, 1e-9)), 6).astype(int)
+    delivered = pd.DatetimeIndex(deliveries["delivered_time"]).normalize()
+    damaged = reason == 1
+    frame = pd.DataFrame({
+        "return_date": (delivered + pd.to_timedelta(lag, unit="D")).date,
+        "reason": np.asarray(RETURN_REASONS, dtype=object)[reason],
+        "refund_amount": amount,
+        "recovered_cost": money(np.where(damaged, 0.0, cogs * RETURN_RECOVERY)),
+        "handling_cost": np.full(len(u), RETURN_HANDLING),
+    })
+    return frame[returned]
+
+
+def _memberships(people: pd.DataFrame, member_from: np.ndarray, member_to: np.ndarray,
+                 days: pd.DatetimeIndex, config: Config) -> pd.DataFrame:
+    """Membership years bought: pre-existing members, joins during the year, and renewals that fall in it."""
+    member = member_from < 10**6
+    first = pd.DataFrame({"customer_id": people["customer_id"][member], "start": member_from[member],
+                          "is_renewal": False})
+    renew = member & (member_to - member_from > 365)
+    second = pd.DataFrame({"customer_id": people["customer_id"][renew], "start": member_from[renew] + 365,
+                           "is_renewal": True})
+    frame = pd.concat([first, second], ignore_index=True).sort_values(["start", "customer_id"], ignore_index=True)
+    start = days[0] + pd.to_timedelta(frame["start"].to_numpy(), unit="D")
+    return pd.DataFrame({
+        "membership_id": ids("M", len(frame)), "customer_id": frame["customer_id"].to_numpy(),
+        "start_date": start.date, "end_date": (start + pd.Timedelta(days=364)).date,
+        "fee_paid": money(np.full(len(frame), config.plus_fee)), "is_renewal": frame["is_renewal"].to_numpy(),
+    })
+
+
+def _inventory(history: list, stocked: np.ndarray, reorder_point: np.ndarray, skus: pd.DataFrame,
+               days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Long table of the stock history, only for the warehouse–SKU pairs that are stocked."""
+    keep = np.flatnonzero(stocked.ravel())
+    stacked = [np.stack([h[i][keep] for h in history]) for i in range(6)]
+    n_days = len(days)
+    return pd.DataFrame({
+        "date": np.repeat(days.date, len(keep)),
+        "warehouse_id": np.tile(WAREHOUSE_IDS[keep // N_SKUS], n_days),
+        "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % N_SKUS], n_days),
+        "stock_open": stacked[0].ravel(),
+        "received_units": stacked[1].ravel(),
+        "requested_units": stacked[2].ravel(),
+        "shipped_units": stacked[3].ravel(),
+        "stock_close": stacked[4].ravel(),
+        "on_order_units": stacked[5].ravel(),
+        "reorder_point": np.tile(reorder_point.ravel()[keep], n_days),
+    })
+
+
+def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
+    """The central hub and the regional warehouses."""
+    return pd.DataFrame({
+        "warehouse_id": WAREHOUSE_IDS,
+        "name": [CENTRAL[1], *(f"{city}仓 RDC" for city in REGIONS["warehouse_city"])],
+        "kind": ["central", *["regional"] * len(REGIONS)],
+        "region": ["all", *REGIONS["region"]],
+        "city": [CENTRAL[2], *REGIONS["warehouse_city"]],
+        "skus_stocked": stocked.sum(axis=1),
+    })
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the JD case for `config`; identical output for identical config."""
+    seeds = Seeds(config.seed)
+    days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
+    skus = _skus(seeds)
+    people = _customers(config, seeds, days, skus)
+    sim, history, stocked, reorder_point, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
+    order_time = (days[sim.day] + pd.to_timedelta(sim.hour, unit="h")).floor("s")
+    sequence = np.lexsort((sim.customer, order_time.asi8))
+    sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
+    order_time = order_time[sequence]
+    is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
+    price = skus["unit_price"].to_numpy()[sim.sku]
+    list_amount = money(price * sim.quantity)
+    amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
+    cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
+    order_ids = ids("O", len(sim.day))
+    orders = pd.DataFrame({
+        "order_id": order_ids,
+        "customer_id": people["customer_id"].to_numpy()[sim.customer],
+        "order_time": order_time,
+        "sku_id": skus["sku_id"].to_numpy()[sim.sku],
+        "category": skus["category"].to_numpy()[sim.sku],
+        "quantity": sim.quantity,
+        "list_amount": list_amount,
+        "amount": amount,
+        "cogs": cogs,
+        "is_plus_member": is_member,
+    })
+    deliveries = _deliveries(sim, people, skus, config, days, order_time)
+    deliveries.insert(0, "order_id", order_ids)
+    returns = _returns(sim, skus, deliveries, amount, cogs)
+    returns.insert(0, "order_id", order_ids[returns.index])
+    first = orders.groupby("customer_id")["order_time"].min().dt.date
+    customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(
+        first_order_date=people["customer_id"].map(first).to_numpy())
+    return {
+        "customers": customers,
+        "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
+            planned_daily_units=np.round(_nationwide_units(config, skus), 3)),
+        "warehouses": _warehouses(stocked),
+        "orders": orders,
+        "deliveries": deliveries,
+        "returns": returns.reset_index(drop=True),
+        "inventory_daily": _inventory(history, stocked, reorder_point, skus, days),
+        "memberships": _memberships(people, member_from, member_to, days, config),
+    }
