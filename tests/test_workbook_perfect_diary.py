@@ -1,0 +1,145 @@
+"""The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
+an independent computation, verdicts that flip with the parameters, and refused parameter values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import files_under
+from statsmodels.stats.proportion import proportions_ztest
+
+from generators import perfect_diary as pd_gen
+from helpers.catalog import CASES
+from helpers.params import notebook_path
+from helpers.runner import RunFailed, execute
+
+pytestmark = pytest.mark.notebook
+STEM = "03_perfect_diary_kol_private_domain"
+SCALE = 0.3
+CONTRACT = (
+    "revenue", "gross_margin", "sales_expense_ratio", "net_margin", "roi_top", "roi_mid", "roi_junior", "roi_amateur",
+    "private_repurchase_rate", "public_repurchase_rate", "ab_control_n", "ab_treatment_n", "ab_control_conversions",
+    "ab_treatment_conversions", "ab_lift", "ab_ci_low", "ab_ci_high", "ab_p_value", "ab_srm_p_value", "review",
+)
+RUNS = {
+    "default": {"scale": SCALE},
+    "no_private_domain": {"scale": SCALE, "private_domain_enabled": False},
+    "assignment_bug": {"scale": SCALE, "ab_assignment_bug": 0.1, "wechat_add_rate": 0.6, "ab_test_share": 1.0},
+}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> Callable[[str], dict[str, Any]]:
+    """Each named run executed once for the whole module."""
+    done: dict[str, dict[str, Any]] = {}
+
+    def get(name: str) -> dict[str, Any]:
+        if name not in done:
+            result = execute(notebook_path(STEM), RUNS[name], tmp_path_factory.mktemp(name))
+            if not result.ok:
+                raise RunFailed(f"{STEM} with {RUNS[name]}: {result.error}")
+            done[name] = result.metrics
+        return done[name]
+
+    return get
+
+
+def verdicts(metrics: dict[str, Any]) -> dict[str, str]:
+    return {f["id"]: f["verdict"] for f in metrics["review"]}
+
+
+def finding(metrics: dict[str, Any], id: str) -> str:
+    return next(f["text"] for f in metrics["review"] if f["id"] == id)
+
+
+def test_default_run_records_the_contract_metrics(runs):
+    m = runs("default")
+    for name in CONTRACT:
+        assert name in m, name
+    assert all(set(f) == {"id", "verdict", "text", "evidence"} for f in m["review"])
+    assert {f["verdict"] for f in m["review"]} >= {"why", "breakthrough", "logic", "risk", "next"}
+    assert 0.6 <= m["gross_margin"] <= 0.68 and m["net_margin"] < 0 < m["sales_expense_ratio"]
+    assert verdicts(m)["profitability"] == "did not work"
+    assert verdicts(m)["ab_assignment"] == "worked"
+
+
+def test_metrics_agree_with_an_independent_computation(runs):
+    m = runs("default")
+    tables = pd_gen.generate(pd_gen.Config(scale=SCALE))
+    finance = tables["monthly_finance"]
+    assert m["revenue"] == pytest.approx(finance["revenue"].sum())
+    assert m["gross_margin"] == pytest.approx(finance["gross_profit"].sum() / finance["revenue"].sum())
+    marketing = finance[["kol_fees", "platform_ads", "private_domain_cost"]].sum().sum()
+    assert m["sales_expense_ratio"] == pytest.approx(marketing / finance["revenue"].sum())
+    mid_customers = tables["customers"].loc[tables["customers"]["source"] == "mid", "customer_id"]
+    mid_revenue = tables["orders"].loc[tables["orders"]["customer_id"].isin(mid_customers), "amount"].sum()
+    mid_spend = tables["posts"].loc[tables["posts"]["tier"] == "mid", "fee"].sum()
+    assert m["roi_mid"] == pytest.approx(mid_revenue / mid_spend)
+    ab = tables["ab_assignments"]
+    counts = ab.groupby("group")["converted"].agg(["size", "sum"])
+    assert (m["ab_control_n"], m["ab_control_conversions"]) == tuple(counts.loc["control"])
+    assert (m["ab_treatment_n"], m["ab_treatment_conversions"]) == tuple(counts.loc["treatment"])
+    _, p_value = proportions_ztest(counts.loc[["treatment", "control"], "sum"], counts.loc[["treatment", "control"],
+                                                                                            "size"])
+    assert m["ab_p_value"] == pytest.approx(p_value)
+    assert m["ab_ci_low"] < m["ab_lift"] < m["ab_ci_high"]
+
+
+def test_private_domain_off_closes_the_gap_and_flips_the_verdict(runs):
+    on, off = runs("default"), runs("no_private_domain")
+    gap_on = on["private_repurchase_rate"] - on["public_repurchase_rate"]
+    gap_off = off["private_repurchase_rate"] - off["public_repurchase_rate"]
+    assert gap_off < 0.4 * gap_on
+    assert verdicts(on)["private_domain"] == "worked"
+    assert verdicts(off)["private_domain"] == "did not work"
+    assert off["ab_control_n"] == 0 and off["ab_lift"] is None  # the persona sends the test: no test without her
+    assert verdicts(off)["ab_effect"] == "cannot conclude"
+
+
+def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
+    m = runs("assignment_bug")
+    assert m["ab_srm_p_value"] < 0.001
+    assert m["ab_treatment_n"] < m["ab_control_n"]
+    assert verdicts(m)["ab_assignment"] == "did not work"
+    assert "Sample ratio mismatch (SRM) detected" in finding(m, "ab_assignment")
+    assert verdicts(m)["ab_effect"] == "cannot conclude"
+    assert "sample ratio mismatch" in finding(m, "ab_effect")
+
+
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
+    m = run_workbook(STEM, scale=0.05, months=6, kol_share_top=0.0, kol_share_mid=0.0, kol_share_junior=0.0,
+                     kol_share_amateur=1.0, wechat_add_rate=0.0, coupon_control=0.0, coupon_treatment=0.0,
+                     marketing_budget_per_month=20000.0)
+    assert m["roi_top"] is None and m["roi_mid"] is None and m["roi_amateur"] > 0
+    assert m["ab_control_n"] == 0 and m["private_repurchase_rate"] is None
+    assert verdicts(m)["private_domain"] == "cannot conclude"
+    assert m["revenue"] > 0 and not np.isnan(m["gross_margin"])
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (("-p", "kol_share_top", "0.5"), ["kol_share_top", "kol_share_mid", "kol_share_junior", "kol_share_amateur",
+                                      "sum to 1.3"]),
+    (("-p", "kol_share_top", "1.5"), ["kol_share_top", "1.5"]),
+    (("-p", "ab_assignment_bug", "0.9"), ["ab_assignment_bug", "0.9"]),
+])
+def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, args, named):
+    result = casebook("run", STEM, *args, "--out", str(tmp_path / "out"))
+    assert result.returncode == 2, result.stderr
+    assert all(word in result.stderr for word in named), result.stderr
+    assert files_under(tmp_path / "out") == []
+
+
+@pytest.mark.skipif("perfect_diary" not in CASES, reason="the case is listed in helpers.catalog.CASES by the lead")
+def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+    from helpers.datasets import generate_case
+
+    generate_case("perfect_diary", tmp_path / "mine", orders=5000)
+    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    assert m["private_domain_true_uplift"] is None
+    assert verdicts(m)["private_domain"] == "cannot conclude"
+    assert m["response_origin"].startswith("a curve fitted")
+    assert isinstance(pd.Series(m["roi_mid"]).iloc[0], float)
