@@ -54,7 +54,7 @@ WORKBOOKS = (
         "03_perfect_diary_kol_private_domain",
         "Perfect Diary: the KOL pyramid, private domain (私域) and marketing spend",
         "ROI and marginal ROI by KOL tier, private-domain repurchase, A/B tests done right, high margin to net loss",
-        (("revenue", "yuan"), ("gross_margin", "pct"), ("sales_expense_ratio", "pct"), ("ab_lift", "pct"),
+        (("revenue", "yuan"), ("gross_margin", "pct"), ("sales_expense_ratio", "pct"), ("ab_lift", "pp"),
          ("net_margin", "pct")),
         case="perfect_diary",
         cross_check="generators.perfect_diary:check_parameters",

@@ -37,6 +37,10 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, capt
     """
     formats = dict(formats or {})
     shown = frame.copy()
+    for column in shown.columns[[pd.api.types.is_datetime64_any_dtype(t) for t in shown.dtypes]]:
+        stamps = shown[column]
+        whole_days = (stamps.dropna() == stamps.dropna().dt.normalize()).all()
+        shown[column] = stamps.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M")
     for column, kind in formats.items():
         shown[column] = shown[column].map(lambda v, kind=kind: fmt.as_kind(kind, v))
     shown = shown.astype(object).where(shown.notna(), fmt.NA)

@@ -32,6 +32,7 @@ class InProcessRun:
     metrics: dict[str, Any] = field(default_factory=dict)
     shown: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    raw: list[str] = field(default_factory=list)  # bare values a cell ended on (an `Out[n]: 0.62` for the reader)
 
 
 class CellError(RuntimeError):
@@ -52,14 +53,17 @@ def _display(run: InProcessRun):
     return display
 
 
-def _exec_cell(source: str, namespace: dict[str, Any], display) -> None:
-    """Run a cell; a final bare expression is displayed, like Jupyter does."""
+def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> None:
+    """Run a cell; a final bare expression is displayed, like Jupyter does (unless it ends with `;`)."""
     tree = ast.parse(source)
     last = tree.body[-1] if tree.body else None
-    if isinstance(last, ast.Expr):
+    if isinstance(last, ast.Expr) and not source.rstrip().endswith(";"):
         tree.body = tree.body[:-1]
         exec(compile(tree, "<cell>", "exec"), namespace)
-        display(eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace))
+        value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
+        if value is not None and not hasattr(value, "_repr_html_") and not hasattr(value, "_repr_markdown_"):
+            run.raw.append(repr(value))
+        _display(run)(value)
     else:
         exec(compile(tree, "<cell>", "exec"), namespace)
 
@@ -83,7 +87,7 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
                 if "parameters" in cell.get("metadata", {}).get("tags", []):
                     source += "\n" + injected
                 try:
-                    _exec_cell(source, namespace, display)
+                    _exec_cell(source, namespace, run)
                 except Exception as error:
                     where = f"{stem} cell {number} with {overrides}"
                     raise CellError(f"{where}: {type(error).__name__}: {error}") from error
