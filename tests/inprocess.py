@@ -54,10 +54,10 @@ def _display(run: InProcessRun):
 
 
 def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> None:
-    """Run a cell; a final bare expression is displayed, like Jupyter does (unless it ends with `;`)."""
+    """Run a cell; a final bare expression is displayed, like Jupyter does (nbval ignores a trailing `;`)."""
     tree = ast.parse(source)
     last = tree.body[-1] if tree.body else None
-    if isinstance(last, ast.Expr) and not source.rstrip().endswith(";"):
+    if isinstance(last, ast.Expr):
         tree.body = tree.body[:-1]
         exec(compile(tree, "<cell>", "exec"), namespace)
         value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), namespace)
