@@ -16,13 +16,14 @@ NB = "00_case_review_method"
 
 
 def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
+    path = tiny_notebook(tmp_path / "long.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", NB, "-p", "scale", "3", "--out", str(out)],
+    process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", str(path), "--out", str(out)],
                                stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
-    while time.time() < deadline and not any(out.glob(".staging-*")):
+    while time.time() < deadline and not any(out.glob(".staging-*/*.ipynb")):
         time.sleep(0.2)
-    time.sleep(2)
+    time.sleep(1)
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
