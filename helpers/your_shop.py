@@ -30,6 +30,8 @@ DEMO_COLUMNS = {"quantity": "quantity", "channel": "channel", "sku": "sku", "cit
 TOP_SHARE_LIMIT = 0.8  # the "80/20" line: above it, a fifth of customers bring more than 80% of revenue
 REPEAT_BENCHMARK = 0.39  # Perfect Diary's DTC cohort repeat rate, Q3 2018–19 cohorts (IPO deck, DOMAIN.md)
 HOLDOUT_TOLERANCE = 0.15  # the model "holds up" when its holdout total is within ±15% of the actual
+MIN_CUSTOMERS = 30  # below this, shares and a fitted model say more about chance than about the shop (assumption)
+MIN_HOLDOUT_PURCHASES = 20  # fewer repeat purchases in the holdout cannot test the model (assumption)
 SLEEPING_LIMIT = 0.25  # above a quarter of customers asleep, reactivation deserves its own budget (assumption)
 
 
@@ -154,33 +156,42 @@ def english(label: str) -> str:
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult) -> ReviewCard:
     """The 复盘 card of the customer base from the recorded metrics, by explicit rules."""
     card = ReviewCard("复盘 Review card — your customer base")
+    enough = m["customers"] >= MIN_CUSTOMERS
+    too_few = f"only {fmt.num(m['customers'])} customers, too few to judge (at least {MIN_CUSTOMERS} are needed)"
+
+    def base(value: Any) -> Any:
+        return value if enough else None
+
     card.judge(
-        "concentration", m["top20_revenue_share"], "<=", TOP_SHARE_LIMIT,
+        "concentration", base(m["top20_revenue_share"]), "<=", TOP_SHARE_LIMIT,
         worked=f"Revenue is spread beyond a few buyers: the top 20% of customers bring "
                f"{fmt.pct(m['top20_revenue_share'])} of revenue.",
         failed=f"Concentration risk: the top 20% of customers bring {fmt.pct(m['top20_revenue_share'])} of revenue; "
                "losing a handful of them would hurt.",
         evidence=f"Pareto line at {fmt.pct(TOP_SHARE_LIMIT, 0)}; top 1% bring {fmt.pct(m['top1_revenue_share'])}",
+        missing=too_few,
     )
     card.judge(
-        "repeat", m["repeat_customer_share"], ">=", REPEAT_BENCHMARK,
+        "repeat", base(m["repeat_customer_share"]), ">=", REPEAT_BENCHMARK,
         worked=f"Customers come back: {fmt.pct(m['repeat_customer_share'])} ordered more than once.",
         failed=f"Retention is the weak spot: only {fmt.pct(m['repeat_customer_share'])} of customers ordered more "
                "than once.",
         evidence=f"benchmark {fmt.pct(REPEAT_BENCHMARK, 0)}: Perfect Diary's DTC cohort repeat rate (IPO deck, "
                  f"2019); month-1 retention here {fmt.pct(m['retention_month_1'])}",
+        missing=too_few,
     )
     card.judge(
-        "sleeping", m["sleeping_share"], "<=", SLEEPING_LIMIT,
+        "sleeping", base(m["sleeping_share"]), "<=", SLEEPING_LIMIT,
         worked=f"Few customers are asleep: {fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} "
                "churned.",
         failed=f"Many customers are asleep: {fmt.pct(m['sleeping_share'])} have not ordered for more than "
                f"{values['sleeping_days']} days — a win-back campaign has a large audience.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days; "
                  f"limit {fmt.pct(SLEEPING_LIMIT, 0)} (assumption)",
+        missing=too_few,
     )
-    error = (None if fmt.is_missing(m["holdout_predicted"]) or not m["holdout_actual"]
-             else abs(m["holdout_predicted"] / m["holdout_actual"] - 1))
+    testable = not fmt.is_missing(m["holdout_predicted"]) and (m["holdout_actual"] or 0) >= MIN_HOLDOUT_PURCHASES
+    error = abs(m["holdout_predicted"] / m["holdout_actual"] - 1) if testable and enough else None
     card.judge(
         "model_holds_up", error, "<=", HOLDOUT_TOLERANCE,
         worked=f"The BG/NBD model holds up on data it did not see: it predicted "
@@ -190,7 +201,10 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult
                f"{fmt.num(m['holdout_actual'])} actual; treat its customer values as rough.",
         evidence=f"calibration to {ltv.calibration_end:%Y-%m-%d}, holdout to {ltv.observation_end:%Y-%m-%d}; "
                  f"tolerance ±{fmt.pct(HOLDOUT_TOLERANCE, 0)}",
-        missing="the model did not converge on this data",
+        missing=too_few if not enough else (
+            f"the holdout holds {fmt.num(m['holdout_actual'])} repeat purchases, fewer than the "
+            f"{MIN_HOLDOUT_PURCHASES} needed to test the model" if not fmt.is_missing(m["holdout_predicted"])
+            else "the model did not converge on this data"),
     )
     card.note("why", "why",
               f"{fmt.pct(m['one_order_share'])} of customers bought once; a repeat customer has spent "
