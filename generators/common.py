@@ -14,6 +14,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from helpers.io import Column
+
 
 class Seeds:
     """A reproducible tree of random generators: `Seeds(7)("orders")` is the same stream in every process."""
@@ -170,3 +172,16 @@ def config_from(cls: type, values: dict):
     """Build a generator's Config from notebook/CLI values, ignoring the ones it does not use."""
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in names})
+
+
+# ---------------------------------------------------------------- shared schema columns
+
+# Columns that mean the same in every case, declared once so that the schemas cannot drift apart.
+CUSTOMER_KEY = Column("customer_id", "str", "customer key", unique=True)
+CUSTOMER_NAME = Column("name", "str", "customer name (synthetic, zh_CN)")
+CITY = Column("city", "str", "city")
+CITY_TIER = Column("city_tier", "int", "city tier 1–5 (5 = tier 5 and below)", min=1, max=5)
+ORDER_KEY = Column("order_id", "str", "order key", unique=True)
+BUYER = Column("customer_id", "str", "buyer (customers.customer_id)")
+PAID_AT = Column("order_date", "datetime", "payment time")
+FIRST_ORDER_DATE = Column("first_order_date", "date", "date of the first order")

@@ -19,7 +19,18 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generators.common import Seeds, festival_multiplier, ids, money, sample_names
+from generators.common import (
+    BUYER,
+    CITY,
+    CUSTOMER_KEY,
+    CUSTOMER_NAME,
+    ORDER_KEY,
+    Seeds,
+    festival_multiplier,
+    ids,
+    money,
+    sample_names,
+)
 from helpers.io import Column, Table
 from helpers.params import ParameterError
 
@@ -94,10 +105,10 @@ RETURN_REASONS = ("late delivery", "damaged", "changed mind")
 
 SCHEMA = {
     "customers": Table("customers", "One row per customer: where they live and when they first ordered.", (
-        Column("customer_id", "str", "customer key", unique=True),
-        Column("name", "str", "customer name (synthetic, zh_CN)"),
+        CUSTOMER_KEY,
+        CUSTOMER_NAME,
         Column("region", "str", "delivery region", choices=tuple(REGIONS["region"])),
-        Column("city", "str", "city"),
+        CITY,
         Column("first_order_date", "date", "date of the first order in the data", nullable=True),
     )),
     "skus": Table("skus", "One row per product: category, unit cost and price, weight, planned demand.", (
@@ -113,12 +124,12 @@ SCHEMA = {
         Column("name", "str", "warehouse name"),
         Column("kind", "str", "central hub or regional", choices=("central", "regional")),
         Column("region", "str", "region served (central serves all)"),
-        Column("city", "str", "city"),
+        CITY,
         Column("skus_stocked", "int", "number of SKUs held", min=0),
     )),
     "orders": Table("orders", "One row per paid order (one SKU line).", (
-        Column("order_id", "str", "order key", unique=True),
-        Column("customer_id", "str", "buyer (customers.customer_id)"),
+        ORDER_KEY,
+        BUYER,
         Column("order_time", "datetime", "payment time"),
         Column("sku_id", "str", "product (skus.sku_id)"),
         Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),

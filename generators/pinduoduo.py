@@ -22,7 +22,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from generators.common import Seeds, festival_multiplier, ids, money, sample_cities, sample_names
+from generators.common import (
+    CITY,
+    CITY_TIER,
+    ORDER_KEY,
+    Seeds,
+    festival_multiplier,
+    ids,
+    money,
+    sample_cities,
+    sample_names,
+)
 from helpers.io import Column, Table
 from helpers.params import ParameterError
 
@@ -86,8 +96,8 @@ SCHEMA = {
     "users": Table("users", "One row per buyer: city tier, how they were acquired, by whom, and at what cost.", (
         Column("user_id", "str", "user key", unique=True),
         Column("name", "str", "user name (synthetic, zh_CN)"),
-        Column("city", "str", "city"),
-        Column("city_tier", "int", "city tier 1–5 (5 = tier 5 and below)", min=1, max=5),
+        CITY,
+        CITY_TIER,
         Column("wechat_contacts", "int", "friends a share of theirs reaches on average", min=0),
         Column("acquired_via", "str", "how the user came: organic, paid ads, a team share or a bargain share",
                choices=SOURCES),
@@ -97,7 +107,7 @@ SCHEMA = {
         Column("acquisition_cost", "float", "paid-ads cost of acquiring this user, ¥ (0 when not paid)", min=0),
     )),
     "orders": Table("orders", "One row per order, solo or as part of a team; failed teams are refunded.", (
-        Column("order_id", "str", "order key", unique=True),
+        ORDER_KEY,
         Column("user_id", "str", "buyer (users.user_id)"),
         Column("ordered_at", "datetime", "payment time"),
         Column("category", "str", "product category", choices=CATEGORIES),

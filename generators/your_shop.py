@@ -16,6 +16,14 @@ import numpy as np
 import pandas as pd
 
 from generators.common import (
+    BUYER,
+    CITY,
+    CITY_TIER,
+    CUSTOMER_KEY,
+    CUSTOMER_NAME,
+    FIRST_ORDER_DATE,
+    ORDER_KEY,
+    PAID_AT,
     Seeds,
     festival_multiplier,
     ids,
@@ -36,17 +44,17 @@ POST_PROMO_DAYS = 30
 
 SCHEMA = {
     "customers": Table("customers", "One row per customer: where they live and how they first came.", (
-        Column("customer_id", "str", "customer key", unique=True),
-        Column("name", "str", "customer name (synthetic, zh_CN)"),
-        Column("city", "str", "city"),
-        Column("city_tier", "int", "city tier 1–5 (5 = tier 5 and below)", min=1, max=5),
+        CUSTOMER_KEY,
+        CUSTOMER_NAME,
+        CITY,
+        CITY_TIER,
         Column("channel", "str", "acquisition channel", choices=CHANNELS),
-        Column("first_order_date", "date", "date of the first order"),
+        FIRST_ORDER_DATE,
     )),
     "orders": Table("orders", "One row per paid order.", (
-        Column("order_id", "str", "order key", unique=True),
-        Column("customer_id", "str", "buyer (customers.customer_id)"),
-        Column("order_date", "datetime", "payment time"),
+        ORDER_KEY,
+        BUYER,
+        PAID_AT,
         Column("amount", "float", "amount paid, ¥", min=0),
         Column("list_amount", "float", "amount at list price before the promotion discount, ¥", min=0),
         Column("quantity", "int", "items in the order", min=1),
