@@ -8,15 +8,13 @@ both slow (bulky appliances) and rarely returned does not masquerade as a speed 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from generators import jd
-from generators.common import config_from
-from helpers import finance, fmt
+from helpers import finance, fmt, story
 
 SPEEDS = ("same day", "next day", "2+ days")
 
@@ -120,10 +118,7 @@ def income_statement(tables: dict[str, pd.DataFrame], start: str, other_opex_rat
 
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same customers and seed with membership's own effect switched off; None for your own data."""
-    if values.get("data_dir"):
-        return None
-    config = config_from(jd.Config, dict(values))
-    return jd.generate(replace(config, plus_true_uplift=0.0))
+    return story.counterfactual("jd", values, plus_true_uplift=0.0)
 
 
 def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:

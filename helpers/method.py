@@ -6,7 +6,6 @@ Keeps the notebook thin: one call per step returns the figures the story and the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -14,7 +13,7 @@ import pandas as pd
 
 from generators import your_shop
 from generators.common import config_from
-from helpers import fmt
+from helpers import fmt, story
 from helpers.customers import CHURNED, SLEEPING, customer_summary, lifecycle_tiers, tier_table
 from helpers.funnel import funnel_table
 from helpers.promotion import break_even_uplift, counterfactual_baseline, promotion_effect, run_rate_baseline, window
@@ -33,10 +32,7 @@ def promo_dates(values: Mapping[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp, 
 
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same shop and seed without the promotion; None for your own data, where it cannot exist."""
-    if values.get("data_dir"):
-        return None
-    config = config_from(your_shop.Config, dict(values))
-    return your_shop.generate(replace(config, promo_discount=0.0))
+    return story.counterfactual("your_shop", values, promo_discount=0.0)
 
 
 def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:

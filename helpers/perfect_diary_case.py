@@ -7,7 +7,6 @@ stays here because it needs the sales-and-marketing line that a generic income s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +14,7 @@ import pandas as pd
 
 from generators import perfect_diary as generator
 from generators.common import config_from
-from helpers import abtest, kol, private_domain
+from helpers import abtest, kol, private_domain, story
 from helpers.fmt import as_kind
 
 TIERS = generator.TIERS
@@ -71,9 +70,7 @@ def config(values: Mapping[str, Any]) -> generator.Config:
 
 def counterfactual(values: Mapping[str, Any], **changes: Any) -> dict[str, pd.DataFrame] | None:
     """The same brand and seed with some levers changed; None for your own data, where it cannot exist."""
-    if not is_generated(values):
-        return None
-    return generator.generate(replace(config(values), **changes))
+    return story.counterfactual("perfect_diary", values, **changes)
 
 
 # ---------------------------------------------------------------- overview and P&L

@@ -8,7 +8,6 @@ LTV, subsidy ROI, P&L).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -16,7 +15,7 @@ import pandas as pd
 
 from generators import pinduoduo
 from generators.common import config_from
-from helpers import fmt, unit_economics, viral
+from helpers import fmt, story, unit_economics, viral
 from helpers.cohorts import monthly_retention
 from helpers.promotion import break_even_uplift
 from helpers.review import ReviewCard
@@ -46,9 +45,9 @@ def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same platform and seed without the subsidy (common random numbers); None for your own data or when
     there is no subsidy to take away."""
     config = config_from(pinduoduo.Config, dict(values))
-    if values.get("data_dir") or config.subsidy_rate == 0 or config.subsidy_start_month > config.months:
+    if config.subsidy_rate == 0 or config.subsidy_start_month > config.months:
         return None
-    return pinduoduo.generate(replace(config, subsidy_rate=0.0))
+    return story.counterfactual("pinduoduo", values, subsidy_rate=0.0)
 
 
 def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import importlib
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -75,6 +76,15 @@ def load_or_generate(case: str, values: Mapping[str, Any]) -> dict[str, pd.DataF
         return load_case_data(case, data_dir)
     module = importlib.import_module(f"generators.{case}")
     return module.generate(config_from(module.Config, dict(values)))
+
+
+def counterfactual(case: str, values: Mapping[str, Any], **changes: Any) -> dict[str, pd.DataFrame] | None:
+    """The same case and seed with some levers changed (common random numbers), or None for your own data,
+    where no counterfactual exists."""
+    if values.get("data_dir"):
+        return None
+    module = importlib.import_module(f"generators.{case}")
+    return module.generate(replace(config_from(module.Config, dict(values)), **changes))
 
 
 def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
