@@ -12,15 +12,15 @@ from helpers.io import write_text
 from helpers.params import notebook_path
 from helpers.runner import DEFAULT_TIMEOUT, all_notebooks, execute
 
-VOLATILE = ("papermill", "execution")
+DROPPED = ("papermill", "execution", "jupytext")  # run bookkeeping and authoring-tool settings
 
 
 def clean(notebook: dict) -> dict:
-    """Drop run-specific metadata (timings, papermill bookkeeping) that would change on every refresh."""
-    for key in VOLATILE:
+    """Drop metadata that changes on every refresh (timings, papermill bookkeeping) or belongs to a tool."""
+    for key in DROPPED:
         notebook.get("metadata", {}).pop(key, None)
     for cell in notebook["cells"]:
-        for key in VOLATILE:
+        for key in DROPPED:
             cell.get("metadata", {}).pop(key, None)
     return notebook
 

@@ -90,3 +90,15 @@ def test_every_committed_notebook_has_a_parseable_parameters_cell():
 def test_missing_notebook_lists_the_known_ones():
     with pytest.raises(ParameterError, match="00_case_review_method"):
         params.notebook_path("99_nothing")
+
+
+def test_papermill_help_notebook_reads_every_parameter_with_its_help():
+    import papermill
+
+    for path in params.NOTEBOOKS_DIR.glob("*.ipynb"):
+        metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
+        assert metadata["kernelspec"]["name"] == "python3", f"{path.name}: JupyterLab needs a kernel to open it with"
+        found = papermill.inspect_notebook(str(path))
+        spec = params.read_spec(path.stem)
+        assert list(found) == list(spec.params), path.name
+        assert all(found[name]["help"] for name in found), path.name
