@@ -117,9 +117,14 @@ def heatmap(
 
 
 def waterfall(
-    steps: Sequence[tuple[str, float]], *, title: str, ylabel: str = "¥", ax: Axes | None = None,
+    steps: Sequence[tuple[str, float]], *, title: str, ylabel: str = "¥", against_start: bool = False,
+    ax: Axes | None = None,
 ) -> Axes:
-    """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result."""
+    """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result.
+
+    The result is green when positive; with `against_start` (a bridge from a baseline) it is green only when it
+    beats the starting total, which is drawn as a dashed line.
+    """
     ax = ax or new_axes()
     labels = [s[0] for s in steps] + ["Result"]
     deltas = np.array([s[1] for s in steps], dtype=float)
@@ -127,7 +132,10 @@ def waterfall(
     starts = np.concatenate([[0.0], ends[:-1]])
     colors = [PALETTE[0]] + [GOOD if d >= 0 else BAD for d in deltas[1:]]
     ax.bar(range(len(deltas)), ends - starts, bottom=starts, color=colors)
-    ax.bar(len(deltas), ends[-1], color=GOOD if ends[-1] >= 0 else BAD)
+    reference = deltas[0] if against_start else 0.0
+    ax.bar(len(deltas), ends[-1], color=GOOD if ends[-1] >= reference else BAD)
+    if against_start:
+        ax.axhline(reference, color=NEUTRAL, linestyle="--", linewidth=1)
     for pos, value in enumerate([*deltas, ends[-1]]):
         top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
         ax.annotate(fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9,
