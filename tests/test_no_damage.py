@@ -20,10 +20,10 @@ def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
     out = tmp_path / "out"
     process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", str(path), "--out", str(out)],
                                stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 60
-    while time.time() < deadline and not any(out.glob(".staging-*/*.ipynb")):
-        time.sleep(0.2)
-    time.sleep(1)
+    deadline = time.time() + 120
+    while time.time() < deadline and not any('"running"' in p.read_text(errors="replace")
+                                             for p in out.glob(".staging-*/*.ipynb")):
+        time.sleep(0.2)  # papermill marks the cell running once the kernel executes it
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130
