@@ -10,6 +10,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import fields
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -168,7 +169,7 @@ def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
     return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width)).astype(object)
 
 
-def config_from(cls: type, values: dict):
+def config_from(cls: type, values: dict) -> Any:
     """Build a generator's Config from notebook/CLI values, ignoring the ones it does not use."""
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in values.items() if k in names})

@@ -49,7 +49,9 @@ def monthly(orders: pd.DataFrame) -> pd.DataFrame:
     return orders.groupby(month).agg(gmv=("amount", "sum"), orders=("order_id", "size"))
 
 
-def funnel(funnel_daily: pd.DataFrame, first: pd.Timestamp | None = None, last: pd.Timestamp | None = None):
+def funnel(
+    funnel_daily: pd.DataFrame, first: pd.Timestamp | None = None, last: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """The site funnel summed over [first, last] (default: all days), with the leakiest step marked."""
     days = pd.to_datetime(funnel_daily["date"])
     rows = funnel_daily[(days >= (first or days.min())) & (days <= (last or days.max()))]
@@ -93,7 +95,9 @@ def daily_orders(orders: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) 
     return day.value_counts().reindex(pd.date_range(first, last), fill_value=0).sort_index()
 
 
-def promotion(tables, alternative, values: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+def promotion(
+    tables: Mapping[str, pd.DataFrame], alternative: Mapping[str, pd.DataFrame] | None, values: Mapping[str, Any],
+) -> dict[str, dict[str, float]]:
     """The promotion judged three ways: the naive run-rate view of the promo days, and (when a counterfactual
     exists) the promo days alone — the uplift the break-even rule speaks of — and the promo days plus the
     month after, which also counts the pull-forward dip.
