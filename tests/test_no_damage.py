@@ -18,8 +18,10 @@ NB = "00_case_review_method"
 def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
     path = tiny_notebook(tmp_path / "long.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
+    # pytest-xdist workers ignore SIGINT and children inherit that; a user's terminal does not
     process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", str(path), "--out", str(out)],
-                               stderr=subprocess.PIPE, text=True)
+                               stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
     while time.time() < deadline and not any('"running"' in p.read_text(errors="replace")
                                              for p in out.glob(".staging-*/*.ipynb")):
