@@ -8,10 +8,10 @@ JOBS   ?= 2
 SCENARIO ?= scenarios/cohort_618.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lab data notebooks bench html student batch lint clean
+.PHONY: help run test test-unit format lab data notebooks bench html student batch lint clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is needed; set PYTHON=python3.11")'
@@ -27,6 +27,13 @@ test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/pytest --nbval notebooks
+
+test-unit: $(STAMP) ## the fast tier: ruff and tests/unit (no kernel starts)
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests/unit
+
+format: $(STAMP) ## apply ruff's formatter to the whole tree
+	$(BIN)/ruff format .
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks

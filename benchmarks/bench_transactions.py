@@ -60,7 +60,7 @@ def main(rows: int = ROWS) -> None:
         path = Path(folder) / "orders_export.csv"
         code = f"from benchmarks.bench_transactions import write_export; write_export({str(path)!r}, {rows})"
         subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parent.parent)
-        from helpers.transactions import load_transactions
+        from helpers.io.orders import load_transactions
 
         before = peak_mb()
         start = time.perf_counter()

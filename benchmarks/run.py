@@ -8,8 +8,8 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from helpers.catalog import CASES
-from helpers.runner import all_notebooks, execute
+from helpers.app.runner import all_notebooks, execute
+from helpers.workbooks.registry import CASES
 
 
 def time_generators() -> None:

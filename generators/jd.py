@@ -26,13 +26,13 @@ from generators.common import (
     CUSTOMER_NAME,
     ORDER_KEY,
     Seeds,
-    festival_multiplier,
     ids,
     money,
     sample_names,
 )
-from helpers.io import Column, Table
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
+from helpers.core.festivals import festival_multiplier
+from helpers.core.schema import Column, Table
 
 ORDERS_PER_SCALE = 50_000
 ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)

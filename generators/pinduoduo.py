@@ -27,14 +27,14 @@ from generators.common import (
     CITY_TIER,
     ORDER_KEY,
     Seeds,
-    festival_multiplier,
     ids,
     money,
     sample_cities,
     sample_names,
 )
-from helpers.io import Column, Table
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
+from helpers.core.festivals import festival_multiplier
+from helpers.core.schema import Column, Table
 
 ORDERS_PER_SCALE = 50_000
 START = "2017-01-01"

@@ -25,15 +25,15 @@ from generators.common import (
     ORDER_KEY,
     PAID_AT,
     Seeds,
-    festival_multiplier,
     ids,
     money,
     sample_cities,
     sample_names,
     sample_tiers,
 )
-from helpers.io import Column, Table
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
+from helpers.core.festivals import festival_multiplier
+from helpers.core.schema import Column, Table
 
 ORDERS_PER_SCALE = 50_000
 ORDERS_PER_CUSTOMER = 2.4  # expected orders per customer over a year at the defaults (measured)

@@ -1,9 +1,6 @@
-"""Casebook helpers: parameters, data I/O, analyses, charts, the 复盘 review card and metric recording.
+"""Casebook helpers, one subpackage per role, dependencies pointing down only (docs/DEVELOPING.md):
 
-Notebooks import from here; every function is a plain call on DataFrames or numbers so that it can be
-unit-tested outside a notebook.
+core (errors, schemas, numbers, formats, calendar, paths) ← analysis, io, notebook ← workbooks ← app.
+Notebooks call `helpers.workbooks.<workbook>` and the analysis and notebook layers; every function is a plain
+call on DataFrames or numbers so that it can be unit-tested outside a notebook.
 """
-
-from helpers.record import read_metrics, record
-
-__all__ = ["read_metrics", "record"]

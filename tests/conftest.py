@@ -11,10 +11,8 @@ from typing import Any
 
 import pytest
 
-from helpers.params import notebook_path
-from helpers.runner import RunFailed, execute
-
-ROOT = Path(__file__).resolve().parent.parent
+from helpers.app.runner import RunFailed, execute
+from helpers.notebook.files import notebook_path
 
 
 @pytest.fixture
@@ -38,12 +36,7 @@ def casebook(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
 
     def call(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, "PYTHONHASHSEED": "random"}
-        return subprocess.run([sys.executable, "-m", "helpers.cli", *args], cwd=cwd or tmp_path, env=env,
+        return subprocess.run([sys.executable, "-m", "helpers", *args], cwd=cwd or tmp_path, env=env,
                               capture_output=True, text=True, check=False)
 
     return call
-
-
-def files_under(folder: Path) -> list[Path]:
-    """Every file below `folder` (hidden ones too), for asserting that nothing was left behind."""
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []

@@ -14,11 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from helpers.core.numbers import ratio
+
 SRM_ALPHA = 0.001  # Kohavi et al.: a sample-ratio p-value this small means the assignment is broken
-
-
-def _rate(conversions: float, n: float) -> float:
-    return conversions / n if n > 0 else float("nan")
 
 
 def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatment_conversions: int,
@@ -28,13 +26,13 @@ def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatm
     Returns rates, `lift` (absolute difference), `relative_lift`, `ci_low`/`ci_high` and `p_value`; NaN where
     a group is empty or nothing varies.
     """
-    p_c, p_t = _rate(control_conversions, control_n), _rate(treatment_conversions, treatment_n)
+    p_c, p_t = ratio(control_conversions, control_n), ratio(treatment_conversions, treatment_n)
     lift = p_t - p_c
     z_crit = float(stats.norm.ppf(1 - alpha / 2))
     nan = float("nan")
     both = min(control_n, treatment_n) > 0
     se = float(np.sqrt(p_c * (1 - p_c) / control_n + p_t * (1 - p_t) / treatment_n)) if both else nan
-    pooled = _rate(control_conversions + treatment_conversions, control_n + treatment_n)
+    pooled = ratio(control_conversions + treatment_conversions, control_n + treatment_n)
     se_pooled = float(np.sqrt(pooled * (1 - pooled) * (1 / control_n + 1 / treatment_n))) if both else nan
     z = lift / se_pooled if se_pooled > 0 else nan
     return {

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from generators.common import FESTIVALS, festival_name
+from helpers.core.festivals import FESTIVALS, festival_name
 
 UNEXPLAINED = "no known cause — investigate"
 

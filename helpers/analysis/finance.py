@@ -10,9 +10,7 @@ import math
 
 import pandas as pd
 
-
-def _share(value: float, total: float) -> float:
-    return value / total if total else float("nan")
+from helpers.core.numbers import ratio
 
 
 def income_statement(revenue: float, cogs: float, fulfillment: float, other_expenses: float = 0.0,
@@ -24,7 +22,7 @@ def income_statement(revenue: float, cogs: float, fulfillment: float, other_expe
              ("Fulfilment", -fulfillment), ("Other operating expenses", -other_expenses),
              ("Other income", other_income), ("Net profit", net)]
     return pd.DataFrame({"line": [name for name, _ in lines], "amount": [float(v) for _, v in lines],
-                         "share_of_revenue": [_share(v, revenue) for _, v in lines]})
+                         "share_of_revenue": [ratio(v, revenue) for _, v in lines]})
 
 
 def _line(statement: pd.DataFrame, name: str) -> float:
@@ -35,9 +33,9 @@ def margins(statement: pd.DataFrame) -> dict[str, float]:
     """Gross margin, fulfilment cost ratio and net margin of an `income_statement`."""
     revenue = _line(statement, "Revenue")
     return {
-        "gross_margin": _share(_line(statement, "Gross profit"), revenue),
-        "fulfillment_cost_ratio": _share(-_line(statement, "Fulfilment"), revenue),
-        "net_margin": _share(_line(statement, "Net profit"), revenue),
+        "gross_margin": ratio(_line(statement, "Gross profit"), revenue),
+        "fulfillment_cost_ratio": ratio(-_line(statement, "Fulfilment"), revenue),
+        "net_margin": ratio(_line(statement, "Net profit"), revenue),
     }
 
 

@@ -2,7 +2,7 @@
 
 Festival peaks (618, 双11, 双12) and the Spring Festival lull are not weekly seasonality: a plain
 Holt-Winters model smears them into the level and over-forecasts the days after. Here the calendar effect
-is taken out first — the shape from `generators.common.festival_multiplier`, its strength estimated from the
+is taken out first — the shape from `helpers.core.festivals.festival_multiplier`, its strength estimated from the
 training data — the model is fitted on the calm series, and the forecast is multiplied back by the calendar.
 Scored on a holdout (MAPE) and turned into reorder points for a lead time.
 """
@@ -17,7 +17,7 @@ from scipy.stats import norm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from generators.common import festival_multiplier
+from helpers.core.festivals import festival_multiplier
 
 SEASON = 7  # weekly pattern
 

@@ -14,12 +14,9 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import curve_fit
 
+from helpers.core.numbers import ratio
+
 FUNNEL_STEPS = ("impressions", "engagements", "clicks", "sessions", "orders")
-
-
-def _ratio(numerator: pd.Series, denominator: pd.Series, per: float = 1.0) -> pd.Series:
-    """numerator / denominator × per, NaN where the denominator is zero."""
-    return (numerator * per / denominator.where(denominator > 0)).astype(float)
 
 
 def customer_revenue(orders: pd.DataFrame) -> pd.Series:
@@ -47,11 +44,11 @@ def tier_economics(posts: pd.DataFrame, customers: pd.DataFrame, orders: pd.Data
     funnel["new_customers"] = acquired.reindex(sources, fill_value=0).astype(float)
     funnel["revenue"] = (customers.assign(revenue=customers["customer_id"].map(revenue).fillna(0.0))
                          .groupby("source")["revenue"].sum().reindex(sources, fill_value=0.0))
-    funnel["cpm"] = _ratio(funnel["spend"], funnel["impressions"], 1000)
-    funnel["cpe"] = _ratio(funnel["spend"], funnel["engagements"])
-    funnel["cost_per_order"] = _ratio(funnel["spend"], funnel["new_customers"])
-    funnel["revenue_per_customer"] = _ratio(funnel["revenue"], funnel["new_customers"])
-    funnel["roi"] = _ratio(funnel["revenue"], funnel["spend"])
+    funnel["cpm"] = ratio(funnel["spend"] * 1000, funnel["impressions"])
+    funnel["cpe"] = ratio(funnel["spend"], funnel["engagements"])
+    funnel["cost_per_order"] = ratio(funnel["spend"], funnel["new_customers"])
+    funnel["revenue_per_customer"] = ratio(funnel["revenue"], funnel["new_customers"])
+    funnel["roi"] = ratio(funnel["revenue"], funnel["spend"])
     return funnel.rename_axis("tier").reset_index()
 
 
@@ -113,7 +110,7 @@ def marginal_roi_table(response: pd.DataFrame, spend: Mapping[str, float],
     frame["value_per_customer"] = pd.Series(value_per_customer, dtype=float).reindex(frame.index)
     k, capacity, s = frame["orders_per_yuan"], frame["capacity"], frame["monthly_spend"]
     customers = expected_customers(s.to_numpy(), k.to_numpy(), capacity.to_numpy())
-    frame["average_roi"] = _ratio(pd.Series(customers, index=frame.index) * frame["value_per_customer"], s)
+    frame["average_roi"] = ratio(pd.Series(customers, index=frame.index) * frame["value_per_customer"], s)
     frame["marginal_roi"] = marginal_customers(s, k, capacity) * frame["value_per_customer"]
     return frame.reset_index()
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
     from lifetimes import BetaGeoFitter, GammaGammaFitter

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.funnel import funnel_table
+from helpers.analysis.funnel import funnel_table
 
 REPEAT_WINDOW_DAYS = 270  # ≈ three quarters after the first order, as in Yatsen's cohort repeat rates
 PRIVATE, PUBLIC = "private (WeChat contact)", "public (not added)"

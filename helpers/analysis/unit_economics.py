@@ -11,12 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.core.numbers import ratio
+
 VIRAL = ("team_share", "bargain")
 LOWER_TIERS_FROM = 3  # tier 3 and below (DOMAIN.md: ≈57% of Pinduoduo's buyers in 2018)
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
 
 
 def completed(orders: pd.DataFrame) -> pd.DataFrame:
@@ -33,7 +31,7 @@ def acquisition_costs(users: pd.DataFrame, finance: pd.DataFrame) -> pd.DataFram
     (spread evenly over every new buyer). Subsidies are left out: they discount existing buyers' orders too.
     """
     n = len(users)
-    coupon = _ratio(finance["coupon_cost"].sum(), n) if n else 0.0
+    coupon = ratio(finance["coupon_cost"].sum(), n) if n else 0.0
     spend = users["acquisition_cost"].astype(float) + (0.0 if np.isnan(coupon) else coupon)
     frame = pd.DataFrame({"source": users["acquired_via"].to_numpy(), "spend": spend.to_numpy()})
     table = frame.groupby("source").agg(new_buyers=("spend", "size"), spend=("spend", "sum"))
@@ -41,7 +39,7 @@ def acquisition_costs(users: pd.DataFrame, finance: pd.DataFrame) -> pd.DataFram
     table.loc["bargain", "spend"] += float(finance["bargain_giveaway_cost"].sum())
     table.loc["viral (team + bargain)"] = table.loc[list(VIRAL)].sum()
     table.loc["blended (all)"] = table.loc[["organic", "paid", *VIRAL]].sum()
-    table["cac"] = [_ratio(s, b) for s, b in zip(table["spend"], table["new_buyers"], strict=True)]
+    table["cac"] = [ratio(s, b) for s, b in zip(table["spend"], table["new_buyers"], strict=True)]
     return table.reset_index()
 
 
@@ -84,18 +82,18 @@ def ltv_by_tier(users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame
     for tier in [*sorted(users["city_tier"].unique()), "all"]:
         mine = users if tier == "all" else users[users["city_tier"] == tier]
         seen = ltv if tier == "all" else ltv[ltv["city_tier"] == tier]
-        tier_cac = _ratio(spend[mine.index].sum(), len(mine))
+        tier_cac = ratio(spend[mine.index].sum(), len(mine))
         tier_ltv = float(seen["value"].mean()) if len(seen) else float("nan")
         rows.append({"city_tier": tier, "buyers": len(mine), "observed_buyers": len(seen), "cac": tier_cac,
-                     "ltv": tier_ltv, "ltv_cac": _ratio(tier_ltv, tier_cac) if tier_cac else float("nan")})
+                     "ltv": tier_ltv, "ltv_cac": ratio(tier_ltv, tier_cac) if tier_cac else float("nan")})
     return pd.DataFrame(rows)
 
 
 def _spend_per_user(users: pd.DataFrame, finance: pd.DataFrame) -> pd.Series:
     """Acquisition spend attributed to each user: paid ads, the coupon, an equal share of bargain giveaways."""
-    coupon = _ratio(finance["coupon_cost"].sum(), len(users)) if len(users) else 0.0
+    coupon = ratio(finance["coupon_cost"].sum(), len(users)) if len(users) else 0.0
     bargain = users["acquired_via"] == "bargain"
-    giveaway = _ratio(finance["bargain_giveaway_cost"].sum(), bargain.sum()) if bargain.any() else 0.0
+    giveaway = ratio(finance["bargain_giveaway_cost"].sum(), bargain.sum()) if bargain.any() else 0.0
     return users["acquisition_cost"].astype(float) + coupon + np.where(bargain, giveaway, 0.0)
 
 
@@ -112,10 +110,10 @@ def subsidy_effect(observed: pd.DataFrame, counterfactual: pd.DataFrame | None, 
     first = max(start_month - 1, 0)
     after, before = observed.iloc[first:], observed.iloc[max(0, 2 * first - len(observed)):first]
     naive_gmv = (after["gmv"].mean() - before["gmv"].mean()) * len(after) if len(before) and len(after) else np.nan
-    rate_after = _ratio(after["revenue"].sum(), after["gmv"].sum()) if len(after) else np.nan
+    rate_after = ratio(after["revenue"].sum(), after["gmv"].sum()) if len(after) else np.nan
     out = {"subsidy_cost": cost, "naive_incremental_gmv": float(naive_gmv),
-           "naive_gmv_per_yuan": _ratio(naive_gmv, cost) if cost else np.nan,
-           "naive_roi": _ratio(naive_gmv * rate_after - cost, cost) if cost else np.nan,
+           "naive_gmv_per_yuan": ratio(naive_gmv, cost) if cost else np.nan,
+           "naive_roi": ratio(naive_gmv * rate_after - cost, cost) if cost else np.nan,
            "incremental_gmv": np.nan, "incremental_revenue": np.nan, "gmv_per_yuan": np.nan, "roi": np.nan,
            "incremental_net_income": np.nan}
     if counterfactual is not None:
@@ -123,8 +121,8 @@ def subsidy_effect(observed: pd.DataFrame, counterfactual: pd.DataFrame | None, 
         revenue = float(observed["revenue"].sum() - counterfactual["revenue"].sum())
         out.update(incremental_gmv=gmv, incremental_revenue=revenue,
                    incremental_net_income=float(observed["net_income"].sum() - counterfactual["net_income"].sum()),
-                   gmv_per_yuan=_ratio(gmv, cost) if cost else np.nan,
-                   roi=_ratio(revenue - cost, cost) if cost else np.nan)
+                   gmv_per_yuan=ratio(gmv, cost) if cost else np.nan,
+                   roi=ratio(revenue - cost, cost) if cost else np.nan)
     return {k: float(v) for k, v in out.items()}
 
 
@@ -160,7 +158,7 @@ def annual_active_buyers(users: pd.DataFrame, orders: pd.DataFrame, months: int 
     buyers = recent["user_id"].unique()
     tiers = users.set_index("user_id")["city_tier"].reindex(buyers)
     gmv = float((recent["amount"] + recent["subsidy"]).sum())
-    return {"active_buyers": float(len(buyers)), "gmv": gmv, "spend_per_buyer": _ratio(gmv, len(buyers)),
+    return {"active_buyers": float(len(buyers)), "gmv": gmv, "spend_per_buyer": ratio(gmv, len(buyers)),
             "lower_tier_share": float((tiers >= LOWER_TIERS_FROM).mean())}
 
 
@@ -189,8 +187,8 @@ def pnl_totals(finance: pd.DataFrame) -> dict[str, float]:
     lines = ("gmv", "revenue", "commission_revenue", "ad_revenue", "subsidy_cost", "paid_acquisition_cost",
              "bargain_giveaway_cost", "coupon_cost", "marketing_expense", "other_operating_cost", "net_income")
     totals = {line: float(finance[line].sum()) for line in lines}
-    totals["marketing_expense_ratio"] = _ratio(totals["marketing_expense"], totals["revenue"])
-    totals["net_margin"] = _ratio(totals["net_income"], totals["revenue"])
+    totals["marketing_expense_ratio"] = ratio(totals["marketing_expense"], totals["revenue"])
+    totals["net_margin"] = ratio(totals["net_income"], totals["revenue"])
     return totals
 
 

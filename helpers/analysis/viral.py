@@ -10,14 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers.funnel import funnel_table
+from helpers.analysis.funnel import funnel_table
+from helpers.core.numbers import ratio
 
 SHARE_STEPS = ("reached", "clicks", "signups", "first_orders")
 TEAM_STEPS = ("opened", "shared", "shared and joined", "shared and completed")
-
-
-def _ratio(numerator: float, denominator: float) -> float:
-    return float(numerator) / float(denominator) if denominator else float("nan")
 
 
 def team_funnel(teams: pd.DataFrame) -> pd.DataFrame:
@@ -46,10 +43,10 @@ def team_completion(teams: pd.DataFrame, users: pd.DataFrame | None = None) -> p
         shared = group[group["shared"]]
         alone = group[~group["shared"]]
         rows.append({
-            "city_tier": tier, "teams": len(group), "share_rate": _ratio(len(shared), len(group)),
-            "completion_shared": _ratio(shared["completed"].sum(), len(shared)),
-            "completion_unshared": _ratio(alone["completed"].sum(), len(alone)),
-            "completion": _ratio(group["completed"].sum(), len(group)),
+            "city_tier": tier, "teams": len(group), "share_rate": ratio(len(shared), len(group)),
+            "completion_shared": ratio(shared["completed"].sum(), len(shared)),
+            "completion_unshared": ratio(alone["completed"].sum(), len(alone)),
+            "completion": ratio(group["completed"].sum(), len(group)),
         })
     columns = ["city_tier", "teams", "share_rate", "completion_shared", "completion_unshared", "completion"]
     return pd.DataFrame(rows, columns=columns)
@@ -57,7 +54,7 @@ def team_completion(teams: pd.DataFrame, users: pd.DataFrame | None = None) -> p
 
 def team_success_rate(teams: pd.DataFrame) -> float:
     """Share of opened teams that filled within the window (NaN when no team was opened)."""
-    return _ratio(teams["completed"].astype(bool).sum(), len(teams))
+    return ratio(teams["completed"].astype(bool).sum(), len(teams))
 
 
 def share_funnel(shares: pd.DataFrame, share_type: str | None = None) -> pd.DataFrame:
@@ -74,11 +71,11 @@ def k_factor(shares: pd.DataFrame, users: pd.DataFrame) -> dict[str, float]:
     """
     n_users, n_shares = len(users), len(shares)
     first = float(shares["first_orders"].sum())
-    by_type = {f"k_{kind}": _ratio(shares.loc[shares["share_type"] == kind, "first_orders"].sum(), n_users)
+    by_type = {f"k_{kind}": ratio(shares.loc[shares["share_type"] == kind, "first_orders"].sum(), n_users)
                for kind in ("team", "bargain")}
     return {"users": float(n_users), "shares": float(n_shares), "new_users_from_shares": first,
-            "invites_per_user": _ratio(n_shares, n_users), "conversion": _ratio(first, n_shares),
-            "k_factor": _ratio(first, n_users), **by_type}
+            "invites_per_user": ratio(n_shares, n_users), "conversion": ratio(first, n_shares),
+            "k_factor": ratio(first, n_users), **by_type}
 
 
 def viral_cycle_days(users: pd.DataFrame, shares: pd.DataFrame) -> dict[str, float]:
@@ -104,9 +101,9 @@ def bargain_summary(shares: pd.DataFrame) -> dict[str, float]:
     cost, new = float(rows["giveaway_cost"].sum()), float(rows["first_orders"].sum())
     return {
         "campaigns": float(len(rows)), "helper_clicks": float(rows["clicks"].sum()),
-        "items_given": float(given.sum()), "success_rate": _ratio(given.sum(), len(rows)),
-        "giveaway_cost": cost, "new_buyers": new, "cost_per_new_buyer": _ratio(cost, new),
-        "clicks_per_campaign": _ratio(rows["clicks"].sum(), len(rows)),
+        "items_given": float(given.sum()), "success_rate": ratio(given.sum(), len(rows)),
+        "giveaway_cost": cost, "new_buyers": new, "cost_per_new_buyer": ratio(cost, new),
+        "clicks_per_campaign": ratio(rows["clicks"].sum(), len(rows)),
     }
 
 

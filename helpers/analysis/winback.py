@@ -1,24 +1,13 @@
-"""The reactivation (win-back) list: sleeping customers of high value, ranked by what they are expected to spend.
-
-Written as CSV into the run's output folder, which the runner names in the environment variable
-CASEBOOK_OUTPUT_DIR while a workbook executes; outside a run (e.g. in JupyterLab) a fresh temporary folder is
-used, so a list with customer ids is never written into the repository.
+"""The reactivation (win-back) list: sleeping customers of high value, ranked by what they are expected to spend,
+and what a win-back campaign pays. Writing the list out is `helpers.io.exports.export_winback`.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from helpers.customers import SLEEPING
-from helpers.io import write_table
-
-OUTPUT_ENV = "CASEBOOK_OUTPUT_DIR"
-FILE_NAME = "winback_list.csv"
+from helpers.analysis.customers import SLEEPING
 
 
 def winback_list(summary: pd.DataFrame, tiers: pd.Series, m_high: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
@@ -36,21 +25,6 @@ def winback_list(summary: pd.DataFrame, tiers: pd.Series, m_high: pd.Series, val
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     frame["last_order"] = pd.to_datetime(frame["last_order"]).dt.strftime("%Y-%m-%d")
     return frame.reset_index(drop=True)
-
-
-def output_folder() -> Path:
-    """The run's output folder (CASEBOOK_OUTPUT_DIR), or a new temporary folder when no run has set it."""
-    folder = os.environ.get(OUTPUT_ENV, "").strip()
-    return Path(folder) if folder else Path(tempfile.mkdtemp(prefix="casebook_your_shop_"))
-
-
-def export_winback(frame: pd.DataFrame, folder: str | Path | None = None, name: str = FILE_NAME) -> Path:
-    """Write the list as CSV (UTF-8 with BOM, money rounded to fen) atomically; returns the file's path."""
-    path = Path(folder) if folder is not None else output_folder()
-    rounded = frame.assign(**{c: frame[c].round(2) for c in ("revenue", "expected_value") if c in frame},
-                           **{c: frame[c].round(4) for c in ("p_alive", "expected_purchases") if c in frame})
-    write_table(rounded, path / name)
-    return path / name
 
 
 def winback_payoff(contacts: int, response_rate: float, value_per_return: float, cost_per_contact: float,

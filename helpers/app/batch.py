@@ -28,9 +28,11 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from helpers.io import write_table, write_text
-from helpers.record import read_metrics
-from helpers.runner import headline, plan
+from helpers.app.inputs import read_yaml_mapping
+from helpers.app.runner import headline, plan
+from helpers.core.errors import UsageError
+from helpers.io.tables import write_table, write_text
+from helpers.notebook.record import read_metrics
 
 KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seed_base"}
 
@@ -46,8 +48,6 @@ class Run:
 
 def load_scenario(path: str) -> dict[str, Any]:
     """Read and check a scenario file; unknown keys and wrong shapes are refused with the key named."""
-    from helpers.cli import UsageError, read_yaml_mapping
-
     scenario = read_yaml_mapping(path, "scenario file")
     unknown = set(scenario) - KEYS
     if unknown:
@@ -90,7 +90,7 @@ def expand(scenario: dict[str, Any]) -> list[Run]:
 
 
 def _execute(run: Run, out: Path, timeout: int) -> tuple[Run, int, str]:
-    command = [sys.executable, "-m", "helpers.cli", "run", *run.notebooks, "--out", str(out / run.name),
+    command = [sys.executable, "-m", "helpers", "run", *run.notebooks, "--out", str(out / run.name),
                "--execution-timeout", str(timeout)]
     for name, value in run.parameters.items():
         command += ["-p", name, str(value)]

@@ -14,32 +14,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from helpers.io import DataError
-from helpers.params import ParameterError, read_spec
-from helpers.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, all_notebooks, headline, run
+from helpers.app.batch import load_scenario, run_batch
+from helpers.app.datasets import check_data, generate_case, write_data_dictionary
+from helpers.app.inputs import read_yaml_mapping
+from helpers.app.refresh import refresh
+from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, run, to_html
+from helpers.app.student import write_student_versions
+from helpers.core.errors import DataError, ParameterError, UsageError
+from helpers.io.tables import write_text
+from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.params import read_spec
+from helpers.notebook.record import read_metrics
+from helpers.workbooks.cases import CASES
+from helpers.workbooks.registry import workbook
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
-
-
-class UsageError(ValueError):
-    """A command-line problem that is not a parameter or data error (e.g. an unreadable YAML file)."""
-
-
-def read_yaml_mapping(path: str, what: str) -> dict[str, Any]:
-    """A YAML file holding a mapping, read with the safe loader (files are data, never code)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"{what} '{path}' cannot be read: {error.strerror}") from None
-    except yaml.YAMLError as error:
-        raise UsageError(f"{what} '{path}' is not valid YAML: {error}") from None
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise UsageError(f"{what} '{path}' must hold a mapping of name: value, got {type(data).__name__}")
-    return data
 
 
 def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] | None) -> dict[str, Any]:
@@ -56,8 +45,6 @@ def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] |
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print every workbook with its parameters: name, type, default, allowed values, help."""
-    from helpers.catalog import workbook
-
     for path in all_notebooks():
         entry = workbook(path.stem)
         print(f"{path.stem}" + (f" — {entry.title}" if entry else ""))
@@ -94,8 +81,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_metrics(args: argparse.Namespace) -> int:
     """Print the metrics recorded in an executed notebook as JSON."""
-    from helpers.record import read_metrics
-
     path = Path(args.notebook)
     if not path.is_file():
         raise UsageError(f"executed notebook '{path}' not found")
@@ -105,9 +90,6 @@ def cmd_metrics(args: argparse.Namespace) -> int:
 
 def cmd_generate(args: argparse.Namespace) -> int:
     """Write a case's tables and manifest.json into --out (the defaults reproduce data/CASE/)."""
-    from helpers.catalog import CASES
-    from helpers.datasets import generate_case, write_data_dictionary
-
     if args.all:
         root = Path(args.out)
         for case in CASES:
@@ -125,8 +107,6 @@ def cmd_generate(args: argparse.Namespace) -> int:
 
 def cmd_check_data(args: argparse.Namespace) -> int:
     """Validate your own CSV file or folder for a case; list every problem; exit 2 when there is any."""
-    from helpers.datasets import check_data
-
     values = collect_values(args.parameter, None)
     problems, summary = check_data(args.case, Path(args.path), values)
     if problems:
@@ -140,8 +120,6 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 
 def cmd_student(args: argparse.Namespace) -> int:
     """Student versions of the workbooks: solutions removed, outputs cleared."""
-    from helpers.student import write_student_versions
-
     for path in write_student_versions(args.notebooks, Path(args.out)):
         print(f"wrote {path}")
     return 0
@@ -149,8 +127,6 @@ def cmd_student(args: argparse.Namespace) -> int:
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
     """Re-execute committed notebooks in place with their defaults (the one command that writes notebooks/)."""
-    from helpers.notebooks import refresh
-
     for stem, seconds in refresh(args.notebooks, timeout=args.execution_timeout):
         print(f"{stem}: executed in place ({seconds:.1f} s)")
     return 0
@@ -158,10 +134,6 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 def cmd_html(args: argparse.Namespace) -> int:
     """HTML reports of the committed notebooks as they are (no execution)."""
-    from helpers.io import write_text
-    from helpers.params import notebook_path
-    from helpers.runner import to_html
-
     paths = [notebook_path(n) for n in args.notebooks] if args.notebooks else all_notebooks()
     for path in paths:
         target = Path(args.out) / f"{path.stem}.html"
@@ -172,8 +144,6 @@ def cmd_html(args: argparse.Namespace) -> int:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Many runs from an instructor's scenario file; a failed run does not stop the others."""
-    from helpers.batch import load_scenario, run_batch
-
     scenario = load_scenario(args.scenario)
     summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout)
     return 0 if summary["status"].eq("ok").all() else EXIT_FAILED

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from helpers.catalog import CASES
-from helpers.io import DataError, case_schema, check_case_data, write_case_data, write_text
+from helpers.core.errors import DataError
+from helpers.io.tables import write_case_data, write_text
+from helpers.workbooks.cases import CASES, case_schema, check_case, generator
+from helpers.workbooks.your_shop import check_export
 
 ORDERS_PER_SCALE = 50_000
-
-
-def _module(case: str):
-    if case not in CASES:
-        raise DataError([f"unknown case {case!r}: choose one of {', '.join(CASES)}"])
-    return importlib.import_module(f"generators.{case}")
 
 
 def generate_case(
     case: str, out: Path, *, seed: int | None = None, orders: int | None = None, fmt: str = "csv",
 ) -> None:
     """Generate `case` with its defaults (or the given seed / size) and write tables + manifest.json into `out`."""
-    module = _module(case)
+    module = generator(case)
     config = module.Config()
     if seed is not None:
         config = replace(config, seed=seed)
@@ -35,7 +30,7 @@ def generate_case(
     tables = module.generate(config)
     manifest = {
         "case": case,
-        "generator": f"generators.{case}",
+        "generator": module.__name__,
         "config": asdict(config),
         "format": fmt,
         "tables": {name: {"rows": len(frame), "columns": list(frame.columns)} for name, frame in tables.items()},
@@ -92,11 +87,9 @@ def check_data(case: str, path: Path, values: Mapping[str, Any]) -> tuple[list[s
     For `your_shop`, a single file is an order export read with the workbook's column mapping (`values`).
     """
     if case == "your_shop" and path.is_file():
-        from helpers.transactions import check_export
-
         return check_export(path, values)
     if values:
         raise DataError([f"-p options apply only to your_shop order exports, not to {case}"])
-    frames, problems = check_case_data(case, path)
+    frames, problems = check_case(case, path)
     rows = sum(len(f) for f in frames.values())
     return problems, f"{len(frames)} table(s), {rows:,} rows"

@@ -8,9 +8,9 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from helpers.io import write_text
-from helpers.params import notebook_path
-from helpers.runner import DEFAULT_TIMEOUT, all_notebooks, execute
+from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, execute
+from helpers.io.tables import write_text
+from helpers.notebook.files import all_notebooks, notebook_path
 
 DROPPED = ("papermill", "execution", "jupytext")  # run bookkeeping and authoring-tool settings
 
@@ -27,8 +27,6 @@ def clean(notebook: dict) -> dict:
 
 def refresh(names: Sequence[str], timeout: int = DEFAULT_TIMEOUT) -> Iterator[tuple[str, float]]:
     """Execute each chosen notebook (default: all) and write it back over itself only when it succeeds."""
-    from helpers.runner import RunFailed
-
     paths = [notebook_path(n) for n in names] if names else all_notebooks()
     for path in paths:
         started = time.perf_counter()

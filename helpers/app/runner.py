@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers import fmt
-from helpers.catalog import workbook
-from helpers.io import write_json, write_text
-from helpers.params import NOTEBOOKS_DIR, ParameterError, Spec, cross_check, notebook_path, read_spec, unknown_parameter
-from helpers.record import MIME, metrics_from_cells
+from helpers.core import fmt
+from helpers.core.errors import ParameterError
+from helpers.core.paths import notebooks_dir
+from helpers.io.tables import write_json, write_text
+from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.params import Spec, read_spec, unknown_parameter
+from helpers.notebook.record import MIME, metrics_from_cells
+from helpers.workbooks.registry import cross_check, workbook
 
 DEFAULT_TIMEOUT = 600
 OUTPUT_ENV = "CASEBOOK_OUTPUT_DIR"
@@ -48,11 +51,6 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return not self.error
-
-
-def all_notebooks() -> list[Path]:
-    """Every workbook in notebooks/, in order."""
-    return sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
 
 
 def plan(names: Sequence[str], values: Mapping[str, Any]) -> dict[Path, dict[str, Any]]:
@@ -114,7 +112,7 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
     The finished files are moved into place and `metrics.json` / `index.html` updated under one lock, so a
     concurrent run into the same folder never leaves a report from one run beside the metrics of another.
     """
-    import papermill
+    import papermill  # lazy: ~3 s to import; `casebook list`, `generate` and `--help` should not wait for it
 
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{path.stem}-", dir=out_dir))
@@ -125,7 +123,7 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
         executed = staging / path.name
         try:
             papermill.execute_notebook(
-                str(path), str(executed), parameters=dict(parameters), cwd=str(NOTEBOOKS_DIR),
+                str(path), str(executed), parameters=dict(parameters), cwd=str(notebooks_dir()),
                 kernel_name="python3", progress_bar=False, log_output=False, execution_timeout=timeout,
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on the user's terminal
             )
@@ -151,8 +149,8 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
 
 def to_html(notebook: dict) -> str:
     """The executed notebook as a standalone HTML report, recorded-metric outputs left out."""
-    import nbformat
-    from nbconvert import HTMLExporter
+    import nbformat  # lazy: nbconvert and nbformat take ~3 s to import; only reports need them
+    from nbconvert import HTMLExporter  # lazy: see above
 
     node = nbformat.reads(json.dumps(notebook), as_version=4)
     for cell in node.cells:

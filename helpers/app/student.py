@@ -7,9 +7,8 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from helpers.io import write_text
-from helpers.params import notebook_path
-from helpers.runner import all_notebooks
+from helpers.io.tables import write_text
+from helpers.notebook.files import all_notebooks, notebook_path
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
 STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n"

@@ -4,7 +4,7 @@ The export's headers are mapped to four required columns (order_id, customer_id,
 four optional ones (quantity, channel, sku, city). Encodings UTF-8, UTF-8 with BOM and GBK/GB18030 are detected;
 dates may carry times or not (2023-01-05, 2023/1/5 9:05, 2023年1月5日); amounts may carry ¥ signs and thousands
 separators. Files are read with pyarrow, only the mapped columns and as text, so exports of millions of rows
-fit in memory (5 million rows: see benchmarks/bench_transactions.py). `check_export` (behind
+fit in memory (5 million rows: see benchmarks/bench_transactions.py). `helpers.workbooks.your_shop.check_export` (behind
 `casebook check-data your_shop FILE -p col_… …`), `check_transactions` and `load_transactions` (the workbook)
 run the same checks; problems name spreadsheet rows (the header is row 1), first few shown and a count.
 """
@@ -24,11 +24,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from helpers.io import MAX_EXAMPLES, DataError
+from helpers.core.errors import DataError
+from helpers.core.schema import MAX_EXAMPLES
 
 REQUIRED = ("order_id", "customer_id", "order_date", "amount")
 OPTIONAL = ("quantity", "channel", "sku", "city")
-WORKBOOK = "04_your_shop_review"
 ENCODINGS = ("auto", "utf-8", "utf-8-sig", "gbk", "gb18030")
 SAMPLE_BYTES = 1 << 20
 DATE_PATTERN = (
@@ -310,7 +310,7 @@ def check_transactions(
     path: str | Path, *, encoding: str = "auto", columns: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every problem in an order export (empty list when it can be used): the check behind `casebook check-data`."""
-    return _load(path, encoding, columns)[1]
+    return read_transactions(path, encoding, columns)[1]
 
 
 def load_transactions(
@@ -320,7 +320,7 @@ def load_transactions(
 
     Raises helpers.io.DataError listing every problem at once.
     """
-    frame, problems = _load(path, encoding, columns)
+    frame, problems = read_transactions(path, encoding, columns)
     if problems:
         raise DataError(problems)
     return frame
@@ -350,27 +350,12 @@ def _iso_text(values: pd.Series) -> pd.Series:
     return values
 
 
-def _load(path: str | Path, encoding: str, columns: Mapping[str, str] | None) -> tuple[pd.DataFrame, list[str]]:
+def read_transactions(
+    path: str | Path, encoding: str, columns: Mapping[str, str] | None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """The export read and checked: typed transactions and every problem found (both, so callers choose)."""
     mapping = _complete(columns)
     raw, problems = read_export(path, encoding=encoding, columns=mapping)
     if raw is None:
         return pd.DataFrame(columns=list(mapping)), problems
     return validate(raw, Path(path).name, mapping)
-
-
-def check_export(path: str | Path, values: Mapping[str, object] | None = None) -> tuple[list[str], str]:
-    """Problems in an export read with workbook parameters (`col_…`, `encoding`), and a one-line summary if none.
-
-    The entry point for `casebook check-data your_shop FILE -p col_order_id 订单编号 …`: names and values are
-    checked against the workbook's parameters cell first, so a typo gets the same message as in `casebook run`.
-    """
-    from helpers.params import read_spec
-
-    checked = read_spec(WORKBOOK).validate(dict(values or {}))
-    frame, problems = _load(path, str(checked.get("encoding", "auto")), column_map(checked))
-    if problems:
-        return problems, ""
-    first, last = frame["order_date"].min(), frame["order_date"].max()
-    orders, customers = len(frame), frame["customer_id"].nunique()
-    return [], (f"{orders:,} order{'s' if orders != 1 else ''} from {customers:,} customer"
-                f"{'s' if customers != 1 else ''}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")

@@ -1,40 +1,25 @@
-"""Reading and writing case data: atomic writes, CSV in UTF-8 with BOM, and schema checks that list every problem.
+"""Reading and writing case data: atomic writes, CSV in UTF-8 with BOM, and tables checked against their schema.
 
-A table's schema (columns, types, ranges) lives beside its generator (`generators.<case>.SCHEMA`), so what a
-generator writes and what `load_case_data` accepts from a user's own export can never drift apart.
+A table's schema (`helpers.core.schema.Table`) lives beside its generator (`generators.<case>.SCHEMA`); the
+workbooks layer passes it in, so this module reads and writes files without knowing any case.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
+from helpers.core.errors import DataError
+from helpers.core.schema import Table
+
 CSV_ENCODING = "utf-8-sig"
-MAX_EXAMPLES = 5
-
-
-class DataError(ValueError):
-    """Data a workbook cannot use; `problems` lists every one found, each naming table, column and rows."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = list(problems)
-        count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data: " + "; ".join(self.problems))
-
-    def _render_traceback_(self) -> list[str]:
-        """In Jupyter, one problem per line and no call stack."""
-        head = str(self).split(": ", 1)[0]
-        return [f"DataError: {head}:", *(f"- {p}" for p in self.problems)]
 
 
 # ---------------------------------------------------------------- atomic writes
@@ -97,120 +82,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
         raise
 
 
-# ---------------------------------------------------------------- schemas
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its kind ('int', 'float', 'str', 'date', 'datetime', 'bool') and allowed values."""
-
-    name: str
-    kind: str
-    description: str = ""
-    min: float | None = None
-    max: float | None = None
-    choices: tuple | None = None
-    nullable: bool = False
-    unique: bool = False
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table's columns in order, and what it holds (for data/README.md)."""
-
-    name: str
-    description: str
-    columns: tuple[Column, ...] = field(default_factory=tuple)
-    may_be_empty: bool = False  # e.g. memberships of a shop that has none
-
-    @property
-    def names(self) -> list[str]:
-        return [c.name for c in self.columns]
-
-    def check(self, frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[str]]:
-        """Convert columns to their kinds; return the frame and every problem found (empty when clean)."""
-        problems = []
-        missing = [c for c in self.names if c not in frame.columns]
-        if missing:
-            found = ", ".join(map(str, frame.columns)) or "none"
-            problems.append(f"{source}: missing column(s) {', '.join(missing)} (found: {found})")
-        if frame.empty and not self.may_be_empty:
-            problems.append(f"{source}: the table has no rows")
-        out = frame.copy()
-        for column in self.columns:
-            if column.name in out.columns:
-                out[column.name], found = _check_column(out[column.name], column, source)
-                problems += found
-        return out, problems
-
-
-def _rows(mask: pd.Series) -> str:
-    """'rows 2, 5, 9 (and 12 more)' with spreadsheet row numbers (header is row 1)."""
-    index = np.flatnonzero(mask.to_numpy()) + 2
-    shown = ", ".join(str(i) for i in index[:MAX_EXAMPLES])
-    more = f" (and {len(index) - MAX_EXAMPLES} more)" if len(index) > MAX_EXAMPLES else ""
-    return f"row{'s' if len(index) > 1 else ''} {shown}{more}"
-
-
-def _check_column(values: pd.Series, column: Column, source: str) -> tuple[pd.Series, list[str]]:
-    where = f"{source}, column '{column.name}'"
-    problems = []
-    blank = values.isna() | (values.astype("string").str.strip() == "")
-    if column.kind in ("int", "float"):
-        converted = pd.to_numeric(values, errors="coerce")
-        bad = converted.isna() & ~blank
-        if bad.any():
-            problems.append(f"{where}: not a number in {_rows(bad)} (e.g. {values[bad].iloc[0]!r})")
-        if column.kind == "int" and not bad.any():
-            fraction = converted.notna() & (converted != converted.round())
-            if fraction.any():
-                problems.append(f"{where}: not a whole number in {_rows(fraction)}")
-    elif column.kind in ("date", "datetime"):
-        converted = pd.to_datetime(values, errors="coerce", format="mixed")
-        bad = converted.isna() & ~blank
-        if bad.any():
-            problems.append(f"{where}: not a date in {_rows(bad)} (e.g. {values[bad].iloc[0]!r})")
-    elif column.kind == "bool":
-        text = values.astype("string").str.strip().str.lower()
-        converted = text.map({"true": True, "false": False, "1": True, "0": False}).astype("boolean")
-        bad = converted.isna() & ~blank
-        if bad.any():
-            problems.append(f"{where}: not True/False in {_rows(bad)}")
-    else:
-        converted = values.astype("string")
-    if blank.any() and not column.nullable:
-        problems.append(f"{where}: empty in {_rows(blank)}")
-    if column.min is not None and column.kind in ("int", "float"):
-        low = converted < column.min
-        if low.any():
-            problems.append(f"{where}: below the minimum {column.min:g} in {_rows(low)}")
-    if column.max is not None and column.kind in ("int", "float"):
-        high = converted > column.max
-        if high.any():
-            problems.append(f"{where}: above the maximum {column.max:g} in {_rows(high)}")
-    if column.choices is not None:
-        outside = converted.notna() & ~converted.isin(column.choices)
-        if outside.any():
-            allowed = ", ".join(map(str, column.choices))
-            problems.append(f"{where}: value {values[outside].iloc[0]!r} in {_rows(outside)} is not one of {allowed}")
-    if column.unique:
-        repeated = converted.duplicated(keep="first") & converted.notna()
-        if repeated.any():
-            problems.append(f"{where}: duplicated value in {_rows(repeated)}")
-    if column.kind == "int" and not problems and converted.notna().all():
-        converted = converted.astype("int64")
-    return converted, problems
-
-
 # ---------------------------------------------------------------- case data
-
-def case_schema(case: str) -> dict[str, Table]:
-    """The tables a case's generator writes and its loader accepts."""
-    from helpers.catalog import CASES
-
-    if case not in CASES:
-        raise DataError([f"unknown case {case!r}: choose one of {', '.join(CASES)}"])
-    return importlib.import_module(f"generators.{case}").SCHEMA
-
 
 def read_frame(path: Path) -> pd.DataFrame:
     """Read one CSV (UTF-8, with or without BOM) or Parquet file with every column as text or as stored."""
@@ -233,9 +105,10 @@ def _table_files(case: str, path: Path, schema: Mapping[str, Table]) -> tuple[di
     return {s: p for s, p in files.items() if s in schema}, problems
 
 
-def check_case_data(case: str, path: str | Path) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    """Load every table of `case` found at `path` (a file or folder); return frames and all problems."""
-    schema = case_schema(case)
+def check_case_data(
+    case: str, path: str | Path, schema: Mapping[str, Table],
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """Load every table of `case` (its `schema`) found at `path` (a file or folder); return frames and all problems."""
     files, problems = _table_files(case, Path(path), schema)
     frames = {}
     for name, file in files.items():
@@ -249,9 +122,9 @@ def check_case_data(case: str, path: str | Path) -> tuple[dict[str, pd.DataFrame
     return frames, problems
 
 
-def load_case_data(case: str, data_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table of `case` from `data_dir`, typed; raise DataError listing every problem at once."""
-    frames, problems = check_case_data(case, data_dir)
+def load_case_data(case: str, data_dir: str | Path, schema: Mapping[str, Table]) -> dict[str, pd.DataFrame]:
+    """Every table of `case` (its `schema`) from `data_dir`, typed; raise DataError listing every problem at once."""
+    frames, problems = check_case_data(case, data_dir, schema)
     if problems:
         raise DataError(problems)
     return frames

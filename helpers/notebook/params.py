@@ -4,17 +4,16 @@ One parameter per line, `name: type = default  # help, range`, for example
 `group_discount: float = 0.25  # price cut for a 2-person group, 0–0.9`. The range is the last
 comma-separated part of the comment and may be `LO–HI` (also `LO to HI`), `≥ LO`, `≤ HI` or
 `one of a|b|c`. A comment holds no `=`: papermill's `--help-notebook` could not read the line.
-The same spec drives `casebook list`, the CLI's checks before a kernel starts and `check()` inside the
-notebook, so every route gives the same message.
+The same spec drives `casebook list`, the CLI's checks before a kernel starts and the check inside the
+notebook (`helpers.workbooks.registry.check`, which adds each workbook's cross-parameter rules), so every
+route gives the same message.
 """
 
 from __future__ import annotations
 
 import ast
 import difflib
-import importlib
 import io
-import json
 import math
 import re
 import tokenize
@@ -23,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-NOTEBOOKS_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+from helpers.core.errors import ParameterError
+from helpers.notebook.files import notebook_path, read_notebook
+
 TYPES = {"int": int, "float": float, "bool": bool, "str": str}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 _BETWEEN = re.compile(rf"^({_NUMBER})\s*(?:–|—|\.\.|to|-)\s*({_NUMBER})$")
@@ -32,14 +33,6 @@ _AT_MOST = re.compile(rf"^≤\s*({_NUMBER})$")
 _CHOICES = re.compile(r"^one of\s+(.+)$")
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
-
-
-class ParameterError(ValueError):
-    """A parameter value a workbook cannot use; the message names it, the value and what is allowed."""
-
-    def _render_traceback_(self) -> list[str]:
-        """Show only the message in Jupyter: the reader needs the fix, not our call stack."""
-        return [f"ParameterError: {self}"]
 
 
 @dataclass(frozen=True)
@@ -216,45 +209,11 @@ def _parse_comment(comment: str, type_name: str):
     return comment, None, None, None
 
 
-def notebook_path(name: str) -> Path:
-    """Resolve a workbook by file name or stem ('00_case_review_method') inside notebooks/."""
-    path = Path(name)
-    if path.suffix != ".ipynb":
-        path = path.with_suffix(".ipynb")
-    if not path.is_absolute() and not path.exists():
-        path = NOTEBOOKS_DIR / path.name
-    if not path.exists():
-        known = ", ".join(p.stem for p in sorted(NOTEBOOKS_DIR.glob("*.ipynb")))
-        raise ParameterError(f"notebook '{name}' not found: choose one of {known}")
-    return path
-
-
 def read_spec(notebook: str | Path) -> Spec:
     """The Spec from a workbook's cell tagged `parameters`."""
     path = notebook_path(str(notebook))
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    cells = read_notebook(path)["cells"]
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             return parse_cell("".join(cell["source"]), path.stem)
     raise ValueError(f"{path.name} has no cell tagged 'parameters'")
-
-
-def cross_check(notebook: str, values: Mapping[str, Any]) -> None:
-    """Run the workbook's rules that involve several parameters (e.g. shares summing to 1)."""
-    from helpers.catalog import workbook
-
-    entry = workbook(notebook)
-    if entry is not None and entry.cross_check:
-        module, _, func = entry.cross_check.partition(":")
-        getattr(importlib.import_module(module), func)(dict(values))
-
-
-def check(namespace: Mapping[str, Any], notebook: str) -> dict[str, Any]:
-    """Validate a notebook's parameter values in place of the run; return them as a typed dict.
-
-    Called in the cell after `parameters`, so JupyterLab users get the CLI's message for a bad value.
-    """
-    spec = read_spec(notebook)
-    values = spec.validate({p.name: namespace[p.name] for p in spec})
-    cross_check(spec.notebook, values)
-    return values

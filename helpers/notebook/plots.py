@@ -16,7 +16,7 @@ import seaborn as sns
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter
 
-from helpers import fmt
+from helpers.core import fmt
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
 GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from IPython.display import display
 
 MIME = "application/vnd.casebook.metric+json"
 
@@ -38,8 +39,6 @@ def jsonable(value: Any) -> Any:
 
 def record(name: str, value: Any) -> Any:
     """Store `value` under `name` in the notebook's outputs; returns the stored JSON value."""
-    from IPython.display import display
-
     stored = jsonable(value)
     display({MIME: {"name": name, "value": stored}, "text/plain": ""}, raw=True)
     return stored

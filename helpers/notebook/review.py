@@ -12,7 +12,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-from helpers.fmt import is_missing
+from helpers.core.fmt import is_missing
 
 WORKED, FAILED, UNKNOWN = "worked", "did not work", "cannot conclude"
 SECTIONS = {

@@ -1,4 +1,4 @@
-"""The narrative layer of a workbook: prose with computed numbers, readable tables, the parameters table, the data.
+"""The narrative layer of a workbook: prose with computed numbers, readable tables, the parameters table.
 
 Everything shown to a reader passes through here so that numbers are formatted for people and any text that
 came from data (a customer's name, a city) is HTML-escaped.
@@ -7,18 +7,14 @@ came from data (a customer's name, a city) is HTML-escaped.
 from __future__ import annotations
 
 import html
-import importlib
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, Markdown, display
 
-from generators.common import config_from
-from helpers import fmt
-from helpers.io import load_case_data
-from helpers.params import read_spec
+from helpers.core import fmt
+from helpers.notebook.params import read_spec
 
 
 def esc(text: object) -> str:
@@ -67,31 +63,3 @@ def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
         for p in spec
     ]
     table(pd.DataFrame(rows), caption="Parameters of this run")
-
-
-def load_or_generate(case: str, values: Mapping[str, Any]) -> dict[str, pd.DataFrame]:
-    """The case's tables: your own CSVs when `data_dir` is set, otherwise generated from the parameters."""
-    data_dir = values.get("data_dir", "")
-    if data_dir:
-        return load_case_data(case, data_dir)
-    module = importlib.import_module(f"generators.{case}")
-    return module.generate(config_from(module.Config, dict(values)))
-
-
-def counterfactual(case: str, values: Mapping[str, Any], **changes: Any) -> dict[str, pd.DataFrame] | None:
-    """The same case and seed with some levers changed (common random numbers), or None for your own data,
-    where no counterfactual exists."""
-    if values.get("data_dir"):
-        return None
-    module = importlib.import_module(f"generators.{case}")
-    return module.generate(replace(config_from(module.Config, dict(values)), **changes))
-
-
-def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
-    """What each table holds and how big it is: the 'data at a glance' of a Background section."""
-    schema = importlib.import_module(f"generators.{case}").SCHEMA
-    rows = [
-        {"table": name, "rows": len(frame), "columns": len(frame.columns), "what it holds": schema[name].description}
-        for name, frame in tables.items()
-    ]
-    table(pd.DataFrame(rows), {"rows": "num"}, caption="The dataset at a glance")

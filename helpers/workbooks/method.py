@@ -13,11 +13,18 @@ import pandas as pd
 
 from generators import your_shop
 from generators.common import config_from
-from helpers import fmt, story
-from helpers.customers import CHURNED, SLEEPING, customer_summary, lifecycle_tiers, tier_table
-from helpers.funnel import funnel_table
-from helpers.promotion import break_even_uplift, counterfactual_baseline, promotion_effect, run_rate_baseline, window
-from helpers.review import ReviewCard
+from helpers.analysis.customers import CHURNED, SLEEPING, customer_summary, lifecycle_tiers, tier_table
+from helpers.analysis.funnel import funnel_table
+from helpers.analysis.promotion import (
+    break_even_uplift,
+    counterfactual_baseline,
+    promotion_effect,
+    run_rate_baseline,
+    window,
+)
+from helpers.core import fmt
+from helpers.notebook.review import ReviewCard
+from helpers.workbooks import cases
 
 FUNNEL_STEPS = ("sessions", "product_views", "add_to_cart", "checkout", "orders")
 SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), DOMAIN.md
@@ -32,7 +39,7 @@ def promo_dates(values: Mapping[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp, 
 
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same shop and seed without the promotion; None for your own data, where it cannot exist."""
-    return story.counterfactual("your_shop", values, promo_discount=0.0)
+    return cases.counterfactual("your_shop", values, promo_discount=0.0)
 
 
 def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:

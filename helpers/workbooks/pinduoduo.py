@@ -15,10 +15,12 @@ import pandas as pd
 
 from generators import pinduoduo
 from generators.common import config_from
-from helpers import fmt, story, unit_economics, viral
-from helpers.cohorts import monthly_retention
-from helpers.promotion import break_even_uplift
-from helpers.review import ReviewCard
+from helpers.analysis import unit_economics, viral
+from helpers.analysis.cohorts import monthly_retention
+from helpers.analysis.promotion import break_even_uplift
+from helpers.core import fmt
+from helpers.notebook.review import ReviewCard
+from helpers.workbooks import cases
 
 K_FACTOR_TARGET = 0.3  # assumption: a third of a new buyer per buyer makes sharing a main acquisition channel
 TEAM_SUCCESS_TARGET = 0.8  # DOMAIN.md suggests ≈0.9 team success; below 0.8 refunds start to hurt
@@ -47,7 +49,7 @@ def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     config = config_from(pinduoduo.Config, dict(values))
     if config.subsidy_rate == 0 or config.subsidy_start_month > config.months:
         return None
-    return story.counterfactual("pinduoduo", values, subsidy_rate=0.0)
+    return cases.counterfactual("pinduoduo", values, subsidy_rate=0.0)
 
 
 def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:

@@ -1,13 +1,21 @@
-"""The workbooks and cases of the collection: titles, what each teaches, headline metrics, cross-checks.
+"""The workbooks of the collection: titles, what each teaches, headline metrics, cross-parameter rules.
 
-One entry per notebook; `make run`'s summary, `index.html` and `casebook list` read from here.
+One entry per notebook, holding the objects it needs (its cross-check function, not its name as a string);
+`make run`'s summary, `index.html`, `casebook list` and the check in each notebook's set-up cell read from here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-CASES = ("your_shop", "pinduoduo", "jd", "perfect_diary")
+from generators import jd, perfect_diary, pinduoduo
+from generators import your_shop as shop_generator
+from helpers.notebook.params import read_spec
+from helpers.workbooks import your_shop
+
+CrossCheck = Callable[[dict[str, Any]], None]
 
 
 @dataclass(frozen=True)
@@ -19,7 +27,7 @@ class Workbook:
     teaches: str
     headline: tuple[tuple[str, str], ...]
     case: str | None = None
-    cross_check: str | None = None
+    cross_check: CrossCheck | None = None
 
 
 WORKBOOKS = (
@@ -29,7 +37,7 @@ WORKBOOKS = (
         "the five steps, funnels, user tiers, campaign ROI and the promotion trap",
         (("gmv", "yuan"), ("leakiest_step", "text"), ("promo_net_profit", "yuan"), ("break_even_uplift", "pct")),
         case="your_shop",
-        cross_check="generators.your_shop:check_parameters",
+        cross_check=shop_generator.check_parameters,
     ),
     Workbook(
         "01_pinduoduo_group_buying",
@@ -38,7 +46,7 @@ WORKBOOKS = (
         (("gmv", "yuan"), ("team_order_share", "pct"), ("k_factor", "float"), ("subsidy_roi", "pct"),
          ("net_margin", "pct")),
         case="pinduoduo",
-        cross_check="generators.pinduoduo:check_parameters",
+        cross_check=pinduoduo.check_parameters,
     ),
     Workbook(
         "02_jd_logistics_membership",
@@ -48,7 +56,7 @@ WORKBOOKS = (
         (("gmv", "yuan"), ("on_time_211_share", "pct"), ("inventory_turnover_days", "days"),
          ("plus_causal_uplift", "ratio"), ("net_margin", "pct")),
         case="jd",
-        cross_check="generators.jd:check_parameters",
+        cross_check=jd.check_parameters,
     ),
     Workbook(
         "03_perfect_diary_kol_private_domain",
@@ -57,7 +65,7 @@ WORKBOOKS = (
         (("revenue", "yuan"), ("gross_margin", "pct"), ("sales_expense_ratio", "pct"), ("ab_lift", "pp"),
          ("net_margin", "pct")),
         case="perfect_diary",
-        cross_check="generators.perfect_diary:check_parameters",
+        cross_check=perfect_diary.check_parameters,
     ),
     Workbook(
         "04_your_shop_review",
@@ -66,7 +74,7 @@ WORKBOOKS = (
         (("customers", "num"), ("revenue", "yuan"), ("repeat_customer_share", "pct"), ("ltv_12m_mean", "yuan"),
          ("sleeping_share", "pct")),
         case="your_shop",
-        cross_check="helpers.your_shop:check_parameters",
+        cross_check=your_shop.check_parameters,
     ),
 )
 
@@ -74,3 +82,22 @@ WORKBOOKS = (
 def workbook(stem: str) -> Workbook | None:
     """The catalog entry for a notebook stem, or None for a notebook not (yet) listed."""
     return next((w for w in WORKBOOKS if w.stem == stem), None)
+
+
+def cross_check(stem: str, values: Mapping[str, Any]) -> None:
+    """Run the workbook's rules that involve several parameters (e.g. shares summing to 1)."""
+    entry = workbook(stem)
+    if entry is not None and entry.cross_check is not None:
+        entry.cross_check(dict(values))
+
+
+def check(namespace: Mapping[str, Any], stem: str) -> dict[str, Any]:
+    """Validate a notebook's parameter values in place of the run; return them as a typed dict.
+
+    Called in the cell after `parameters`, so JupyterLab users get the CLI's message for a bad value.
+    """
+    spec = read_spec(stem)
+    values = spec.validate({p.name: namespace[p.name] for p in spec})
+    cross_check(spec.notebook, values)
+    return values
+

@@ -17,13 +17,15 @@ from matplotlib.axes import Axes
 
 from generators import your_shop
 from generators.common import config_from
-from helpers import fmt, plots
-from helpers.customers import customer_summary, lifecycle_tiers, tier_table
-from helpers.ltv import LtvResult
-from helpers.params import ParameterError
-from helpers.review import ReviewCard
-from helpers.rfm import rfm_cutoffs, rfm_flags, rfm_segments, segment_table
-from helpers.transactions import REQUIRED, column_map, from_frame, load_transactions
+from helpers.analysis.customers import customer_summary, lifecycle_tiers, tier_table
+from helpers.analysis.ltv import LtvResult
+from helpers.analysis.rfm import rfm_cutoffs, rfm_flags, rfm_segments, segment_table
+from helpers.core import fmt
+from helpers.core.errors import ParameterError
+from helpers.io.orders import REQUIRED, column_map, from_frame, load_transactions, read_transactions
+from helpers.notebook import plots
+from helpers.notebook.params import read_spec
+from helpers.notebook.review import ReviewCard
 
 WORKBOOK = "04_your_shop_review"
 DEMO_COLUMNS = {"quantity": "quantity", "channel": "channel", "sku": "sku", "city": "city"}
@@ -54,6 +56,22 @@ def check_parameters(values: Mapping[str, Any]) -> None:
         raise ParameterError(
             f"parameter 'transactions_csv' = {path!r} is not allowed: no such file (relative paths are read from "
             f"{Path.cwd()}; give the full path)")
+
+
+def check_export(path: str | Path, values: Mapping[str, object] | None = None) -> tuple[list[str], str]:
+    """Problems in an export read with workbook parameters (`col_…`, `encoding`), and a one-line summary if none.
+
+    The entry point for `casebook check-data your_shop FILE -p col_order_id 订单编号 …`: names and values are
+    checked against the workbook's parameters cell first, so a typo gets the same message as in `casebook run`.
+    """
+    checked = read_spec(WORKBOOK).validate(dict(values or {}))
+    frame, problems = read_transactions(path, str(checked.get("encoding", "auto")), column_map(checked))
+    if problems:
+        return problems, ""
+    first, last = frame["order_date"].min(), frame["order_date"].max()
+    orders, customers = len(frame), frame["customer_id"].nunique()
+    return [], (f"{orders:,} order{'s' if orders != 1 else ''} from {customers:,} customer"
+                f"{'s' if customers != 1 else ''}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
 
 
 def demo_export(values: Mapping[str, Any]) -> pd.DataFrame:

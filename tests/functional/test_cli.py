@@ -6,11 +6,11 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import ROOT, files_under
+from support import ROOT, files_under
 
-from helpers.catalog import CASES
-from helpers.record import read_metrics
-from helpers.student import strip_solutions
+from helpers.app.student import strip_solutions
+from helpers.notebook.record import read_metrics
+from helpers.workbooks.cases import CASES
 
 NB = "00_case_review_method"
 
@@ -79,7 +79,7 @@ def test_committed_data_equals_regeneration(casebook, tmp_path, case):
 
 
 def test_data_dictionary_is_generated_from_the_schemas():
-    from helpers.datasets import data_dictionary
+    from helpers.app.datasets import data_dictionary
 
     assert (ROOT / "data" / "README.md").read_text(encoding="utf-8") == data_dictionary()
 

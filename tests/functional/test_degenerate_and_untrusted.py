@@ -7,11 +7,11 @@ import re
 
 import pandas as pd
 import pytest
-from inprocess import run_in_process
-from test_reliability import NOT_A_NUMBER, SPECS, edge_values
+from support.inprocess import run_in_process
+from support.sweep import NOT_A_NUMBER, SPECS, edge_values
 
-from helpers.params import ParameterError
-from helpers.runner import execute, plan
+from helpers.app.runner import execute, plan
+from helpers.core.errors import ParameterError
 
 
 def all_at(stem: str, end: int) -> dict:

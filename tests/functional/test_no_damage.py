@@ -6,11 +6,10 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT, files_under
-from test_runner import tiny_notebook
+from support import ROOT, files_under, tiny_notebook
 
-from helpers.io import check_case_data
-from helpers.runner import execute
+from helpers.app.runner import execute
+from helpers.workbooks.cases import check_case
 
 NB = "00_case_review_method"
 
@@ -19,7 +18,7 @@ def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
     path = tiny_notebook(tmp_path / "long.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
     # pytest-xdist workers ignore SIGINT and children inherit that; a user's terminal does not
-    process = subprocess.Popen([sys.executable, "-m", "helpers.cli", "run", str(path), "--out", str(out)],
+    process = subprocess.Popen([sys.executable, "-m", "helpers.app.cli", "run", str(path), "--out", str(out)],
                                stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.time() + 120
@@ -43,7 +42,7 @@ def test_a_killed_kernel_is_reported_and_leaves_nothing(tmp_path):
 def test_generation_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
     for hash_seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        subprocess.run([sys.executable, "-m", "helpers.cli", "generate", "your_shop", "--orders", "3000",
+        subprocess.run([sys.executable, "-m", "helpers.app.cli", "generate", "your_shop", "--orders", "3000",
                         "--out", str(tmp_path / hash_seed)], env=env, check=True, capture_output=True)
     for name in ("customers.csv", "orders.csv", "funnel_daily.csv", "manifest.json"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "4242" / name).read_bytes(), name
@@ -71,7 +70,7 @@ def test_csv_contents_are_never_evaluated(tmp_path):
     fields[1] = "__import__('os').system('touch pwned')"
     customers[1] = ",".join(fields)
     (folder / "customers.csv").write_text("\n".join(customers) + "\n", encoding="utf-8-sig")
-    frames, problems = check_case_data("your_shop", folder)
+    frames, problems = check_case("your_shop", folder)
     assert problems == []
     assert frames["customers"]["name"].iloc[0] == "__import__('os').system('touch pwned')"
     assert not (ROOT / "notebooks" / "pwned").exists() and not (tmp_path / "pwned").exists()

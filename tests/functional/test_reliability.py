@@ -10,43 +10,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from inprocess import CellError, run_in_process
+from support.inprocess import CellError, run_in_process
+from support.sweep import NOT_A_NUMBER, PATH_LIKE, SPECS, bad_values, edge_values
 
-from helpers.params import Param, ParameterError, read_spec
-from helpers.runner import all_notebooks, plan
-
-SPECS = {path.stem: read_spec(path) for path in all_notebooks()}
-NOT_A_NUMBER = re.compile(r"(?<![\w/])(nan|NaN|inf|-inf|None)(?![\w/])")
-PATH_LIKE = ("_dir", "_csv", "_path")
-
-
-def bad_values(param: Param) -> list:
-    """A wrong type and values just outside the range, as they would arrive from `-p NAME VALUE`."""
-    if param.type == "bool":
-        return ["maybe", "2"]
-    if param.type == "str":
-        return [] if param.choices is None else ["not-a-choice"]
-    values = ["abc", "nan"]
-    step = 1 if param.type == "int" else max(abs(param.high or param.low or 1) * 1e-3, 1e-6)
-    if param.low is not None:
-        values.append(str(param.low - step))
-    if param.high is not None:
-        values.append(str(param.high + step))
-    if param.type == "int":
-        values.append("1.5")
-    return values
-
-
-def edge_values(param: Param) -> list:
-    """The values at the ends of the allowed range (or every choice)."""
-    if param.choices is not None:
-        return list(param.choices)
-    if param.type == "bool":
-        return [True, False]
-    if param.type == "str":
-        return []
-    return [v for v in (param.low, param.high) if v is not None]
-
+from helpers.app.runner import plan
+from helpers.core.errors import ParameterError
 
 BAD = [(stem, p.name, v) for stem, spec in SPECS.items() for p in spec for v in bad_values(p)]
 EDGES = [(stem, p.name, v) for stem, spec in SPECS.items() for p in spec if p.name != "seed" for v in edge_values(p)]

@@ -5,20 +5,10 @@ import threading
 
 import nbformat
 import pytest
-from conftest import files_under
+from support import files_under, tiny_notebook
 
-from helpers.params import ParameterError
-from helpers.runner import execute, plan
-
-
-def tiny_notebook(path, body):
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    cell = nbformat.v4.new_code_cell("seed: int = 1  # a seed, ≥ 0")
-    cell.metadata["tags"] = ["parameters"]
-    nb.cells = [cell, nbformat.v4.new_code_cell(body)]
-    nbformat.write(nb, path)
-    return path
+from helpers.app.runner import execute, plan
+from helpers.core.errors import ParameterError
 
 
 def test_a_failing_cell_is_reported_and_leaves_nothing(tmp_path):
@@ -37,7 +27,7 @@ def test_a_cell_over_the_time_limit_is_stopped_with_a_clear_message(tmp_path):
 
 
 def test_string_parameters_are_injected_as_literals_not_code(tmp_path):
-    path = tiny_notebook(tmp_path / "echo.ipynb", "from helpers.record import record\nrecord('seen', label)")
+    path = tiny_notebook(tmp_path / "echo.ipynb", "from helpers.notebook.record import record\nrecord('seen', label)")
     nb = nbformat.read(path, as_version=4)
     nb.cells[0].source += '\nlabel: str = ""  # any text'
     nbformat.write(nb, path)
@@ -48,7 +38,7 @@ def test_string_parameters_are_injected_as_literals_not_code(tmp_path):
 
 
 def test_concurrent_runs_into_one_folder_keep_every_entry(tmp_path):
-    paths = [tiny_notebook(tmp_path / f"0{i}_nb.ipynb", f"from helpers.record import record\nrecord('i', {i})")
+    paths = [tiny_notebook(tmp_path / f"0{i}_nb.ipynb", f"from helpers.notebook.record import record\nrecord('i', {i})")
              for i in range(4)]
     out = tmp_path / "out"
     threads = [threading.Thread(target=execute, args=(p, {}, out)) for p in paths]

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.catalog import CASES
-from helpers.datasets import generate_case
+from helpers.app.datasets import generate_case
 
 pytestmark = pytest.mark.notebook
 STEM = "02_jd_logistics_membership"
@@ -52,7 +51,6 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
     assert verdicts(m)["plus_effect"] == "cannot conclude"
 
 
-@pytest.mark.skipif("jd" not in CASES, reason="loading your own data needs 'jd' in helpers.catalog.CASES (lead)")
 def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
     generate_case("jd", tmp_path / "mine", orders=8000)
     m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))

@@ -38,7 +38,7 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
 
 
 def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
-    from helpers.datasets import generate_case
+    from helpers.app.datasets import generate_case
 
     generate_case("your_shop", tmp_path / "mine", orders=2000)
     m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))

@@ -9,13 +9,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import files_under
 from statsmodels.stats.proportion import proportions_ztest
+from support import files_under
 
 from generators import perfect_diary as pd_gen
-from helpers.catalog import CASES
-from helpers.params import notebook_path
-from helpers.runner import RunFailed, execute
+from helpers.app.runner import RunFailed, execute
+from helpers.notebook.params import notebook_path
 
 pytestmark = pytest.mark.notebook
 STEM = "03_perfect_diary_kol_private_domain"
@@ -133,9 +132,8 @@ def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, args, n
     assert files_under(tmp_path / "out") == []
 
 
-@pytest.mark.skipif("perfect_diary" not in CASES, reason="the case is listed in helpers.catalog.CASES by the lead")
 def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
-    from helpers.datasets import generate_case
+    from helpers.app.datasets import generate_case
 
     generate_case("perfect_diary", tmp_path / "mine", orders=5000)
     m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))

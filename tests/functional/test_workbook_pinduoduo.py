@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from helpers.catalog import CASES
-
 pytestmark = pytest.mark.notebook
 STEM = "01_pinduoduo_group_buying"
 CONTRACT = ("active_buyers", "gmv", "orders", "team_order_share", "team_success_rate", "k_factor", "cac_paid",
@@ -19,8 +17,8 @@ def verdicts(metrics):
 
 @pytest.fixture(scope="module")
 def default_run(tmp_path_factory):
-    from helpers.params import notebook_path
-    from helpers.runner import execute
+    from helpers.app.runner import execute
+    from helpers.notebook.params import notebook_path
 
     result = execute(notebook_path(STEM), {"scale": 0.2}, tmp_path_factory.mktemp("default"))
     assert result.ok, result.error
@@ -79,9 +77,8 @@ def test_subsidy_after_the_last_month_is_refused(casebook, tmp_path):
     assert "subsidy_start_month" in result.stderr
 
 
-@pytest.mark.skipif("pinduoduo" not in CASES, reason="pinduoduo is not yet listed in helpers.catalog.CASES")
 def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
-    from helpers.datasets import generate_case
+    from helpers.app.datasets import generate_case
 
     generate_case("pinduoduo", tmp_path / "mine", orders=3000)
     m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.runner import RunFailed
-from helpers.your_shop import demo_export
+from helpers.app.runner import RunFailed
+from helpers.workbooks.your_shop import demo_export
 
 pytestmark = pytest.mark.notebook
 STEM = "04_your_shop_review"
@@ -89,8 +89,8 @@ def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gb
 def test_the_committed_notebook_is_executed_with_its_defaults_and_shows_no_warnings():
     import json
 
-    from helpers.params import notebook_path
-    from helpers.record import read_metrics
+    from helpers.notebook.params import notebook_path
+    from helpers.notebook.record import read_metrics
 
     path = notebook_path(STEM)
     m = read_metrics(path)

@@ -21,8 +21,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from helpers.params import NOTEBOOKS_DIR
-from helpers.record import MIME
+from helpers.core.paths import notebooks_dir
+from helpers.notebook.record import MIME
 
 
 @dataclass
@@ -70,15 +70,17 @@ def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> Non
 
 def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
     """Execute every code cell of `stem` with `overrides` injected after its parameters cell."""
-    notebook = json.loads((NOTEBOOKS_DIR / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    folder = notebooks_dir()
+    notebook = json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
     run = InProcessRun()
     display = _display(run)
     namespace: dict[str, Any] = {"__name__": "__main__"}
     injected = "\n".join(f"{name} = {value!r}" for name, value in overrides.items())
     previous = Path.cwd()
-    os.chdir(NOTEBOOKS_DIR)
+    os.chdir(folder)
     try:
-        with mock.patch("IPython.display.display", display), mock.patch("helpers.story.display", display), \
+        with mock.patch("IPython.display.display", display), mock.patch("helpers.notebook.story.display", display), \
+                mock.patch("helpers.notebook.record.display", display), \
                 warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpers import fmt
-from helpers.review import ReviewCard
+from helpers.core import fmt
+from helpers.notebook.review import ReviewCard
 
 SAME_OR_NEXT_DAY_CLAIM = 0.9  # JD: "90% of orders same-day on an average day" (company claim, ~2017)
 ON_TIME_TARGET = 0.8  # a 211 promise kept for at least 4 orders in 5

@@ -14,8 +14,10 @@ import pandas as pd
 
 from generators import perfect_diary as generator
 from generators.common import config_from
-from helpers import abtest, kol, private_domain, story
-from helpers.fmt import as_kind
+from helpers.analysis import abtest, kol, private_domain
+from helpers.core.fmt import as_kind
+from helpers.core.numbers import ratio
+from helpers.workbooks import cases
 
 TIERS = generator.TIERS
 TIER_LABELS = generator.TIER_LABELS
@@ -70,7 +72,7 @@ def config(values: Mapping[str, Any]) -> generator.Config:
 
 def counterfactual(values: Mapping[str, Any], **changes: Any) -> dict[str, pd.DataFrame] | None:
     """The same brand and seed with some levers changed; None for your own data, where it cannot exist."""
-    return story.counterfactual("perfect_diary", values, **changes)
+    return cases.counterfactual("perfect_diary", values, **changes)
 
 
 # ---------------------------------------------------------------- overview and P&L
@@ -84,20 +86,16 @@ def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
             "posts": float(len(tables["posts"])), "months": float(len(tables["monthly_finance"]))}
 
 
-def _share(value: float, total: float) -> float:
-    return float(value / total) if total else float("nan")
-
-
 def pnl_summary(finance: pd.DataFrame) -> dict[str, float]:
     """Totals and ratios of the period: revenue, gross margin, S&M ratio, net margin, fulfilment ratio."""
     totals = finance[["revenue", "cogs", "gross_profit", *EXPENSES, "net_profit"]].sum()
     revenue = float(totals["revenue"])
     marketing = float(totals[list(MARKETING)].sum())
     return {"revenue": revenue, "gross_profit": float(totals["gross_profit"]), "marketing": marketing,
-            "net_profit": float(totals["net_profit"]), "gross_margin": _share(totals["gross_profit"], revenue),
-            "sales_expense_ratio": _share(marketing, revenue), "net_margin": _share(totals["net_profit"], revenue),
-            "fulfilment_ratio": _share(totals["fulfilment"], revenue),
-            "contribution_margin": _share(totals["gross_profit"] - totals["fulfilment"], revenue)}
+            "net_profit": float(totals["net_profit"]), "gross_margin": ratio(totals["gross_profit"], revenue),
+            "sales_expense_ratio": ratio(marketing, revenue), "net_margin": ratio(totals["net_profit"], revenue),
+            "fulfilment_ratio": ratio(totals["fulfilment"], revenue),
+            "contribution_margin": ratio(totals["gross_profit"] - totals["fulfilment"], revenue)}
 
 
 def pnl_waterfall(finance: pd.DataFrame) -> list[tuple[str, float]]:
@@ -167,9 +165,9 @@ def tier_funnels(posts: pd.DataFrame) -> pd.DataFrame:
     rows = {}
     for tier in TIERS:
         imp, eng, clk, ses, ords = kol.funnel_counts(posts, tier)
-        rows[TIER_LABELS[tier]] = {"impressions": imp, "engagement / impression": _share(eng, imp),
-                                   "click / engagement": _share(clk, eng), "sessions / click": _share(ses, clk),
-                                   "first order / session": _share(ords, ses), "new customers": ords}
+        rows[TIER_LABELS[tier]] = {"impressions": imp, "engagement / impression": ratio(eng, imp),
+                                   "click / engagement": ratio(clk, eng), "sessions / click": ratio(ses, clk),
+                                   "first order / session": ratio(ords, ses), "new customers": ords}
     return pd.DataFrame(rows).T.rename_axis("tier").reset_index()
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from helpers import fmt
-from helpers.abtest import SRM_ALPHA
-from helpers.review import ReviewCard
+from helpers.analysis.abtest import SRM_ALPHA
+from helpers.core import fmt
+from helpers.notebook.review import ReviewCard
 
 BALANCED_SPREAD = 1.5   # marginal ROI of the best tier at most 1.5× the worst: the split is about right
 REAL_UPLIFT = 0.05      # a private domain that adds at least 5 pp of repurchase is doing something

@@ -11,7 +11,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportion_
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from generators import perfect_diary as pd_gen
-from helpers import abtest
+from helpers.analysis import abtest
 
 COUNTS = [(2000, 110, 2010, 150), (640, 31, 655, 29), (150, 12, 90, 15)]
 

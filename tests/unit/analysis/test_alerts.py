@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from helpers import alerts
+from helpers.analysis import alerts
 
 
 def _daily(values: np.ndarray, start: str = "2023-03-01") -> pd.DataFrame:

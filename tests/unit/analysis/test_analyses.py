@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.cohorts import monthly_retention, retention_at
-from helpers.customers import (
+from helpers.analysis.cohorts import monthly_retention, retention_at
+from helpers.analysis.customers import (
     CHURNED,
     HIGH_VALUE,
     NEW,
@@ -15,8 +15,8 @@ from helpers.customers import (
     lifecycle_tiers,
     tier_table,
 )
-from helpers.funnel import funnel_table, leakiest_step
-from helpers.promotion import Baseline, break_even_uplift, promotion_effect, run_rate_baseline
+from helpers.analysis.funnel import funnel_table, leakiest_step
+from helpers.analysis.promotion import Baseline, break_even_uplift, promotion_effect, run_rate_baseline
 
 
 def test_funnel_finds_the_lowest_step_conversion():

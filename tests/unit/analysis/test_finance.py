@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from helpers import finance
+from helpers.analysis import finance
 
 
 def test_income_statement_steps_and_margins():

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generators.common import festival_multiplier
-from helpers import forecast
+from helpers.analysis import forecast
+from helpers.core.festivals import festival_multiplier
 
 
 def _series(days: int = 365, strength: float = 1.0, noise: float = 0.03, seed: int = 1) -> pd.Series:

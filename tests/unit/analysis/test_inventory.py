@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generators import jd
-from helpers import inventory
+from helpers.analysis import inventory
 
 
 def _stock(rows: list[tuple]) -> pd.DataFrame:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generators import perfect_diary as pd_gen
-from helpers import kol
+from helpers.analysis import kol
 
 TIERS = ("top", "mid")
 

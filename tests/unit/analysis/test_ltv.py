@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import ltv
-from helpers.params import ParameterError
-from helpers.transactions import from_frame
-from helpers.your_shop import DEMO_COLUMNS, demo_export
+from helpers.analysis import ltv
+from helpers.core.errors import ParameterError
+from helpers.io.orders import from_frame
+from helpers.workbooks.your_shop import DEMO_COLUMNS, demo_export
 
 with warnings.catch_warnings():
     from lifetimes.generate_data import beta_geometric_nbd_model

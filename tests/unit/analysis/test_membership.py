@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from generators import jd
-from helpers import membership
+from helpers.analysis import membership
 
 
 def test_break_even_uplift_formula():

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from generators import perfect_diary as pd_gen
-from helpers import private_domain as pdm
+from helpers.analysis import private_domain as pdm
 
 
 @pytest.fixture

@@ -6,12 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers import fmt
-from helpers.cohorts import monthly_retention
-from helpers.customers import TIERS, customer_summary, lifecycle_tiers, tier_table
-from helpers.funnel import funnel_table
-from helpers.method import profit_steps
-from helpers.promotion import Baseline, break_even_uplift, promotion_effect
+from helpers.analysis.cohorts import monthly_retention
+from helpers.analysis.customers import TIERS, customer_summary, lifecycle_tiers, tier_table
+from helpers.analysis.funnel import funnel_table
+from helpers.analysis.promotion import Baseline, break_even_uplift, promotion_effect
+from helpers.core import fmt
+from helpers.workbooks.method import profit_steps
 
 counts = st.lists(st.integers(0, 10_000), min_size=1, max_size=6)
 orders_strategy = st.lists(

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.customers import TIERS, customer_summary, lifecycle_tiers
-from helpers.rfm import (
+from helpers.analysis.customers import TIERS, customer_summary, lifecycle_tiers
+from helpers.analysis.rfm import (
     SEGMENT_NAMES,
     pareto_curve,
     rfm_cutoffs,
@@ -18,8 +18,8 @@ from helpers.rfm import (
     segment_table,
     top_share,
 )
-from helpers.transactions import from_frame
-from helpers.your_shop import DEMO_COLUMNS, demo_export
+from helpers.io.orders import from_frame
+from helpers.workbooks.your_shop import DEMO_COLUMNS, demo_export
 
 
 @pytest.fixture(scope="module")

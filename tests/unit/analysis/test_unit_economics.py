@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import unit_economics as ue
+from helpers.analysis import unit_economics as ue
 
 
 def make_users() -> pd.DataFrame:

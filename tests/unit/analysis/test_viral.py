@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import viral
+from helpers.analysis import viral
 
 
 def make_teams() -> pd.DataFrame:

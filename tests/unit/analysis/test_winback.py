@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from helpers.customers import HIGH_VALUE, SLEEPING
-from helpers.winback import FILE_NAME, OUTPUT_ENV, export_winback, output_folder, winback_list
+from helpers.analysis.customers import HIGH_VALUE, SLEEPING
+from helpers.analysis.winback import winback_list
+from helpers.io.exports import FILE_NAME, OUTPUT_ENV, export_winback, output_folder
 
 
 def inputs():

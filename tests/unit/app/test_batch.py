@@ -3,8 +3,8 @@
 import pytest
 import yaml
 
-from helpers.batch import expand, load_scenario
-from helpers.cli import UsageError
+from helpers.app.batch import expand, load_scenario
+from helpers.core.errors import UsageError
 
 
 def write(tmp_path, scenario):

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import fmt
+from helpers.core import fmt
 
 
 @pytest.mark.parametrize(("value", "expected"), [

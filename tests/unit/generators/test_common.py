@@ -1,11 +1,8 @@
 import numpy as np
-import pandas as pd
 
 from generators.common import (
     CITY_TIERS,
     Seeds,
-    festival_multiplier,
-    festival_name,
     ids,
     name_pool,
     sample_cities,
@@ -19,16 +16,6 @@ def test_seed_tree_children_are_reproducible_and_independent():
     assert np.array_equal(a, b)
     assert not np.array_equal(a, Seeds(7)("users").random(5))
     assert not np.array_equal(a, Seeds(8)("orders").random(5))
-
-
-def test_festivals_lift_demand_and_spring_festival_lowers_it():
-    days = pd.date_range("2024-01-01", "2024-12-31")
-    m = pd.Series(festival_multiplier(days), index=days)
-    assert m["2024-11-11"] == m.max() > m["2024-06-18"] > m["2024-12-12"] > 1
-    assert m["2024-02-10"] < 1 and m["2024-03-15"] == 1
-    assert np.all(festival_multiplier(days, strength=0) == 1)
-    assert list(festival_name(pd.DatetimeIndex(["2024-06-18", "2024-02-12", "2024-03-01"]))) == [
-        "618", "Spring Festival lull", ""]
 
 
 def test_geography_and_names_are_drawn_from_fixed_pools():

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from helpers.catalog import CASES
-from helpers.io import read_frame, write_table
+from helpers.io.tables import read_frame, write_table
+from helpers.workbooks.cases import CASES
 
 SMALL = 0.05
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from generators import jd
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
 
 SMALL = 0.1
 

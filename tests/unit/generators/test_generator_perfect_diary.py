@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generators import perfect_diary as pd_gen
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
 
 SMALL = 0.1
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generators.pinduoduo import SCHEMA, Config, check_parameters, generate
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
 
 SMALL = Config(scale=0.2)
 
@@ -28,7 +28,7 @@ def team_share(t: dict[str, pd.DataFrame]) -> float:
 
 
 def viral_k(t: dict[str, pd.DataFrame]) -> float:
-    """New users brought by shares per user (computed here independently of helpers.viral)."""
+    """New users brought by shares per user (computed here independently of helpers.analysis.viral)."""
     return float(t["users"]["acquired_via"].isin(["team_share", "bargain"]).sum() / len(t["users"]))
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from generators import your_shop
 from generators.your_shop import Config, generate, promo_window
-from helpers.params import ParameterError
+from helpers.core.errors import ParameterError
 
 SMALL = Config(scale=0.1)
 

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from support.exports import taobao_export, write
 
-from helpers.io import DataError
-from helpers.transactions import (
+from helpers.core.errors import DataError
+from helpers.io.orders import (
     check_transactions,
     column_map,
     detect_encoding,
@@ -30,12 +30,6 @@ TAOBAO = {
 }
 
 
-def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "orders.csv") -> Path:
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
 def test_canonical_utf8_file_loads_typed(tmp_path):
     frame = load_transactions(write(tmp_path, HEADER + GOOD_ROWS))
     assert list(frame.columns) == ["order_id", "customer_id", "order_date", "amount"]
@@ -49,15 +43,6 @@ def test_utf8_with_bom_is_detected_and_the_bom_is_not_part_of_the_first_header(t
     path = write(tmp_path, HEADER + GOOD_ROWS, "utf-8-sig")
     assert detect_encoding(path) == "utf-8-sig"
     assert len(load_transactions(path)) == 3
-
-
-def taobao_export() -> str:
-    return (
-        "订单编号,买家会员名,订单付款时间,买家实际支付金额,宝贝总数量,收货地址\n"
-        '="3012345678901234",张三,2023-03-01 10:00:00,￥1299.00,2,浙江省杭州市\n'
-        '="3012345678901235",李四,2023/3/2,"￥2,599.50",1,广东省深圳市\n'
-        '="3012345678901236",张三,2023年4月1日,88,1,浙江省杭州市\n'
-    )
 
 
 @pytest.mark.parametrize("encoding", ["auto", "gbk", "gb18030"])
@@ -189,20 +174,6 @@ def test_from_frame_checks_an_in_memory_table_like_a_file():
     assert clean["order_date"].tolist() == [pd.Timestamp("2023-01-05 10:00"), pd.Timestamp("2023-01-06")]
 
 
-def test_check_export_reads_workbook_parameters_as_the_cli_passes_them(tmp_path):
-    from helpers.params import ParameterError
-    from helpers.transactions import check_export
-
-    path = write(tmp_path, taobao_export(), "gbk")
-    values = {"col_order_id": "订单编号", "col_customer_id": "买家会员名", "col_order_date": "订单付款时间",
-              "col_amount": "买家实际支付金额", "encoding": "gbk"}
-    assert check_export(path, values) == ([], "3 orders from 2 customers, 2023-03-01 to 2023-04-01")
-    problems, summary = check_export(path, {})
-    assert summary == "" and "missing column(s) 'order_id' (col_order_id)" in problems[0]
-    with pytest.raises(ParameterError, match="did you mean 'col_order_id'"):
-        check_export(path, {"col_order": "订单编号"})
-
-
 def test_one_column_mapped_to_two_roles_is_a_problem(tmp_path):
     text = HEADER.replace("\n", ",店铺\n") + "A1,c1,2023-01-05,5,天猫\n"
     (problem,) = check_transactions(write(tmp_path, text), columns={"channel": "店铺", "city": "店铺"})
@@ -218,7 +189,7 @@ def test_one_column_mapped_to_two_roles_is_a_problem(tmp_path):
 def test_date_formats_with_or_without_times(text, expected):
     import pyarrow as pa
 
-    from helpers.transactions import parse_dates
+    from helpers.io.orders import parse_dates
 
     (parsed,) = parse_dates(pa.chunked_array([pa.array([text])])).tolist()
     assert (None if pd.isna(parsed) else str(parsed)) == expected
@@ -227,7 +198,7 @@ def test_date_formats_with_or_without_times(text, expected):
 def test_amount_formats_and_non_finite_numbers(tmp_path):
     import pyarrow as pa
 
-    from helpers.transactions import parse_amounts
+    from helpers.io.orders import parse_amounts
 
     values = parse_amounts(pa.chunked_array([pa.array(["1,234,567.00", "¥12", "￥ 1 299.00元", "1e3", "(12)"])]))
     assert values[:4].tolist() == [1234567.0, 12.0, 1299.0, 1000.0] and np.isnan(values[4])

@@ -1,8 +1,11 @@
 import pandas as pd
 import pytest
-from conftest import files_under
+from support import files_under
 
-from helpers.io import Column, DataError, Table, atomic_dir, atomic_path, load_case_data, write_json, write_table
+from generators.your_shop import SCHEMA
+from helpers.core.errors import DataError
+from helpers.core.schema import Column, Table
+from helpers.io.tables import atomic_dir, atomic_path, load_case_data, write_json, write_table
 
 TABLE = Table("orders", "demo", (
     Column("order_id", "str", unique=True),
@@ -65,10 +68,8 @@ def test_load_case_data_lists_problems_across_tables(tmp_path):
     (tmp_path / "orders.csv").write_text("order_id,amount\nO1,abc\n", encoding="utf-8-sig")
     (tmp_path / "extra.csv").write_text("x\n1\n")
     with pytest.raises(DataError) as error:
-        load_case_data("your_shop", tmp_path)
+        load_case_data("your_shop", tmp_path, SCHEMA)
     problems = error.value.problems
     assert any("missing table customers.csv" in p for p in problems)
     assert any("extra.csv: not a table of case your_shop" in p for p in problems)
     assert any("orders.csv: missing column(s)" in p for p in problems)
-    with pytest.raises(DataError, match="unknown case 'taobao'"):
-        load_case_data("taobao", tmp_path)

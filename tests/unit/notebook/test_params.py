@@ -2,8 +2,11 @@ import json
 
 import pytest
 
-from helpers import params
-from helpers.params import ParameterError, parse_cell
+from helpers.core.errors import ParameterError
+from helpers.core.paths import notebooks_dir
+from helpers.notebook import params
+from helpers.notebook.files import notebook_path
+from helpers.notebook.params import parse_cell
 
 CELL = '''seed: int = 42  # random seed, ≥ 0
 group_discount: float = 0.25  # price cut for a 2-person group, 0–0.9
@@ -70,15 +73,8 @@ def test_a_default_outside_its_own_range_is_a_broken_cell():
         parse_cell("x: int = 1  # a >= b, ≥ 0\n")
 
 
-def test_check_reads_the_real_notebook_and_runs_cross_checks():
-    values = params.read_spec("00_case_review_method").defaults()
-    assert params.check(values, "00_case_review_method")["promo_discount"] == values["promo_discount"]
-    with pytest.raises(ParameterError, match="'sleeping_days' = 200"):
-        params.check({**values, "sleeping_days": 200, "churned_days": 180}, "00_case_review_method")
-
-
 def test_every_committed_notebook_has_a_parseable_parameters_cell():
-    for path in params.NOTEBOOKS_DIR.glob("*.ipynb"):
+    for path in notebooks_dir().glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         assert sum("parameters" in c.get("metadata", {}).get("tags", []) for c in cells) == 1, path.name
         s = params.read_spec(path.stem)
@@ -89,13 +85,13 @@ def test_every_committed_notebook_has_a_parseable_parameters_cell():
 
 def test_missing_notebook_lists_the_known_ones():
     with pytest.raises(ParameterError, match="00_case_review_method"):
-        params.notebook_path("99_nothing")
+        notebook_path("99_nothing")
 
 
 def test_papermill_help_notebook_reads_every_parameter_with_its_help():
     import papermill
 
-    for path in params.NOTEBOOKS_DIR.glob("*.ipynb"):
+    for path in notebooks_dir().glob("*.ipynb"):
         metadata = json.loads(path.read_text(encoding="utf-8"))["metadata"]
         assert metadata["kernelspec"]["name"] == "python3", f"{path.name}: JupyterLab needs a kernel to open it with"
         found = papermill.inspect_notebook(str(path))

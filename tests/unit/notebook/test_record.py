@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers.record import MIME, Metrics, jsonable, metrics_from_cells, read_metrics
+from helpers.notebook.record import MIME, Metrics, jsonable, metrics_from_cells, read_metrics
 
 
 def test_numpy_and_missing_values_become_plain_json():
@@ -27,7 +27,7 @@ def test_recorded_outputs_are_read_back_and_later_records_win(tmp_path):
 
 def test_metrics_keeps_values_and_displays_them(monkeypatch):
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    monkeypatch.setattr("helpers.notebook.record.display", lambda obj, raw=False: shown.append(obj))
     m = Metrics()
     assert m("gmv", np.float64(12.5)) == 12.5
     assert m["gmv"] == 12.5

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from helpers.review import FAILED, UNKNOWN, WORKED, ReviewCard
+from helpers.notebook.review import FAILED, UNKNOWN, WORKED, ReviewCard
 
 
 def card_for(value):

@@ -1,4 +1,4 @@
-"""The Pinduoduo workbook's glue (helpers.pinduoduo): counterfactual, tables, the review card's rules."""
+"""The Pinduoduo workbook's glue (helpers.workbooks.pinduoduo): counterfactual, tables, the review card's rules."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from generators.pinduoduo import Config
-from helpers import pinduoduo as case
-from helpers.promotion import break_even_uplift
+from helpers.analysis.promotion import break_even_uplift
+from helpers.workbooks import pinduoduo as case
 
 SMALL = {"seed": 3, "scale": 0.05, "months": 24, "subsidy_rate": 0.1, "subsidy_start_month": 13}
 
@@ -50,7 +50,7 @@ def test_tables_name_the_tiers(tables):
 
 
 def test_pnl_steps_end_at_net_income(tables):
-    from helpers.unit_economics import pnl_totals
+    from helpers.analysis.unit_economics import pnl_totals
 
     totals = pnl_totals(tables["monthly_finance"])
     assert sum(v for _, v in case.pnl_steps(totals)) == pytest.approx(totals["net_income"], abs=0.1)

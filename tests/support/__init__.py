@@ -1,0 +1,25 @@
+"""Helpers shared by test modules (no test module imports another): paths, file listings, tiny notebooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def files_under(folder: Path) -> list[Path]:
+    """Every file below `folder` (hidden ones too), for asserting that nothing was left behind."""
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def tiny_notebook(path: Path, body: str) -> Path:
+    """A one-parameter notebook (`seed`) whose second cell is `body`, written to `path`."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    cell = nbformat.v4.new_code_cell("seed: int = 1  # a seed, ≥ 0")
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell, nbformat.v4.new_code_cell(body)]
+    nbformat.write(nb, path)
+    return path
