@@ -94,17 +94,12 @@ class Config:
 
 
 def check_parameters(values: dict) -> None:
-    """Rules across parameters: the promotion must fit in the simulated months; sleeping comes before churned."""
+    """Rules across parameters: the promotion must fit in the simulated months."""
     months, promo_days = values.get("months", Config.months), values.get("promo_days", Config.promo_days)
     if promo_days > 0 and months < 6:
         raise ParameterError(
             f"parameter 'months' = {months} is too short for the 618 promotion: must be at least 6 "
             f"when promo_days > 0 (or set promo_days to 0)"
-        )
-    sleeping, churned = values.get("sleeping_days"), values.get("churned_days")
-    if sleeping is not None and churned is not None and sleeping >= churned:
-        raise ParameterError(
-            f"parameter 'sleeping_days' = {sleeping} is not allowed: must be below churned_days ({churned})"
         )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.core.errors import ParameterError
+
 NEW, RETURNING, HIGH_VALUE = "新客 new", "老客 returning", "高价值 high value"
 SLEEPING, CHURNED = "沉睡 sleeping", "流失 churned"
 TIERS = (NEW, RETURNING, HIGH_VALUE, SLEEPING, CHURNED)
@@ -29,6 +31,14 @@ def customer_summary(
     return summary
 
 
+def check_lapse_days(sleeping_days: int, churned_days: int) -> None:
+    """The one rule on the two thresholds: positive, and a customer sleeps before churning (ParameterError)."""
+    if not 0 < sleeping_days < churned_days:
+        raise ParameterError(
+            f"parameter 'sleeping_days' = {sleeping_days} is not allowed: must be below churned_days "
+            f"({churned_days}) and above 0, since a customer sleeps before churning")
+
+
 def lifecycle_tiers(
     summary: pd.DataFrame, *, sleeping_days: int = 90, churned_days: int = 180, high_value_share: float = 0.2,
 ) -> pd.Series:
@@ -38,8 +48,7 @@ def lifecycle_tiers(
     active rest, 高价值 high value is the top `high_value_share` by revenue, then 新客 new (one order) and
     老客 returning (two or more).
     """
-    if not 0 < sleeping_days < churned_days:
-        raise ValueError(f"sleeping_days ({sleeping_days}) must be positive and below churned_days ({churned_days})")
+    check_lapse_days(sleeping_days, churned_days)
     if not 0 <= high_value_share <= 1:
         raise ValueError(f"high_value_share must be within 0–1, got {high_value_share}")
     recency = summary["recency_days"].to_numpy()
@@ -62,3 +71,8 @@ def tier_table(summary: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
     frame["customer_share"] = frame["customers"] / total_customers if total_customers else np.nan
     frame["revenue_share"] = frame["revenue"] / total_revenue if total_revenue else np.nan
     return frame.reset_index()
+
+
+def tier_share(table: pd.DataFrame, tier: str) -> float:
+    """The share of customers in `tier` from a `tier_table` (NaN when the table has no customers)."""
+    return float(table.set_index(table["tier"].astype(str))["customer_share"].get(tier, np.nan))

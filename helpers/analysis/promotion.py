@@ -29,6 +29,20 @@ def break_even_uplift(margin: float, discount: float) -> float:
     return margin / (margin - discount) - 1 if discount < margin else float("nan")
 
 
+CURVE_END = 0.9  # of the margin: the uplift needed is already ×10 volume (+900%) there, and explodes beyond
+
+
+def break_even_curve(margin: float, points: int = 60) -> pd.DataFrame:
+    """Required volume uplift for discounts from 0 to `CURVE_END` × the margin, where it reaches +900%.
+
+    m/(m−d) − 1 grows without bound as the discount d nears the margin m; drawing it further (to 0.95 m,
+    +1,900%) would squash the part of the curve where real decisions lie into the bottom of the chart.
+    """
+    discounts = np.linspace(0, margin * CURVE_END, points)
+    return pd.DataFrame({"required uplift": [break_even_uplift(margin, d) for d in discounts]},
+                        index=pd.Index(discounts, name="discount"))
+
+
 def window(orders: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, date: str = "order_date") -> pd.DataFrame:
     """The orders placed from `first` to `last` inclusive (whole days)."""
     day = pd.to_datetime(orders[date]).dt.normalize()

@@ -54,20 +54,21 @@ class Param:
         if self.type == "bool":
             return "True or False"
         kind = {"int": "a whole number", "float": "a number", "str": "text"}[self.type]
+        bounds = self._bounds(" to ")
         if self.low is not None and self.high is not None:
-            return f"{kind} from {_plain(self.low)} to {_plain(self.high)}"
-        if self.low is not None:
-            return f"{kind} ≥ {_plain(self.low)}"
-        if self.high is not None:
-            return f"{kind} ≤ {_plain(self.high)}"
-        return kind
+            return f"{kind} from {bounds}"
+        return f"{kind} {bounds}" if bounds else kind
 
     def range_text(self) -> str:
         """The allowed values in the short form shown by `casebook list`."""
         if self.choices is not None:
             return "|".join(str(c) for c in self.choices)
+        return self._bounds("–")
+
+    def _bounds(self, between: str) -> str:
+        """The numeric range: 'LO{between}HI', '≥ LO', '≤ HI', or '' when there is none."""
         if self.low is not None and self.high is not None:
-            return f"{_plain(self.low)}–{_plain(self.high)}"
+            return f"{_plain(self.low)}{between}{_plain(self.high)}"
         if self.low is not None:
             return f"≥ {_plain(self.low)}"
         if self.high is not None:

@@ -13,10 +13,17 @@ import pandas as pd
 
 from generators import your_shop
 from generators.common import config_from
-from helpers.analysis.customers import CHURNED, SLEEPING, customer_summary, lifecycle_tiers, tier_table
+from helpers.analysis.customers import (
+    CHURNED,
+    SLEEPING,
+    check_lapse_days,
+    customer_summary,
+    lifecycle_tiers,
+    tier_share,
+    tier_table,
+)
 from helpers.analysis.funnel import funnel_table
 from helpers.analysis.promotion import (
-    break_even_uplift,
     counterfactual_baseline,
     promotion_effect,
     run_rate_baseline,
@@ -29,6 +36,12 @@ from helpers.workbooks import cases
 FUNNEL_STEPS = ("sessions", "product_views", "add_to_cart", "checkout", "orders")
 SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), DOMAIN.md
 POST_PROMO_DAYS = your_shop.POST_PROMO_DAYS
+
+
+def check_parameters(values: Mapping[str, Any]) -> None:
+    """Rules across parameters: the demo shop's (the promotion fits the months) and the lifecycle thresholds'."""
+    your_shop.check_parameters(dict(values))
+    check_lapse_days(values["sleeping_days"], values["churned_days"])
 
 
 def promo_dates(values: Mapping[str, Any]) -> tuple[pd.Timestamp, pd.Timestamp, pd.Timestamp]:
@@ -71,11 +84,6 @@ def tiers(orders: pd.DataFrame, values: Mapping[str, Any]) -> pd.DataFrame:
     labels = lifecycle_tiers(summary, sleeping_days=values["sleeping_days"], churned_days=values["churned_days"],
                              high_value_share=values["high_value_share"])
     return tier_table(summary, labels)
-
-
-def tier_share(table: pd.DataFrame, tier: str) -> float:
-    """The share of customers in `tier` from a tier table."""
-    return float(table.set_index(table["tier"].astype(str))["customer_share"].get(tier, np.nan))
 
 
 def lapsed_shares(table: pd.DataFrame) -> tuple[float, float]:
@@ -232,10 +240,3 @@ def result_sentence(naive: Mapping[str, float], true: Mapping[str, float]) -> st
     return text + (f"Against the counterfactual, the promotion **{verdict} {amount}** "
                    f"of gross profit after marketing: {fmt.pct(true['subsidised_share'])} of its orders would have "
                    f"been placed anyway, at full price.")
-
-
-def break_even_curve(margin: float, points: int = 60) -> pd.DataFrame:
-    """Required volume uplift for discounts from 0 up to just below the margin."""
-    discounts = np.linspace(0, margin * 0.9, points)
-    needed = [break_even_uplift(margin, d) for d in discounts]
-    return pd.DataFrame({"required uplift": needed}, index=pd.Index(discounts, name="discount"))

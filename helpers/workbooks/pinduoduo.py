@@ -17,7 +17,6 @@ from generators import pinduoduo
 from generators.common import config_from
 from helpers.analysis import unit_economics, viral
 from helpers.analysis.cohorts import monthly_retention
-from helpers.analysis.promotion import break_even_uplift
 from helpers.core import fmt
 from helpers.notebook.review import ReviewCard
 from helpers.workbooks import cases
@@ -197,13 +196,6 @@ def pnl_steps(totals: Mapping[str, float]) -> list[tuple[str, float]]:
         ("Coupons", -totals["coupon_cost"]),
         ("Other costs", -totals["other_operating_cost"]),
     ]
-
-
-def break_even_curve(margin: float, points: int = 60) -> pd.DataFrame:
-    """Volume uplift a discount needs to keep gross profit, for discounts from 0 to just below the margin."""
-    discounts = np.linspace(0, margin * 0.95, points)
-    return pd.DataFrame({"required uplift": [break_even_uplift(margin, d) for d in discounts]},
-                        index=pd.Index(discounts, name="discount"))
 
 
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:

@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from generators import jd, perfect_diary, pinduoduo
-from generators import your_shop as shop_generator
 from helpers.notebook.params import read_spec
-from helpers.workbooks import your_shop
+from helpers.workbooks import method, your_shop
 
 CrossCheck = Callable[[dict[str, Any]], None]
 
@@ -37,7 +36,7 @@ WORKBOOKS = (
         "the five steps, funnels, user tiers, campaign ROI and the promotion trap",
         (("gmv", "yuan"), ("leakiest_step", "text"), ("promo_net_profit", "yuan"), ("break_even_uplift", "pct")),
         case="your_shop",
-        cross_check=shop_generator.check_parameters,
+        cross_check=method.check_parameters,
     ),
     Workbook(
         "01_pinduoduo_group_buying",

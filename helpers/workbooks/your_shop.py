@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 
 from generators import your_shop
 from generators.common import config_from
-from helpers.analysis.customers import customer_summary, lifecycle_tiers, tier_table
+from helpers.analysis.customers import check_lapse_days, customer_summary, lifecycle_tiers, tier_table
 from helpers.analysis.ltv import LtvResult
 from helpers.analysis.rfm import rfm_cutoffs, rfm_flags, rfm_segments, segment_table
 from helpers.core import fmt
@@ -41,10 +41,7 @@ SLEEPING_LIMIT = 0.25  # above a quarter of customers asleep, reactivation deser
 
 def check_parameters(values: Mapping[str, Any]) -> None:
     """Rules across parameters: sleeping before churned, a readable calibration date, an existing export file."""
-    if values["sleeping_days"] >= values["churned_days"]:
-        raise ParameterError(
-            f"parameter 'sleeping_days' = {values['sleeping_days']} is not allowed: must be below churned_days "
-            f"({values['churned_days']}), since a customer sleeps before churning")
+    check_lapse_days(values["sleeping_days"], values["churned_days"])
     if values["calibration_end"]:
         try:
             pd.Timestamp(values["calibration_end"])
@@ -157,11 +154,6 @@ def kpi_tree(size: Mapping[str, Any]) -> pd.DataFrame:
                   fmt.yuan(size["aov"])],
         "lever": ["—", "acquisition", "retention, reactivation", "bundles, price bands, cross-selling"],
     })
-
-
-def tier_share(table: pd.DataFrame, tier: str) -> float:
-    """Share of customers in one lifecycle tier."""
-    return float(table.loc[table["tier"] == tier, "customer_share"].sum())
 
 
 def english(label: str) -> str:

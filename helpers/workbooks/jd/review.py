@@ -101,15 +101,15 @@ def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
 def calculator_sentence(result: Mapping[str, float], values: Mapping[str, Any]) -> str:
     """The calculator's answer in words, with the numbers that decide it."""
     need = result["break_even_uplift"]
-    if fmt.is_missing(need) and values["my_discount"] >= values["my_margin"]:
-        return (f"A {fmt.pct(values['my_discount'], 0)} member discount eats your whole "
-                f"{fmt.pct(values['my_margin'], 0)} margin: no spend uplift can make this membership pay.")
+    if fmt.is_missing(need) and values["your_discount"] >= values["your_gross_margin"]:
+        return (f"A {fmt.pct(values['your_discount'], 0)} member discount eats your whole "
+                f"{fmt.pct(values['your_gross_margin'], 0)} margin: no spend uplift can make this membership pay.")
     if fmt.is_missing(need):
-        return "With no member spend there is nothing for an uplift to multiply: set `my_annual_spend` above 0."
+        return "With no member spend there is nothing for an uplift to multiply: set `your_annual_spend` above 0."
     verdict = "**is worth it**" if result["worth_it"] else "**does not pay**"
     floor = "the fee alone covers the discount" if need <= 0 else f"members must spend {fmt.pct(need)} more"
-    return (f"With a {fmt.yuan(values['my_fee'])} fee, a {fmt.pct(values['my_discount'], 0)} discount and a "
-            f"{fmt.pct(values['my_margin'], 0)} margin on {fmt.yuan(values['my_annual_spend'])} a year, "
-            f"{floor} to break even. You expect {fmt.pct(values['my_expected_uplift'])}, so the membership "
+    return (f"With a {fmt.yuan(values['your_fee'])} fee, a {fmt.pct(values['your_discount'], 0)} discount and a "
+            f"{fmt.pct(values['your_gross_margin'], 0)} margin on {fmt.yuan(values['your_annual_spend'])} a year, "
+            f"{floor} to break even. You expect {fmt.pct(values['your_expected_uplift'])}, so the membership "
             f"{verdict}: {fmt.yuan(result['profit_change'])} profit per member per year against no membership. "
             "Use the *causal* uplift here — the naive member/non-member ratio would promise far more.")

@@ -11,12 +11,21 @@ from helpers.analysis.customers import (
     NEW,
     RETURNING,
     SLEEPING,
+    check_lapse_days,
     customer_summary,
     lifecycle_tiers,
+    tier_share,
     tier_table,
 )
 from helpers.analysis.funnel import funnel_table, leakiest_step
-from helpers.analysis.promotion import Baseline, break_even_uplift, promotion_effect, run_rate_baseline
+from helpers.analysis.promotion import (
+    Baseline,
+    break_even_curve,
+    break_even_uplift,
+    promotion_effect,
+    run_rate_baseline,
+)
+from helpers.core.errors import ParameterError
 
 
 def test_funnel_finds_the_lowest_step_conversion():
@@ -53,8 +62,33 @@ def test_lifecycle_tiers_are_exclusive_and_follow_thresholds():
     assert tiers.to_dict() == {"a": RETURNING, "b": SLEEPING, "c": RETURNING, "d": NEW}
     table = tier_table(summary, tiers)
     assert table["customers"].sum() == 4 and len(table) == 5 and table["revenue_share"].sum() == pytest.approx(1)
-    with pytest.raises(ValueError, match="below churned_days"):
+    with pytest.raises(ParameterError, match="'sleeping_days' = 90 is not allowed: must be below churned_days"):
         lifecycle_tiers(summary, sleeping_days=90, churned_days=90)
+    assert tier_share(table, SLEEPING) == pytest.approx(0.25) and tier_share(table, HIGH_VALUE) == 0
+
+
+@pytest.mark.parametrize(("sleeping", "churned", "allowed"), [(89, 90, True), (90, 90, False), (91, 90, False),
+                                                               (1, 2, True), (0, 2, False)])
+def test_sleeping_comes_before_churned_and_after_day_zero(sleeping, churned, allowed):
+    if allowed:
+        check_lapse_days(sleeping, churned)
+    else:
+        with pytest.raises(ParameterError, match=f"'sleeping_days' = {sleeping} is not allowed"):
+            check_lapse_days(sleeping, churned)
+
+
+def test_tier_share_is_nan_for_a_table_without_customers():
+    summary = customer_summary(ORDERS.iloc[:0], asof=pd.Timestamp("2024-04-01"))
+    empty = tier_table(summary, lifecycle_tiers(summary))
+    assert np.isnan(tier_share(empty, SLEEPING))
+
+
+def test_break_even_curve_follows_the_formula_up_to_nine_tenths_of_the_margin():
+    curve = break_even_curve(0.3, points=5)
+    assert curve.index[-1] == pytest.approx(0.27)
+    assert curve["required uplift"].iloc[0] == 0
+    assert curve["required uplift"].iloc[-1] == pytest.approx(0.3 / (0.3 - 0.27) - 1)  # +900%
+    assert curve["required uplift"].is_monotonic_increasing
 
 
 def test_break_even_uplift_matches_the_formula_and_has_no_answer_past_the_margin():

@@ -48,5 +48,3 @@ def test_cross_parameter_rules_name_the_parameter():
     with pytest.raises(ParameterError, match="'months' = 3"):
         your_shop.check_parameters({"months": 3, "promo_days": 18})
     your_shop.check_parameters({"months": 3, "promo_days": 0})
-    with pytest.raises(ParameterError, match="'sleeping_days' = 200"):
-        your_shop.check_parameters({"sleeping_days": 200, "churned_days": 100})

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 from generators.pinduoduo import Config
-from helpers.analysis.promotion import break_even_uplift
 from helpers.workbooks import pinduoduo as case
 
 SMALL = {"seed": 3, "scale": 0.05, "months": 24, "subsidy_rate": 0.1, "subsidy_start_month": 13}
@@ -54,12 +53,6 @@ def test_pnl_steps_end_at_net_income(tables):
 
     totals = pnl_totals(tables["monthly_finance"])
     assert sum(v for _, v in case.pnl_steps(totals)) == pytest.approx(totals["net_income"], abs=0.1)
-
-
-def test_break_even_curve_follows_the_formula():
-    curve = case.break_even_curve(0.3, points=5)
-    assert curve["required uplift"].iloc[0] == 0
-    assert curve["required uplift"].iloc[-1] == pytest.approx(break_even_uplift(0.3, 0.3 * 0.95))
 
 
 def metrics(**changes):

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 
 from generators import jd, perfect_diary, pinduoduo
-from generators import your_shop as shop_generator
 from helpers.core.errors import ParameterError
 from helpers.notebook import params
 from helpers.notebook.files import all_notebooks
-from helpers.workbooks import registry, your_shop
+from helpers.workbooks import method, registry, your_shop
 from helpers.workbooks.registry import check
 
 
@@ -21,7 +20,7 @@ def test_check_reads_the_real_notebook_and_runs_cross_checks():
 
 
 def test_every_notebook_has_an_entry_whose_cross_check_is_a_function_of_its_own_case():
-    expected = {"00_case_review_method": shop_generator.check_parameters,
+    expected = {"00_case_review_method": method.check_parameters,
                 "01_pinduoduo_group_buying": pinduoduo.check_parameters,
                 "02_jd_logistics_membership": jd.check_parameters,
                 "03_perfect_diary_kol_private_domain": perfect_diary.check_parameters,
