@@ -19,6 +19,8 @@ from faker import Faker
 
 from helpers.core.schema import Column
 
+ORDERS_PER_SCALE = 50_000  # orders a case generates at scale 1.0, the same for every case
+
 
 class Seeds:
     """A reproducible tree of random generators: `Seeds(7)("orders")` is the same stream in every process."""

@@ -25,6 +25,7 @@ from generators.common import (
     CUSTOMER_KEY,
     CUSTOMER_NAME,
     ORDER_KEY,
+    ORDERS_PER_SCALE,
     Seeds,
     ids,
     money,
@@ -34,7 +35,6 @@ from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
 
-ORDERS_PER_SCALE = 50_000
 ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)
 N_SKUS = 40
 FESTIVAL_STRENGTH = 1.0

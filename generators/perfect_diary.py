@@ -53,7 +53,6 @@ from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
 
-ORDERS_PER_SCALE = 50_000
 TIERS = ("top", "mid", "junior", "amateur")
 TIER_LABELS = {"top": "头部 top", "mid": "腰部 mid", "junior": "初级 junior", "amateur": "素人 amateur"}
 SOURCES = (*TIERS, "platform_ads", "organic")

@@ -36,7 +36,6 @@ from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
 
-ORDERS_PER_SCALE = 50_000
 START = "2017-01-01"
 TIER_LABELS = ("Tier 1", "Tier 2", "Tier 3", "Tier 4", "Tier 5+")
 SOURCES = ("organic", "paid", "team_share", "bargain")

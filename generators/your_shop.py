@@ -23,6 +23,7 @@ from generators.common import (
     CUSTOMER_NAME,
     FIRST_ORDER_DATE,
     ORDER_KEY,
+    ORDERS_PER_SCALE,
     PAID_AT,
     Seeds,
     ids,
@@ -35,7 +36,6 @@ from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
 
-ORDERS_PER_SCALE = 50_000
 ORDERS_PER_CUSTOMER = 2.4  # expected orders per customer over a year at the defaults (measured)
 CHANNELS = ("Tmall", "WeChat mini program", "Douyin")
 CHANNEL_SHARES = (0.55, 0.25, 0.20)

@@ -7,12 +7,11 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+from generators.common import ORDERS_PER_SCALE
 from helpers.core.errors import DataError
 from helpers.io.tables import write_case_data, write_text
 from helpers.workbooks.cases import CASES, case_schema, check_case, generator
 from helpers.workbooks.your_shop import check_export
-
-ORDERS_PER_SCALE = 50_000
 
 
 def generate_case(
