@@ -8,6 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
+from generators.common import ORDERS_PER_SCALE
 from helpers.io.tables import read_frame, write_table
 from helpers.workbooks.cases import CASES
 
@@ -49,4 +50,4 @@ def test_same_config_same_frames_and_another_seed_differs(case_tables):
 def test_scale_sets_the_number_of_orders(case):
     gen = module(case)
     orders = len(gen.generate(replace(gen.Config(), scale=0.4))["orders"])
-    assert orders == pytest.approx(0.4 * gen.ORDERS_PER_SCALE, rel=0.2)
+    assert orders == pytest.approx(0.4 * ORDERS_PER_SCALE, rel=0.2)

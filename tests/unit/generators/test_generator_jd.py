@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from generators import jd
+from generators.common import ORDERS_PER_SCALE
 from helpers.core.errors import ParameterError
 
 SMALL = 0.1
@@ -27,8 +28,8 @@ def _stockout_rate(inventory: pd.DataFrame) -> float:
 
 
 def test_order_count_follows_scale(tables, defaults):
-    assert len(defaults["orders"]) == pytest.approx(jd.ORDERS_PER_SCALE, rel=0.1)
-    assert len(tables["orders"]) == pytest.approx(jd.ORDERS_PER_SCALE * SMALL, rel=0.15)
+    assert len(defaults["orders"]) == pytest.approx(ORDERS_PER_SCALE, rel=0.1)
+    assert len(tables["orders"]) == pytest.approx(ORDERS_PER_SCALE * SMALL, rel=0.15)
 
 
 def test_keys_join_and_stock_balances(tables):

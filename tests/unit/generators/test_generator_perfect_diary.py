@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from generators import perfect_diary as pd_gen
+from generators.common import ORDERS_PER_SCALE
 from helpers.core.errors import ParameterError
 
 SMALL = 0.1
@@ -37,8 +38,8 @@ def _repeat_rates(tables: dict[str, pd.DataFrame], window_days: int = 270) -> tu
 
 
 def test_order_count_follows_scale(tables, half):
-    assert len(half["orders"]) == pytest.approx(pd_gen.ORDERS_PER_SCALE * 0.5, rel=0.15)
-    assert len(tables["orders"]) == pytest.approx(pd_gen.ORDERS_PER_SCALE * SMALL, rel=0.2)
+    assert len(half["orders"]) == pytest.approx(ORDERS_PER_SCALE * 0.5, rel=0.15)
+    assert len(tables["orders"]) == pytest.approx(ORDERS_PER_SCALE * SMALL, rel=0.2)
 
 
 def test_keys_join_and_money_is_rounded(tables):
