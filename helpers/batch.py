@@ -10,7 +10,8 @@ Scenario YAML (read with the safe loader):
     seed_base: 100
 
 Each run is a separate `casebook run` process into its own folder, so a failed run does not stop the others;
-`summary.csv` and `summary.html` compare the headline metrics of every run.
+`summary.csv` (with `summary.xlsx` beside it) and `summary.html` compare the headline metrics of every run; run
+names carry trainee names, so the CSV's formula-like text is defused (helpers.spreadsheet).
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from helpers.io import write_table, write_text
+from helpers.io import write_text
 from helpers.record import read_metrics
 from helpers.runner import headline, plan
+from helpers.spreadsheet import write_for_excel
 
 KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seed_base"}
 
@@ -111,7 +113,7 @@ def run_batch(scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: in
             run, code, message = future.result()
             rows += _summary_rows(run, code, message, out / run.name)
     summary = pd.DataFrame(rows).sort_values(["run", "workbook"]).reset_index(drop=True)
-    write_table(summary, out / "summary.csv")
+    write_for_excel(summary, out / "summary.csv", text_columns=["run", "workbook", "status", "detail"])
     write_text(out / "summary.html", _summary_html(scenario, summary))
     print(summary.to_string(index=False))
     return summary
