@@ -9,7 +9,10 @@ The committed generated data/ does not go through here: it is the project's own 
 
 from __future__ import annotations
 
+import datetime
+import io
 import re
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -17,6 +20,8 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import ARC_CORE
+from openpyxl.xml.functions import tostring
 
 from helpers.io import atomic_path, write_table
 
@@ -24,6 +29,7 @@ TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 MONEY_FORMAT = '"¥"#,##0.00'
 TEXT_FORMAT = "@"
+NO_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold: stands for "no time"
 
 
 def formula_like(value: object) -> bool:
@@ -83,8 +89,20 @@ def write_xlsx(frame: pd.DataFrame, path: str | Path, *, text_columns: Iterable[
                 cell.number_format = MONEY_FORMAT
         sheet.column_dimensions[letter].width = max(10, min(60, len(str(name)) + 4))
     sheet.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        book.save(tmp)
+    _save_reproducibly(book, path)
+
+
+def _save_reproducibly(book: Workbook, path: str | Path) -> None:
+    """Save atomically without clock times (document properties, zip entries): the same table, the same bytes."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    book.properties.created = book.properties.modified = datetime.datetime(*NO_TIME)  # save stamped the clock
+    core = tostring(book.properties.to_tree())
+    with (atomic_path(path) as tmp, zipfile.ZipFile(buffer) as source,
+          zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target):
+        for entry in source.infolist():
+            data = core if entry.filename == ARC_CORE else source.read(entry)
+            target.writestr(zipfile.ZipInfo(entry.filename, NO_TIME), data, zipfile.ZIP_DEFLATED)
 
 
 def write_for_excel(frame: pd.DataFrame, csv_path: str | Path, *, text_columns: Iterable[str] = (),
@@ -92,6 +110,6 @@ def write_for_excel(frame: pd.DataFrame, csv_path: str | Path, *, text_columns: 
     """Write a user-facing table as a defused CSV and a typed .xlsx beside it; returns both paths."""
     csv_path = Path(csv_path)
     xlsx_path = csv_path.with_suffix(".xlsx")
+    write_xlsx(frame, xlsx_path, text_columns=text_columns, money_columns=money_columns)  # first: checks columns
     write_table(defuse_formulas(frame), csv_path)
-    write_xlsx(frame, xlsx_path, text_columns=text_columns, money_columns=money_columns)
     return csv_path, xlsx_path

@@ -76,6 +76,17 @@ def test_the_xlsx_holds_the_names_as_plain_text_money_in_yuan_and_the_19_digit_i
     assert sheet.freeze_panes == "A2"
 
 
+def test_the_same_table_gives_the_same_xlsx_bytes_with_no_clock_time_inside(tmp_path):
+    write_xlsx(table(), tmp_path / "a.xlsx", text_columns=["order_id"])
+    write_xlsx(table(), tmp_path / "b.xlsx", text_columns=["order_id"])
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {entry.date_time for entry in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert core.count("1980-01-01T00:00:00Z") == 2  # created and modified: no clock time
+    assert load_workbook(tmp_path / "a.xlsx").active["A2"].value == ORDER_ID
+
+
 def test_asking_for_a_column_the_table_does_not_have_names_it(tmp_path):
     with pytest.raises(ValueError, match="columns price are not in the table"):
         write_xlsx(table(), tmp_path / "t.xlsx", money_columns=["price"])
