@@ -10,7 +10,8 @@ Scenario YAML (read with the safe loader):
     seed_base: 100
 
 Each run is a separate `casebook run` process into its own folder, so a failed run does not stop the others;
-`summary.csv` and `summary.html` compare the headline metrics of every run.
+`summary.csv` (with `summary.xlsx` beside it) and `summary.html` compare the headline metrics of every run; run
+names carry trainee names, so the CSV's formula-like text is defused (helpers.io.spreadsheet).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from tqdm import tqdm
 from helpers.app.inputs import read_yaml_mapping
 from helpers.app.runner import headline, plan
 from helpers.core.errors import UsageError
-from helpers.io.tables import write_table, write_text
+from helpers.io.spreadsheet import write_for_excel
+from helpers.io.tables import write_text
 from helpers.notebook.record import read_metrics
 
 KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seed_base"}
@@ -111,7 +113,7 @@ def run_batch(scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: in
             run, code, message = future.result()
             rows += _summary_rows(run, code, message, out / run.name)
     summary = pd.DataFrame(rows).sort_values(["run", "workbook"]).reset_index(drop=True)
-    write_table(summary, out / "summary.csv")
+    write_for_excel(summary, out / "summary.csv", text_columns=["run", "workbook", "status", "detail"])
     write_text(out / "summary.html", _summary_html(scenario, summary))
     print(summary.to_string(index=False))
     return summary

@@ -70,4 +70,4 @@ def test_names_from_a_users_file_are_escaped_in_the_html_report(tmp_path):
     assert "<script>alert(1)" not in page and "<img src=x onerror" not in page
     written = {p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")}
     report = {"04_your_shop_review.ipynb", "04_your_shop_review.html", "metrics.json", "index.html"}
-    assert report <= written and all(name.endswith(".csv") for name in written - report)
+    assert report <= written and all(name.endswith((".csv", ".xlsx")) for name in written - report)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import csv
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from helpers.app.runner import RunFailed
 from helpers.workbooks.your_shop import demo_export
@@ -59,6 +62,41 @@ def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips
     assert m["revenue"] == pytest.approx(orders["amount"].sum())
     assert m["sleeping_share"] > 0.25
     assert verdicts(m)["sleeping"] == "did not work"  # the same customers as the demo run, asleep after 30 days
+
+
+def hostile_buyer(customer_id: str) -> str:
+    """Buyer names typed to run as spreadsheet formulas, and JD-style 19-digit numeric buyer ids."""
+    n = int(customer_id[1:])
+    return [f'=HYPERLINK("http://example.invalid","click{n}")', f"+1+{n}", f"-2+{n}", f"@SUM(A{n})",
+            str(7_000_000_000_000_000_000 + n)][n % 5]
+
+
+def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(run_workbook, tmp_path):
+    orders = demo_export(SMALL)
+    export = orders[["order_id", "customer_id", "order_date", "amount", "city"]].assign(
+        customer_id=orders["customer_id"].map(hostile_buyer))
+    path = tmp_path / "orders.csv"
+    export.to_csv(path, index=False, encoding="utf-8")
+    m = run_workbook(STEM, transactions_csv=str(path))
+    with (tmp_path / "run0" / "winback_list.csv").open(encoding="utf-8-sig", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    ids = [row[header.index("customer_id")] for row in rows]
+    assert len(ids) == m["winback_customers"] > 0
+    names = [i[1:] if i.startswith("'") else i for i in ids]
+    assert set(names) <= set(export["customer_id"])
+    assert {n[0] for n in names} == {"=", "+", "-", "@", "7"}  # every kind of hostile name is on the list
+    assert all(i.startswith("'") == (not i.isdigit()) for i in ids)  # a formula never, a 19-digit id untouched
+
+    xlsx = tmp_path / "run0" / "winback_list.xlsx"
+    sheet = load_workbook(xlsx).active
+    column = [c.value for c in sheet[1]].index("customer_id") + 1
+    cells = [sheet.cell(row=r, column=column) for r in range(2, len(ids) + 2)]
+    assert [c.value for c in cells] == names  # the buyer's text as typed, 19 digits kept, same order as the CSV
+    assert {(c.data_type, c.number_format) for c in cells} == {("s", "@")}
+    with zipfile.ZipFile(xlsx) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    revenue = sheet.cell(row=2, column=[c.value for c in sheet[1]].index("revenue") + 1)
+    assert revenue.value == pytest.approx(float(rows[0][header.index("revenue")])) and "¥" in revenue.number_format
 
 
 def test_a_malformed_export_stops_the_run_with_every_problem(run_workbook, tmp_path):

@@ -2,6 +2,7 @@
 
 import pytest
 import yaml
+from openpyxl import load_workbook
 
 from helpers.app.batch import expand, load_scenario
 from helpers.core.errors import UsageError
@@ -43,6 +44,18 @@ def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
     assert sum(",ok," in line for line in summary) == 1 and sum(",failed," in line for line in summary) == 1
     assert "no such file or folder" in (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
     assert "What if the data is missing?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
+
+
+def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(casebook, tmp_path):
+    path = write(tmp_path, {"notebooks": ["00_case_review_method"],
+                            "parameters": {"scale": 0.03, "data_dir": "no/such/folder"},  # fails fast
+                            "trainees": ['=HYPERLINK("http://example.invalid","click")']})
+    assert casebook("batch", path, "--out", "batch").returncode == 1
+    name = "=HYPERLINK_http_example.invalid_click"  # the run's name: the trainee's name, slugged
+    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert summary[1].startswith(f"'{name},00_case_review_method,failed,")
+    cell = load_workbook(tmp_path / "batch" / "summary.xlsx").active["A2"]
+    assert (cell.value, cell.data_type) == (name, "s")
 
 
 def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
