@@ -16,7 +16,6 @@ names carry trainee names, so the CSV's formula-like text is defused (helpers.io
 
 from __future__ import annotations
 
-import html
 import itertools
 import re
 import subprocess
@@ -30,6 +29,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from helpers.app.inputs import read_yaml_mapping
+from helpers.app.pages import render
 from helpers.app.runner import headline, plan
 from helpers.core.errors import UsageError
 from helpers.io.spreadsheet import write_for_excel
@@ -134,7 +134,5 @@ def _summary_rows(run: Run, code: int, message: str, folder: Path) -> list[dict[
 
 
 def _summary_html(scenario: dict[str, Any], summary: pd.DataFrame) -> str:
-    title = html.escape(str(scenario.get("title", "Casebook batch")))
-    table = summary.fillna("").to_html(index=False, escape=True, border=0)
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body><h1>{title}</h1>{table}</body></html>\n")
+    return render("summary.html.j2", title=str(scenario.get("title", "Casebook batch")),
+                  columns=list(summary.columns), rows=summary.fillna("").astype(str).to_numpy().tolist())

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import html
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers.app.pages import render
 from helpers.core import fmt
 from helpers.core.errors import ParameterError
 from helpers.core.paths import notebooks_dir
@@ -178,19 +178,9 @@ def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def index_html(merged: Mapping[str, Any]) -> str:
     """A small landing page linking every report, with its headline metrics."""
-    rows = []
-    for stem in sorted(merged):
-        entry = workbook(stem)
-        title = entry.title if entry else stem
-        pairs = headline(stem, merged[stem]["metrics"])
-        figures = "<br>".join(f"{html.escape(n)}: <b>{html.escape(v)}</b>" for n, v in pairs)
-        rows.append(f'<tr><td><a href="{html.escape(stem)}.html">{html.escape(title)}</a></td><td>{figures}</td></tr>')
-    return (
-        "<!doctype html><html><head><meta charset='utf-8'><title>Casebook reports</title>"
-        "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.4em 1em;border-bottom:1px solid #ddd;"
-        "vertical-align:top;text-align:left}</style></head><body><h1>Casebook reports</h1>"
-        f"<table><tr><th>Workbook</th><th>Headline metrics</th></tr>{''.join(rows)}</table></body></html>\n"
-    )
+    rows = [{"stem": stem, "title": entry.title if (entry := workbook(stem)) else stem,
+             "figures": headline(stem, merged[stem]["metrics"])} for stem in sorted(merged)]
+    return render("index.html.j2", rows=rows)
 
 
 def run(
