@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.core import fmt
 
@@ -40,7 +40,7 @@ def setup() -> None:
 
 
 yuan_axis = FuncFormatter(lambda v, _: fmt.yuan(v, 1) if abs(v) >= 1000 else fmt.yuan(v, 0))
-pct_axis = FuncFormatter(lambda v, _: f"{v * 100:.0f}%")
+pct_axis = PercentFormatter(xmax=1, decimals=0)  # shares as percent ticks: 0.25 → 25%
 thousands_axis = FuncFormatter(lambda v, _: fmt.num(v))
 FORMATTERS = {"yuan": yuan_axis, "pct": pct_axis, "num": thousands_axis, None: None}
 
