@@ -23,10 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 run: $(STAMP) ## execute every workbook with its defaults into output/default/ (HTML, metrics.json, index.html)
 	$(BIN)/casebook run --out $(OUT)/default
 
-test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval
+test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval (twice: two BLAS kernels)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/pytest --nbval notebooks
+	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest --nbval notebooks  # again on another BLAS kernel: figures must not move
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks
