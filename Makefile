@@ -42,7 +42,7 @@ bench: $(STAMP) ## benchmarks: generator and workbook speed, statistical checks 
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/pytest -m slow tests
 
-html: $(STAMP) ## HTML reports of the committed notebooks into output/html/ (no execution)
+html: $(STAMP) ## HTML reports of the committed notebooks and index.html into output/html/ (no execution)
 	$(BIN)/casebook html --out $(OUT)/html
 
 student: $(STAMP) ## student versions (solutions removed, outputs cleared) into output/student/
