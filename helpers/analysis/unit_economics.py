@@ -14,7 +14,7 @@ import pandas as pd
 from helpers.core.numbers import ratio
 
 VIRAL = ("team_share", "bargain")
-LOWER_TIERS_FROM = 3  # tier 3 and below (DOMAIN.md: ≈57% of Pinduoduo's buyers in 2018)
+LOWER_TIERS_FROM = 3  # tier 3 and below (docs/SOURCES.md: ≈57% of Pinduoduo's buyers in 2018)
 
 
 def completed(orders: pd.DataFrame) -> pd.DataFrame:

@@ -1,7 +1,8 @@
 """The `casebook` command: list, run, batch, generate, student, metrics, check-data, notebooks, html.
 
-Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear line on stderr, never a
-traceback; a workbook that fails while running gives exit code 1 and names the cell and the error.
+Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear message on stderr (a line,
+or for data a heading and one line per problem), never a traceback; a workbook that fails while running gives
+exit code 1 and names the cell and the error.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from helpers.app.batch import load_scenario, run_batch
 from helpers.app.datasets import check_data, generate_case, write_data_dictionary
 from helpers.app.inputs import read_yaml_mapping
 from helpers.app.refresh import refresh
-from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, run, to_html
+from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, index_html, run, to_html
 from helpers.app.student import write_student_versions
 from helpers.core.errors import DataError, ParameterError, UsageError
 from helpers.io.tables import write_text
 from helpers.notebook.files import all_notebooks, notebook_path
 from helpers.notebook.params import read_spec
-from helpers.notebook.record import read_metrics
+from helpers.notebook.record import metrics_from_cells, read_metrics
 from helpers.workbooks.cases import CASES
 from helpers.workbooks.registry import workbook
 
@@ -75,7 +76,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress)
     print_summary(results)
-    print(f"\nreports: {out / 'index.html'}")
+    if any(r.ok for r in results):  # a run where everything failed wrote no report to point at
+        print(f"\nreports: {out / 'index.html'}")
     return 0 if all(r.ok for r in results) else EXIT_FAILED
 
 
@@ -133,12 +135,17 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
-    """HTML reports of the committed notebooks as they are (no execution)."""
+    """HTML reports of the committed notebooks as they are (no execution), with an index.html like `run`'s."""
     paths = [notebook_path(n) for n in args.notebooks] if args.notebooks else all_notebooks()
+    listed = {}
     for path in paths:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
         target = Path(args.out) / f"{path.stem}.html"
-        write_text(target, to_html(json.loads(path.read_text(encoding="utf-8"))))
+        write_text(target, to_html(notebook))
+        listed[path.stem] = {"metrics": metrics_from_cells(notebook["cells"])}
         print(f"wrote {target}")
+    write_text(Path(args.out) / "index.html", index_html(listed))
+    print(f"wrote {Path(args.out) / 'index.html'}")
     return 0
 
 
@@ -221,7 +228,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code = args.func(args)
-    except (ParameterError, DataError, UsageError) as error:
+    except DataError as error:  # every problem on its own line, under one heading
+        head = str(error).split(": ", 1)[0]
+        print(f"casebook: error: {head}:" + "".join(f"\n- {p}" for p in error.problems), file=sys.stderr)
+        return EXIT_USAGE
+    except (ParameterError, UsageError) as error:
         print(f"casebook: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RunFailed as error:

@@ -34,7 +34,7 @@ from helpers.notebook.review import ReviewCard
 from helpers.workbooks import cases
 
 FUNNEL_STEPS = ("sessions", "product_views", "add_to_cart", "checkout", "orders")
-SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), DOMAIN.md
+SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), docs/SOURCES.md
 POST_PROMO_DAYS = your_shop.POST_PROMO_DAYS
 
 
