@@ -210,11 +210,12 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     k = m["k_factor"]
     card.judge(
         "viral_engine", k, ">=", K_FACTOR_TARGET,
-        worked=f"Sharing was a main acquisition channel: every buyer brought {fmt.num(k, 2)} new buyers through "
-               "team invitations and bargain requests, at almost no cost to the platform.",
-        failed=f"Sharing did not carry growth: each buyer brought only {fmt.num(k, 2)} new buyers through shares, "
-               "so growth had to be bought.",
-        evidence=f"K-factor {fmt.num(k, 2)} (target ≥ {fmt.num(K_FACTOR_TARGET, 2)}); "
+        worked=f"Sharing was a main acquisition channel: each buyer brought {fmt.num(k, 2)} new buyers within "
+               f"{viral.K_WINDOW_DAYS} days through team invitations and bargain requests, at almost no cost to the "
+               "platform.",
+        failed=f"Sharing did not carry growth: each buyer brought only {fmt.num(k, 2)} new buyers through shares "
+               f"within {viral.K_WINDOW_DAYS} days, so growth had to be bought.",
+        evidence=f"cohort K-factor {fmt.num(k, 2)} (target ≥ {fmt.num(K_FACTOR_TARGET, 2)}); "
                  f"{fmt.pct(m['viral_share_of_new_buyers'])} of new buyers came from shares",
     )
     card.judge(
