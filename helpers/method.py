@@ -116,6 +116,27 @@ def promotion(
     return result
 
 
+def pull_forward(effect: Mapping[str, Mapping[str, float]]) -> float:
+    """Measured pull-forward: orders missing in the weeks after the promotion ÷ extra orders during it, both
+    against the no-promotion baseline (NaN without a counterfactual or without extra orders)."""
+    extra = effect["promo_days"]["incremental_orders"]
+    if fmt.is_missing(extra) or extra <= 0:
+        return float("nan")
+    return (extra - effect["true"]["incremental_orders"]) / extra
+
+
+def pull_forward_sentence(share: float | None) -> str:
+    """The pull-forward risk in words that follow the measured share."""
+    if fmt.is_missing(share):
+        return ("Pull-forward cannot be measured here (no counterfactual, or no extra orders): part of a "
+                "promotion's extra demand is often borrowed from the weeks after, so its own weeks overstate it.")
+    if share <= 0:
+        return (f"No pull-forward was measured: the {POST_PROMO_DAYS} days after the promotion sold at least as "
+                "many orders as they would have without it.")
+    return (f"Pull-forward: {fmt.pct(share)} of the extra orders were borrowed from the {POST_PROMO_DAYS} days "
+            "after, so the promotion's own weeks overstate it.")
+
+
 def profit_steps(effect: Mapping[str, float], margin: float) -> list[tuple[str, float]]:
     """The promotion's profit bridge: baseline profit, margin on extra sales, discount, marketing."""
     extra_list_revenue = (effect["revenue"] + effect["discount_cost"]) - effect["baseline_gross_profit"] / margin
@@ -125,6 +146,21 @@ def profit_steps(effect: Mapping[str, float], margin: float) -> list[tuple[str, 
         ("Discount given away", -effect["discount_cost"]),
         ("Marketing", -effect["marketing_cost"]),
     ]
+
+
+def anyway_sentence(share: float | None, net_profit: float | None) -> str:
+    """Why the promotion earned or lost: the share of its discounted orders that would have come anyway, said
+    in words that follow the profit (a promotion that made money did get something in return)."""
+    if fmt.is_missing(share):
+        return ("Without a counterfactual, nobody knows how many of the promotion's orders would have happened "
+                "anyway: every one of those was sold at a discount.")
+    text = (f"{fmt.pct(share)} of the orders on the promotion days would have happened anyway: every one of them "
+            "was sold at a discount")
+    if fmt.is_missing(net_profit):
+        return text + "."
+    if net_profit > 0:
+        return text + ", and the extra orders more than paid for it."
+    return text + " for nothing in return, and the extra orders did not make up for it."
 
 
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
@@ -167,9 +203,7 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
         failed=f"Most customers have lapsed: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days",
     )
-    card.note("why_subsidy", "why",
-              f"{fmt.pct(m['promo_subsidised_share'])} of the promotion's orders would have happened anyway: "
-              "every one of them was sold at a discount for nothing in return.",
+    card.note("why_subsidy", "why", anyway_sentence(m["promo_orders_anyway_share"], m["promo_net_profit"]),
               f"naive run-rate view: {fmt.pct(m['naive_uplift'])} uplift; counterfactual: {fmt.pct(m['promo_uplift'])}")
     card.note("breakthrough", "breakthrough",
               f"The leakiest funnel step is {m['leakiest_step']} ({fmt.pct(m['leakiest_step_conversion'])}): "
@@ -179,9 +213,9 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
               "底层逻辑: a discount is worth the profit it adds, not the revenue it shows — judge it against a "
               "baseline. Surface action: copying '20% off for 618' because a rival did.",
               f"dashboard ROI {fmt.ratio(m['promo_naive_roi'])} vs true ROI {fmt.ratio(m['promo_true_roi'])}")
-    card.note("risk_pull_forward", "risk",
-              f"Pull-forward: {fmt.pct(values['pull_forward'])} of the extra demand was borrowed from the month after, "
-              "so the promotion's own weeks overstate it.", "orders in the 30 days after June 18")
+    card.note("risk_pull_forward", "risk", pull_forward_sentence(m["pull_forward_measured"]),
+              f"orders missing in the {POST_PROMO_DAYS} days after the promotion ÷ extra orders during it, "
+              "against the no-promotion baseline")
     card.note("next", "next",
               "Next time hold out a random 10% of customers from the promotion to measure the true uplift, and "
               f"aim the offer at the {fmt.num(m['tier_counts'].get(SLEEPING, 0))} 沉睡 sleeping customers "
@@ -213,8 +247,9 @@ def comparison_table(effect: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     return frame
 
 
-def result_sentence(naive: Mapping[str, float], true: Mapping[str, float]) -> str:
+def result_sentence(effect: Mapping[str, Mapping[str, float]]) -> str:
     """The result in one paragraph, naming which view misleads and by how much."""
+    naive, true = effect["naive"], effect["true"]
     text = (f"The dashboard view says every ¥1 of discount and advertising brought "
             f"**{fmt.yuan(naive['naive_roi'])}** of revenue and volume rose **{fmt.pct(naive['uplift'])}**. ")
     if fmt.is_missing(true["net_profit_change"]):
@@ -222,9 +257,10 @@ def result_sentence(naive: Mapping[str, float], true: Mapping[str, float]) -> st
                        "holdout group next time.")
     verdict = "earned" if true["net_profit_change"] > 0 else "cost"
     amount = fmt.yuan(abs(true["net_profit_change"]))
-    return text + (f"Against the counterfactual, the promotion **{verdict} {amount}** "
-                   f"of gross profit after marketing: {fmt.pct(true['subsidised_share'])} of its orders would have "
-                   f"been placed anyway, at full price.")
+    anyway = fmt.pct(effect["promo_days"]["subsidised_share"])
+    return text + (f"Against the counterfactual, the promotion **{verdict} {amount}** of gross profit after "
+                   f"marketing: {anyway} of the orders on its discounted days would have been placed anyway, at "
+                   "full price.")
 
 
 def break_even_curve(margin: float, points: int = 60) -> pd.DataFrame:
