@@ -1,9 +1,9 @@
 """A/B tests read properly (Kohavi, Tang & Xu 2020): lift with a confidence interval, p-value, power, minimum
 detectable effect, the sample-ratio-mismatch (SRM) check and a guardrail metric.
 
-Conversion tests use the normal approximation for two independent proportions; power and the minimum
-detectable effect use Cohen's arcsine effect size h. Distributions come from scipy; the unit tests compare
-every figure with statsmodels/scipy on the same counts.
+Conversion tests use the Wald normal approximation for two independent proportions (interval and p-value from
+one standard error); power and the minimum detectable effect use Cohen's arcsine effect size h. Distributions
+come from scipy; the unit tests compare every figure with statsmodels/scipy on the same counts.
 """
 
 from __future__ import annotations
@@ -23,10 +23,12 @@ def _rate(conversions: float, n: float) -> float:
 
 def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatment_conversions: int,
               alpha: float = 0.05) -> dict[str, float]:
-    """Treatment minus control conversion with its (1 − alpha) Wald interval and the pooled two-sided z-test p-value.
+    """Treatment minus control conversion with its (1 − alpha) Wald interval and the Wald z-test p-value.
 
-    Returns rates, `lift` (absolute difference), `relative_lift`, `ci_low`/`ci_high` and `p_value`; NaN where
-    a group is empty or nothing varies.
+    Both come from the same unpooled standard error, so p < alpha exactly when the interval excludes zero: a
+    verdict read from the interval and a sentence quoting the p-value never disagree. Returns rates, `lift`
+    (absolute difference), `relative_lift`, `ci_low`/`ci_high` and `p_value`; NaN where a group is empty or
+    nothing varies.
     """
     p_c, p_t = _rate(control_conversions, control_n), _rate(treatment_conversions, treatment_n)
     lift = p_t - p_c
@@ -34,9 +36,7 @@ def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatm
     nan = float("nan")
     both = min(control_n, treatment_n) > 0
     se = float(np.sqrt(p_c * (1 - p_c) / control_n + p_t * (1 - p_t) / treatment_n)) if both else nan
-    pooled = _rate(control_conversions + treatment_conversions, control_n + treatment_n)
-    se_pooled = float(np.sqrt(pooled * (1 - pooled) * (1 / control_n + 1 / treatment_n))) if both else nan
-    z = lift / se_pooled if se_pooled > 0 else nan
+    z = lift / se if se > 0 else nan
     return {
         "control_rate": p_c, "treatment_rate": p_t, "lift": lift,
         "relative_lift": lift / p_c if p_c > 0 else nan,
