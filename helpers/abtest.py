@@ -89,7 +89,7 @@ def sample_ratio_mismatch(counts: Sequence[int], expected_shares: Sequence[float
 
 
 def guardrail(control: Sequence[float], treatment: Sequence[float], alpha: float = 0.05) -> dict[str, float]:
-    """Welch comparison of a guardrail metric's means (e.g. margin per order): difference, interval, p-value.
+    """Welch comparison of a guardrail metric's means (e.g. margin per user): difference, interval, p-value.
 
     `harmed` is True when the treatment is significantly worse (the whole interval below zero).
     """
@@ -116,16 +116,22 @@ def group_counts(assignments: pd.DataFrame, group: str = "group", converted: str
     return table.reindex(["control", "treatment"], fill_value=0).astype("int64")
 
 
-def order_margins(assignments: pd.DataFrame, orders: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Margin per converting order (amount − COGS, ¥) by arm: the guardrail of a coupon test."""
-    joined = assignments.dropna(subset=["order_id"]).merge(orders[["order_id", "amount", "cogs"]], on="order_id")
-    margin = joined["amount"] - joined["cogs"]
+def user_margins(assignments: pd.DataFrame, orders: pd.DataFrame,
+                 fulfilment_per_order: float = 0.0) -> dict[str, np.ndarray]:
+    """Margin per assigned user by arm (¥): amount − COGS − fulfilment of the user's order, 0 without one.
+
+    The guardrail of a coupon test is judged per assigned user, not per converting order: conditioning on the
+    order (a post-treatment outcome) compares different buyers whenever the coupons differ.
+    """
+    joined = assignments.merge(orders[["order_id", "amount", "cogs"]], on="order_id", how="left")
+    margin = (joined["amount"] - joined["cogs"] - fulfilment_per_order).where(joined["order_id"].notna(), 0.0)
     return {name: margin[joined["group"] == name].to_numpy(dtype=float) for name in ("control", "treatment")}
 
 
 def read_test(assignments: pd.DataFrame, orders: pd.DataFrame, alpha: float = 0.05,
-              planned_relative_lift: float = 0.2) -> dict[str, float]:
-    """The whole reading of a two-arm conversion test: counts, lift test, SRM, power, MDE and guardrail."""
+              planned_relative_lift: float = 0.2, fulfilment_per_order: float = 0.0) -> dict[str, float]:
+    """The whole reading of a two-arm conversion test: counts, lift test, SRM, power, MDE and the guardrail
+    (margin per assigned user after fulfilment, Welch interval)."""
     counts = group_counts(assignments)
     n_c, x_c = (int(v) for v in counts.loc["control"])
     n_t, x_t = (int(v) for v in counts.loc["treatment"])
@@ -139,7 +145,7 @@ def read_test(assignments: pd.DataFrame, orders: pd.DataFrame, alpha: float = 0.
     result["power"] = power(base, result["planned_lift"], n_c, n_t, alpha)
     result["mde"] = minimum_detectable_effect(base, n_c, n_t, alpha)
     result["users_needed_per_arm"] = sample_size_per_arm(base, result["planned_lift"], alpha)
-    margins = order_margins(assignments, orders)
+    margins = user_margins(assignments, orders, fulfilment_per_order)
     result |= {f"margin_{k}": v for k, v in guardrail(margins["control"], margins["treatment"], alpha).items()}
     return result
 

@@ -236,19 +236,26 @@ def repurchase(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
 
 
 def ab_reading(tables: Mapping[str, pd.DataFrame], planned_relative_lift: float = 0.2) -> dict[str, float]:
-    """The A/B coupon test read properly, plus its incremental margin per 1,000 users."""
-    result = abtest.read_test(tables["ab_assignments"], tables["orders"], planned_relative_lift=planned_relative_lift)
-    per_user = {g: result[f"{g}_rate"] * result[f"margin_{g}_mean"] for g in ("control", "treatment")}
-    result["margin_per_1000_users"] = 1000 * (per_user["treatment"] - per_user["control"])
+    """The A/B coupon test read properly, with margin per assigned user after fulfilment (fulfilment per order
+    from the monthly P&L) and its incremental margin per 1,000 users with the Welch interval."""
+    finance = tables["monthly_finance"]
+    orders = finance["orders"].sum()
+    fulfilment = float(finance["fulfilment"].sum() / orders) if orders else 0.0
+    result = abtest.read_test(tables["ab_assignments"], tables["orders"], planned_relative_lift=planned_relative_lift,
+                              fulfilment_per_order=fulfilment)
+    result["fulfilment_per_order"] = fulfilment
+    result["margin_per_1000_users"] = 1000 * result["margin_difference"]
+    result["margin_per_1000_users_ci_low"] = 1000 * result["margin_ci_low"]
+    result["margin_per_1000_users_ci_high"] = 1000 * result["margin_ci_high"]
     return result
 
 
 def ab_table(result: Mapping[str, float]) -> pd.DataFrame:
-    """The two arms side by side: users, conversions, rate and margin per order."""
+    """The two arms side by side: users, conversions, rate and margin per assigned user."""
     return pd.DataFrame({
         "arm": ["control", "treatment"],
         "users": [result["control_n"], result["treatment_n"]],
         "conversions": [result["control_conversions"], result["treatment_conversions"]],
         "conversion rate": [result["control_rate"], result["treatment_rate"]],
-        "margin per order": [result["margin_control_mean"], result["margin_treatment_mean"]],
+        "margin per user": [result["margin_control_mean"], result["margin_treatment_mean"]],
     })

@@ -98,11 +98,14 @@ def _judge_ab(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any])
     )
     card.judge(
         "ab_guardrail", None if srm else m["ab_margin_ci_high"], ">=", 0,
-        worked=f"The margin guardrail held: margin per order changed by {fmt.yuan(m['ab_margin_difference'])}, "
-               "not a significant fall.",
-        failed=f"The margin guardrail is breached: each coupon order earns {fmt.yuan(m['ab_margin_difference'])} "
-               f"(95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}) against control.",
-        evidence=f"margin per order {fmt.yuan(m['ab_margin_control'])} control vs {fmt.yuan(m['ab_margin_treatment'])}",
+        worked=f"The margin guardrail held: margin per assigned user changed by {fmt.yuan(m['ab_margin_difference'])} "
+               f"(95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}), not a significant "
+               "fall.",
+        failed=f"The margin guardrail is breached: each user sent the coupon earns "
+               f"{fmt.yuan(m['ab_margin_difference'])} (95% CI {fmt.yuan(m['ab_margin_ci_low'])} to "
+               f"{fmt.yuan(m['ab_margin_ci_high'])}) against control.",
+        evidence=f"margin per assigned user after fulfilment {fmt.yuan(m['ab_margin_control'])} control vs "
+                 f"{fmt.yuan(m['ab_margin_treatment'])} treatment (Welch)",
         missing="the sample ratio mismatch makes the guardrail untrustworthy" if srm else no_test,
     )
     card.judge(
