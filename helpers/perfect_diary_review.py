@@ -85,35 +85,41 @@ def _judge_ab(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any])
     )
     srm = bool(m["ab_srm_detected"])
     coupons = f"¥{fmt.num(values['coupon_treatment'])} instead of ¥{fmt.num(values['coupon_control'])}"
+    ci = f"95% CI {fmt.pp(m['ab_ci_low'])} to {fmt.pp(m['ab_ci_high'])}, p = {fmt.num(m['ab_p_value'], 3)}"
     card.judge(
-        "ab_effect", None if srm else m["ab_ci_low"], ">", 0,
-        worked=f"The {coupons} coupon raised conversion by {fmt.pp(m['ab_lift'])} "
-               f"(95% CI {fmt.pp(m['ab_ci_low'])} to {fmt.pp(m['ab_ci_high'])}, p = {fmt.num(m['ab_p_value'], 3)}).",
-        failed=f"No detectable effect of {coupons}: lift {fmt.pp(m['ab_lift'])}, 95% CI {fmt.pp(m['ab_ci_low'])} to "
-               f"{fmt.pp(m['ab_ci_high'])} (p = {fmt.num(m['ab_p_value'], 3)}); the test had "
-               f"{fmt.pct(m['ab_power'], 0)} power for a {fmt.pp(m['ab_planned_lift'])} lift and could only see lifts "
-               f"above {fmt.pp(m['ab_mde'])}.",
+        "ab_effect", None if srm else m["ab_lift"], ">", 0, interval=(m["ab_ci_low"], m["ab_ci_high"]), show=fmt.pp,
+        worked=f"The {coupons} coupon raised conversion by {fmt.pp(m['ab_lift'])} ({ci}).",
+        failed=f"The {coupons} coupon lowered conversion: lift {fmt.pp(m['ab_lift'])} ({ci}).",
+        uncertain=f"No detectable effect of {coupons}: lift {fmt.pp(m['ab_lift'])} ({ci}); the test had "
+                  f"{fmt.pct(m['ab_power'], 0)} power for a {fmt.pp(m['ab_planned_lift'])} lift and could only see "
+                  f"lifts above {fmt.pp(m['ab_mde'])}.",
         evidence=f"conversion {fmt.pct(m['ab_control_rate'])} control vs {fmt.pct(m['ab_treatment_rate'])} treatment",
         missing="the sample ratio mismatch makes the lift untrustworthy" if srm else no_test,
     )
+    margin_ci = f"95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}"
     card.judge(
-        "ab_guardrail", None if srm else m["ab_margin_ci_high"], ">=", 0,
+        "ab_guardrail", None if srm else m["ab_margin_difference"], ">=", 0, show=fmt.yuan,
+        interval=(m["ab_margin_ci_low"], m["ab_margin_ci_high"]),
         worked=f"The margin guardrail held: margin per assigned user changed by {fmt.yuan(m['ab_margin_difference'])} "
-               f"(95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}), not a significant "
-               "fall.",
+               f"({margin_ci}), no fall.",
         failed=f"The margin guardrail is breached: each user sent the coupon earns "
-               f"{fmt.yuan(m['ab_margin_difference'])} (95% CI {fmt.yuan(m['ab_margin_ci_low'])} to "
-               f"{fmt.yuan(m['ab_margin_ci_high'])}) against control.",
+               f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}) against control.",
+        uncertain=f"The margin guardrail cannot rule out a fall: margin per assigned user changed by "
+                  f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}).",
         evidence=f"margin per assigned user after fulfilment {fmt.yuan(m['ab_margin_control'])} control vs "
                  f"{fmt.yuan(m['ab_margin_treatment'])} treatment (Welch)",
         missing="the sample ratio mismatch makes the guardrail untrustworthy" if srm else no_test,
     )
+    per_1000 = fmt.yuan(m["ab_margin_per_1000_users"])
     card.judge(
-        "ab_pays", None if srm else m["ab_margin_per_1000_users"], ">", 0,
-        worked=f"The bigger coupon pays: {fmt.yuan(m['ab_margin_per_1000_users'])} more margin per 1,000 users sent.",
-        failed=f"The bigger coupon does not pay: {fmt.yuan(m['ab_margin_per_1000_users'])} margin per 1,000 users "
-               "sent — the extra buyers do not make up for the margin given to all of them.",
-        evidence="conversion × margin per order, treatment minus control",
+        "ab_pays", None if srm else m["ab_margin_per_1000_users"], ">", 0, show=fmt.yuan,
+        interval=(m["ab_margin_per_1000_users_ci_low"], m["ab_margin_per_1000_users_ci_high"]),
+        worked=f"The bigger coupon pays: {per_1000} more margin per 1,000 users sent.",
+        failed=f"The bigger coupon does not pay: {per_1000} margin per 1,000 users sent — the extra buyers do not "
+               "make up for the margin given to all of them.",
+        uncertain=f"Cannot tell whether the bigger coupon pays: {per_1000} margin per 1,000 users sent, but the "
+                  "interval includes both a gain and a loss — a bigger test would tell.",
+        evidence="margin per assigned user after fulfilment, treatment minus control, × 1,000 (Welch)",
         missing="the sample ratio mismatch makes the result untrustworthy" if srm else no_test,
     )
 
