@@ -127,7 +127,7 @@ def tier_mix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def ltv_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """LTV (12-month platform revenue per buyer), blended CAC and LTV/CAC by city tier, tiers named."""
+    """LTV (12-month contribution per buyer), CAC of the same cohort and LTV/CAC by city tier, tiers named."""
     table = unit_economics.ltv_by_tier(tables["users"], tables["orders"], tables["monthly_finance"])
     return table.assign(city_tier=table["city_tier"].map(lambda t: TIER_NAMES.get(t, t)))
 
@@ -229,9 +229,10 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     )
     card.judge(
         "payback", m["ltv_cac"], ">=", 1.0,
-        worked=f"Acquisition paid back within a year: a buyer's first 12 months of platform revenue are "
-               f"{fmt.ratio(m['ltv_cac'])} what it cost to win them.",
-        failed=f"Acquisition did not pay back within a year: LTV/CAC is {fmt.ratio(m['ltv_cac'])}.",
+        worked=f"Acquisition paid back within a year: a buyer's first 12 months of contribution (platform revenue "
+               f"after subsidies and per-order costs) are {fmt.ratio(m['ltv_cac'])} what it cost to win them.",
+        failed=f"Acquisition did not pay back within a year: a buyer's first 12 months of contribution (platform "
+               f"revenue after subsidies and per-order costs) are {fmt.ratio(m['ltv_cac'])} what it cost to win them.",
         evidence=f"blended CAC {fmt.yuan(m['cac_blended'])}; paid CAC {fmt.yuan(m['cac_paid'])}; "
                  f"viral CAC {fmt.yuan(m['cac_viral'])}",
         missing="no buyer has been observed for 12 months yet",
