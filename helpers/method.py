@@ -14,7 +14,15 @@ import pandas as pd
 from generators import your_shop
 from generators.common import config_from
 from helpers import fmt, story
-from helpers.customers import CHURNED, SLEEPING, customer_summary, lifecycle_tiers, tier_table
+from helpers.customers import (
+    CHURNED,
+    LAPSED_LIMIT,
+    SLEEPING,
+    customer_summary,
+    lapsed_share,
+    lifecycle_tiers,
+    tier_table,
+)
 from helpers.funnel import funnel_table
 from helpers.promotion import break_even_uplift, counterfactual_baseline, promotion_effect, run_rate_baseline, window
 from helpers.review import ReviewCard
@@ -196,9 +204,9 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
                f"end in an order.",
         evidence=f"benchmark ≈ {fmt.pct(SESSION_TO_ORDER_BENCHMARK)} (Monetate via VWO, 2019)",
     )
-    lapsed = (m["sleeping_share"] or 0) + (m["churned_share"] or 0)
+    lapsed = lapsed_share(m["sleeping_share"], m["churned_share"])
     card.judge(
-        "retention", lapsed, "<", 0.5,
+        "retention", lapsed, "<", LAPSED_LIMIT,
         worked=f"Most customers are still active: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned.",
         failed=f"Most customers have lapsed: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days",

@@ -18,7 +18,7 @@ from matplotlib.axes import Axes
 from generators import your_shop
 from generators.common import config_from
 from helpers import fmt, plots
-from helpers.customers import customer_summary, lifecycle_tiers, tier_table
+from helpers.customers import LAPSED_LIMIT, customer_summary, lapsed_share, lifecycle_tiers, tier_table
 from helpers.ltv import LtvResult
 from helpers.params import ParameterError
 from helpers.review import ReviewCard
@@ -32,7 +32,6 @@ REPEAT_BENCHMARK = 0.39  # Perfect Diary's DTC cohort repeat rate, Q3 2018–19 
 HOLDOUT_TOLERANCE = 0.15  # the model "holds up" when its holdout total is within ±15% of the actual
 MIN_CUSTOMERS = 30  # below this, shares and a fitted model say more about chance than about the shop (assumption)
 MIN_HOLDOUT_PURCHASES = 20  # fewer repeat purchases in the holdout cannot test the model (assumption)
-SLEEPING_LIMIT = 0.25  # above a quarter of customers asleep, reactivation deserves its own budget (assumption)
 
 
 # ---------------------------------------------------------------- parameters and data
@@ -180,14 +179,16 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult
                  f"2019); month-1 retention here {fmt.pct(m['retention_month_1'])}",
         missing=too_few,
     )
+    lapsed = lapsed_share(m["sleeping_share"], m["churned_share"])
     card.judge(
-        "sleeping", base(m["sleeping_share"]), "<=", SLEEPING_LIMIT,
-        worked=f"Few customers are asleep: {fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} "
-               "churned.",
-        failed=f"Many customers are asleep: {fmt.pct(m['sleeping_share'])} have not ordered for more than "
-               f"{values['sleeping_days']} days — a win-back campaign has a large audience.",
+        "sleeping", base(lapsed), "<", LAPSED_LIMIT,
+        worked=f"Most customers are still active: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned "
+               f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned).",
+        failed=f"Most customers have lapsed: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned "
+               f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned) — a win-back "
+               "campaign has a large audience.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days; "
-                 f"limit {fmt.pct(SLEEPING_LIMIT, 0)} (assumption)",
+                 f"limit: a majority ({fmt.pct(LAPSED_LIMIT, 0)}) lapsed, the same rule as workbook 00",
         missing=too_few,
     )
     testable = not fmt.is_missing(m["holdout_predicted"]) and (m["holdout_actual"] or 0) >= MIN_HOLDOUT_PURCHASES
