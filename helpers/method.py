@@ -106,22 +106,42 @@ def daily_orders(orders: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) 
 def promotion(
     tables: Mapping[str, pd.DataFrame], alternative: Mapping[str, pd.DataFrame] | None, values: Mapping[str, Any],
 ) -> dict[str, dict[str, float]]:
-    """The promotion judged three ways: the naive run-rate view of the promo days, and (when a counterfactual
-    exists) the promo days alone — the uplift the break-even rule speaks of — and the promo days plus the
-    month after, which also counts the pull-forward dip.
+    """The promotion judged four ways: the naive run-rate view of the promo days, and (when a counterfactual
+    exists) the promo days alone — the uplift the break-even rule speaks of —, the promo days plus the month
+    after, which also counts the pull-forward dip (the window the verdict uses), and the promo days to the end
+    of the data, which also counts the later orders of the customers the promotion won.
     """
     first, last, end = promo_dates(values)
     margin, cost = values["gross_margin"], values["marketing_cost"]
     promo_days = (last - first).days + 1
     naive = promotion_effect(window(tables["orders"], first, last),
                              run_rate_baseline(tables["orders"], first, promo_days), margin=margin, marketing_cost=cost)
-    result = {"naive": naive, "promo_days": dict.fromkeys(naive, np.nan), "true": dict.fromkeys(naive, np.nan)}
+    data_end = pd.to_datetime(tables["orders"]["order_date"]).max().normalize()
+    result = {"naive": naive, **{key: dict.fromkeys(naive, np.nan) for key in ("promo_days", "true", "data_end")}}
     if alternative is not None:
-        for key, until in (("promo_days", last), ("true", end)):
+        for key, until in (("promo_days", last), ("true", end), ("data_end", max(data_end, end))):
             baseline = counterfactual_baseline(window(alternative["orders"], first, until))
             result[key] = promotion_effect(window(tables["orders"], first, until), baseline,
                                            margin=margin, marketing_cost=cost)
     return result
+
+
+def customers_won(tables: Mapping[str, pd.DataFrame], alternative: Mapping[str, pd.DataFrame] | None) -> float:
+    """Customers the promotion won: customers with an order in the data minus those without the promotion (NaN
+    without a counterfactual)."""
+    if alternative is None:
+        return float("nan")
+    return float(tables["orders"]["customer_id"].nunique() - alternative["orders"]["customer_id"].nunique())
+
+
+def window_sentence(m: Mapping[str, Any]) -> str:
+    """Which window the promotion-profit verdict uses, why, and what the longer window says."""
+    text = (f"verdict on the promotion weeks + {POST_PROMO_DAYS} days after: measurable as soon as the campaign "
+            "ends, pull-forward dip included")
+    if fmt.is_missing(m["promo_net_profit_data_end"]):
+        return text
+    return (f"{text}; to the end of the data, counting the later orders of the {fmt.num(m['promo_customers_won'])} "
+            f"customers it won, {fmt.yuan(m['promo_net_profit_data_end'])}")
 
 
 def pull_forward(effect: Mapping[str, Mapping[str, float]]) -> float:
@@ -182,7 +202,8 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
         failed=f"The promotion trap (促销越多亏得越多): revenue looked strong but gross profit fell by "
                f"{fmt.yuan(-m['promo_net_profit'] if m['promo_net_profit'] is not None else None)} against the "
                f"same weeks without the promotion.",
-        evidence=f"true ROI {fmt.ratio(m['promo_true_roi'])} vs dashboard ROI {fmt.ratio(m['promo_naive_roi'])}",
+        evidence=f"true ROI {fmt.ratio(m['promo_true_roi'])} vs dashboard ROI {fmt.ratio(m['promo_naive_roi'])}; "
+                 f"{window_sentence(m)}",
         missing="there is no counterfactual for your own data; compare with a holdout group next time",
     )
     card.judge(
@@ -235,7 +256,8 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
 COLUMNS = {
     "naive": "naive: promo days vs the 28 days before",
     "promo_days": "counterfactual: promo days",
-    "true": f"counterfactual: promo days + {POST_PROMO_DAYS} days after",
+    "true": f"counterfactual: promo days + {POST_PROMO_DAYS} days after (the verdict's window)",
+    "data_end": "counterfactual: promo days to the end of the data",
 }
 ROWS = (
     ("orders", "orders", fmt.num), ("baseline orders", "baseline_orders", fmt.num),

@@ -64,3 +64,26 @@ def test_pull_forward_parameter_cannot_move_the_figure_without_a_counterfactual(
     assert pd.isna(method.pull_forward(effect))
     text = method.pull_forward_sentence(None)
     assert "cannot be measured" in text and "%" not in text
+
+
+def net_profit(observed: pd.DataFrame, without: pd.DataFrame, last: pd.Timestamp) -> float:
+    """Gross profit after discount and marketing (¥20,000) against the run without the promotion, 45% margin."""
+    mine = observed[pd.to_datetime(observed["order_date"]).dt.normalize().between(FIRST, last)]
+    base = without[pd.to_datetime(without["order_date"]).dt.normalize().between(FIRST, last)]
+    profit = mine["amount"].sum() - mine["list_amount"].sum() * (1 - 0.45)
+    return profit - base["list_amount"].sum() * 0.45 - 20_000.0
+
+
+def test_both_profit_windows_are_shown_and_the_verdict_names_its_own(metrics):
+    observed = pd.read_csv(ROOT / "data" / "your_shop" / "orders.csv")
+    without = your_shop.generate(replace(your_shop.Config(), promo_discount=0.0))["orders"]
+    assert net_profit(observed, without, AFTER_END) == pytest.approx(-41_250, abs=50)  # the issue's −¥41.2k
+    year_end = net_profit(observed, without, pd.Timestamp("2023-12-31"))
+    assert year_end == pytest.approx(-6_500, abs=50)
+    assert metrics["promo_net_profit"] == pytest.approx(net_profit(observed, without, AFTER_END))
+    assert metrics["promo_net_profit_data_end"] == pytest.approx(year_end)
+    won = observed["customer_id"].nunique() - without["customer_id"].nunique()
+    assert metrics["promo_customers_won"] == won == 573
+    verdict = next(f for f in metrics["review"] if f["id"] == "promotion_profit")
+    assert "verdict on the promotion weeks + 30 days after" in verdict["evidence"]
+    assert "573 customers it won, −¥6.50k" in verdict["evidence"]
