@@ -1,4 +1,5 @@
-"""The reactivation (win-back) list: sleeping customers of high value, ranked by what they are expected to spend.
+"""The reactivation (win-back) list: sleeping customers with above-average spend (RFM M↑, not the 高价值 tier),
+ranked by what they are expected to spend.
 
 Written as CSV into the run's output folder, which the runner names in the environment variable
 CASEBOOK_OUTPUT_DIR while a workbook executes; outside a run (e.g. in JupyterLab) a fresh temporary folder is

@@ -231,7 +231,8 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult
               "repeat purchases.",
               "revenue per customer, repeat vs one-time buyers")
     card.note("breakthrough", "breakthrough",
-              f"Win back the {fmt.num(m['winback_customers'])} sleeping high-value customers first, best expected "
+              f"Win back the {fmt.num(m['winback_customers'])} sleeping customers who spent above the average "
+              "(RFM M↑, not the 高价值 tier) first, best expected "
               f"value at the top ({fmt.yuan(m['winback_value'])} over 12 months in all): a ranked list, not a "
               "blanket discount.",
               "win-back list ranked by expected 12-month value (BG/NBD × Gamma-Gamma)")

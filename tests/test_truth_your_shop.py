@@ -47,3 +47,9 @@ def test_gamma_gamma_independence_is_measured_like_lifetimes_and_warned_about():
     quiet = your_shop.build_review(metrics | {"gg_spend_frequency_corr": 0.05}, values, ltv).as_records()
     assert "risk_gamma_gamma" in {f["id"] for f in warned}
     assert "risk_gamma_gamma" not in {f["id"] for f in quiet}
+
+
+def test_the_win_back_list_is_not_called_high_value():
+    metrics = read_metrics(ROOT / "notebooks" / "04_your_shop_review.ipynb")
+    breakthrough = next(f for f in metrics["review"] if f["id"] == "breakthrough")
+    assert "high-value" not in breakthrough["text"] and "RFM M↑" in breakthrough["text"]
