@@ -14,7 +14,7 @@ import pandas as pd
 
 from generators import perfect_diary as generator
 from generators.common import config_from
-from helpers import abtest, kol, private_domain, story
+from helpers import abtest, fmt, kol, private_domain, story
 from helpers.fmt import as_kind
 
 TIERS = generator.TIERS
@@ -248,6 +248,20 @@ def ab_reading(tables: Mapping[str, pd.DataFrame], planned_relative_lift: float 
     result["margin_per_1000_users_ci_low"] = 1000 * result["margin_ci_low"]
     result["margin_per_1000_users_ci_high"] = 1000 * result["margin_ci_high"]
     return result
+
+
+def ab_sentence(result: Mapping[str, float]) -> str:
+    """The coupon test in one paragraph, or why there is none (the persona sends it: no private domain, no test)."""
+    if not result["control_n"] + result["treatment_n"]:
+        return ("No coupon test ran in this period: the WeChat persona sends the coupons, so without the private "
+                "domain there is nobody to test on.")
+    return (f"Lift: **{fmt.pp(result['lift'])}** ({fmt.pct(result['control_rate'])} → "
+            f"{fmt.pct(result['treatment_rate'])}), 95% CI {fmt.pp(result['ci_low'])} to {fmt.pp(result['ci_high'])}, "
+            f"p = {fmt.num(result['p_value'], 3)}. Power for a {fmt.pp(result['planned_lift'])} lift: "
+            f"{fmt.pct(result['power'], 0)}; MDE at 80% power: {fmt.pp(result['mde'])}. Sample-ratio check p = "
+            f"{fmt.num(result['srm_p_value'], 4)}. Guardrail: margin per assigned user "
+            f"{fmt.yuan(result['margin_control_mean'])} → {fmt.yuan(result['margin_treatment_mean'])} (after "
+            f"{fmt.yuan(result['fulfilment_per_order'])} of fulfilment per order).")
 
 
 def ab_table(result: Mapping[str, float]) -> pd.DataFrame:

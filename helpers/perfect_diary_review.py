@@ -124,12 +124,26 @@ def _judge_ab(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any])
     )
 
 
+def saturation_sentence(m: Mapping[str, Any]) -> str:
+    """The saturation note, with the same average ROI as the tier chart (revenue ÷ spend over the period) and
+    worded after how it compares with the tier's marginal ROI."""
+    worst = m["worst_next_yuan"]
+    average = m.get(f"roi_{worst}") if worst else None
+    marginal = m["marginal_roi_worst"]
+    if fmt.is_missing(average) or fmt.is_missing(marginal):
+        return ("Average and marginal ROI part ways as a tier saturates; in this run no KOL tier has both figures "
+                "to compare.")
+    if average > marginal:
+        return (f"Average and marginal ROI part ways as a tier saturates: {_label(worst)} still shows an average ROI "
+                f"of {fmt.ratio(average)} while its next ¥ earns {fmt.ratio(marginal)}.")
+    return (f"{_label(worst).capitalize()} is not saturated yet: its next ¥ earns {fmt.ratio(marginal)}, no less "
+            f"than its average ROI of {fmt.ratio(average)}.")
+
+
 def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
-    card.note("saturation", "why",
-              f"Average and marginal ROI part ways as a tier saturates: {_label(m['worst_next_yuan'])} still shows an "
-              f"average ROI of {fmt.ratio(m['worst_average_roi'])} while its next ¥ earns "
-              f"{fmt.ratio(m['marginal_roi_worst'])}.",
-              f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data")
+    card.note("saturation", "why", saturation_sentence(m),
+              f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data; average ROI = revenue ÷ spend "
+              "over the period (the tier chart)")
     card.note("breakthrough", "breakthrough",
               "Marketing and channel innovation together: 种草 content from a pyramid of KOLs on Xiaohongshu "
               f"({fmt.num(m['posts'])} notes by {fmt.num(m['kols_used'])} accounts brought "
@@ -151,11 +165,17 @@ def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
               f"Shift KOL budget from {_label(m['worst_next_yuan'])} toward {_label(m['best_next_yuan'])} and "
               "re-measure the curve; stop reading tiers by average ROI alone.",
               f"marginal ROI spread {fmt.ratio(m['marginal_roi_spread'])}")
-    card.note("next_test", "next",
-              f"Re-run the coupon test with {fmt.num(m['ab_users_needed_per_arm'])} users per arm to detect a "
-              f"{fmt.pp(m['ab_planned_lift'])} lift with 80% power, check the sample ratio first, and keep margin per "
-              "order as the guardrail.",
-              f"this test had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users")
+    if fmt.is_missing(m["ab_users_needed_per_arm"]):
+        card.note("next_test", "next",
+                  "Run a coupon test once there is a base to send it to (the persona sends it, so it needs the private "
+                  "domain), check the sample ratio first, and keep margin per assigned user as the guardrail.",
+                  f"this run had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users in a test")
+    else:
+        card.note("next_test", "next",
+                  f"Re-run the coupon test with {fmt.num(m['ab_users_needed_per_arm'])} users per arm to detect a "
+                  f"{fmt.pp(m['ab_planned_lift'])} lift with 80% power, check the sample ratio first, and keep margin "
+                  "per assigned user as the guardrail.",
+                  f"this test had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users")
 
 
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
