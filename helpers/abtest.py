@@ -123,7 +123,9 @@ def user_margins(assignments: pd.DataFrame, orders: pd.DataFrame,
     The guardrail of a coupon test is judged per assigned user, not per converting order: conditioning on the
     order (a post-treatment outcome) compares different buyers whenever the coupons differ.
     """
-    joined = assignments.merge(orders[["order_id", "amount", "cogs"]], on="order_id", how="left")
+    ids = assignments["order_id"].astype(object)  # all-missing ids (nobody converted) must not read as floats
+    joined = assignments.assign(order_id=ids).merge(orders[["order_id", "amount", "cogs"]].astype({"order_id": object}),
+                                                    on="order_id", how="left")
     margin = (joined["amount"] - joined["cogs"] - fulfilment_per_order).where(joined["order_id"].notna(), 0.0)
     return {name: margin[joined["group"] == name].to_numpy(dtype=float) for name in ("control", "treatment")}
 

@@ -47,3 +47,9 @@ def test_guardrail_is_per_assigned_user_after_fulfilment(tables):
         (difference, low, high), rel=1e-9)
     assert (result["margin_per_1000_users_ci_low"], result["margin_per_1000_users_ci_high"]) == pytest.approx(
         (1000 * low, 1000 * high), rel=1e-9)
+
+
+def test_a_test_where_nobody_converted_gives_zero_margins_not_an_error(tables):
+    nobody = tables["ab_assignments"].assign(converted=False, order_id=float("nan"))
+    margins = abtest.user_margins(nobody, tables["orders"], 6.5)
+    assert (margins["control"] == 0).all() and len(margins["control"]) == (nobody["group"] == "control").sum()
