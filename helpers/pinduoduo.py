@@ -18,7 +18,7 @@ from generators.common import config_from
 from helpers import fmt, story, unit_economics, viral
 from helpers.cohorts import monthly_retention
 from helpers.promotion import break_even_uplift
-from helpers.review import ReviewCard
+from helpers.review import WORKED, ReviewCard
 
 K_FACTOR_TARGET = 0.3  # assumption: a third of a new buyer per buyer makes sharing a main acquisition channel
 TEAM_SUCCESS_TARGET = 0.8  # DOMAIN.md suggests ≈0.9 team success; below 0.8 refunds start to hurt
@@ -262,16 +262,23 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     card.note("breakthrough", "breakthrough",
               "破局点 — a marketing and channel innovation: WeChat sharing built into checkout turned the price "
               "advantage itself into the acquisition channel, reaching lower-tier buyers that Taobao and JD's "
-              "search traffic did not.", "team and bargain share funnels")
+              "search traffic did not." if card.verdict("viral_engine") == WORKED else
+              "破局点 in principle: WeChat sharing built into checkout can turn the price advantage into the "
+              "acquisition channel — but in this run sharing did not carry growth, so the breakthrough did not "
+              "happen.", "team and bargain share funnels")
     card.note("logic", "logic",
               "底层逻辑: make the customer's saving depend on bringing the next customer, and let the saving be "
               "funded by someone who gains from the volume (merchants). Surface action: adding a 'share for a "
               "discount' button without a real price gap or a social graph to share into.",
               f"team share of orders {fmt.pct(m['team_order_share'])}; cost per bargain buyer "
               f"{fmt.yuan(m['bargain_cost_per_new_buyer'])}")
+    margin = m["margin_per_order"]
     card.note("risk_margin", "risk",
-              f"Merchants keep {fmt.yuan(m['margin_per_order'])} of gross margin per order after the team discount; "
-              "deeper discounts grow teams but squeeze sellers toward low quality (the 'fake goods' criticism).",
+              f"Merchants lose {fmt.yuan(-margin)} on every order after the team discount: the price gap is funded "
+              "by sellers who cannot sustain it, and they will cut quality or leave."
+              if not fmt.is_missing(margin) and margin < 0 else
+              f"Merchants keep {fmt.yuan(margin)} of gross margin per order after the team discount; deeper "
+              "discounts grow teams but squeeze sellers toward low quality (the 'fake goods' criticism).",
               "merchant margin per completed order")
     card.note("risk_subsidy", "risk",
               f"Marketing (subsidies, paid ads, giveaways, coupons) is {fmt.pct(m['marketing_expense_ratio'], 0)} "
