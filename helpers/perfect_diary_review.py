@@ -7,7 +7,7 @@ from typing import Any
 
 from helpers import fmt
 from helpers.abtest import SRM_ALPHA
-from helpers.review import ReviewCard
+from helpers.review import WORKED, ReviewCard
 
 BALANCED_SPREAD = 1.5   # marginal ROI of the best tier at most 1.5× the worst: the split is about right
 REAL_UPLIFT = 0.05      # a private domain that adds at least 5 pp of repurchase is doing something
@@ -144,11 +144,13 @@ def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
     card.note("saturation", "why", saturation_sentence(m),
               f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data; average ROI = revenue ÷ spend "
               "over the period (the tier chart)")
+    kept = (f"then the customer kept in a channel the brand owns (WeChat contacts: {fmt.pct(m['wechat_add_share'])} "
+            "of buyers)." if card.verdict("private_domain") == WORKED else
+            "the second half — keeping the customer in a channel the brand owns — did not pay off in this run.")
     card.note("breakthrough", "breakthrough",
               "Marketing and channel innovation together: 种草 content from a pyramid of KOLs on Xiaohongshu "
               f"({fmt.num(m['posts'])} notes by {fmt.num(m['kols_used'])} accounts brought "
-              f"{fmt.pct(m['kol_new_customer_share'])} of new customers), then the customer kept in a channel the "
-              f"brand owns (WeChat contacts: {fmt.pct(m['wechat_add_share'])} of buyers).",
+              f"{fmt.pct(m['kol_new_customer_share'])} of new customers); {kept}",
               f"revenue {fmt.yuan(m['revenue'])} over {fmt.num(m['months'])} months")
     card.note("logic", "logic",
               "Surface action: 'hire thousands of KOLs and add every buyer on WeChat'. Transferable logic: buy "
