@@ -91,7 +91,6 @@ PER_KG = 2.0
 TRUNK_PER_ORDER = 12.0  # central hub or supplier shipments travel a trunk line first
 RETURN_HANDLING = 15.0
 OTHER_OPEX_RATIO = 0.055  # marketing, technology, G&A as a share of revenue (assumption)
-RECEIVABLE_DAYS = 2.0  # payment platforms settle within days (assumption)
 
 # PLUS membership: the yearly value a customer sees is the discount on their expected spend plus perks.
 PLUS_PERK_VALUE = 40.0  # free-shipping vouchers and other perks, ¥ a year (assumption)

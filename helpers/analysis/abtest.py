@@ -1,9 +1,9 @@
 """A/B tests read properly (Kohavi, Tang & Xu 2020): lift with a confidence interval, p-value, power, minimum
 detectable effect, the sample-ratio-mismatch (SRM) check and a guardrail metric.
 
-Conversion tests use the normal approximation for two independent proportions; power and the minimum
-detectable effect use Cohen's arcsine effect size h. Distributions come from scipy; the unit tests compare
-every figure with statsmodels/scipy on the same counts.
+Conversion tests use the Wald normal approximation for two independent proportions (interval and p-value from
+one standard error); power and the minimum detectable effect use Cohen's arcsine effect size h. Distributions
+come from scipy; the unit tests compare every figure with statsmodels/scipy on the same counts.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ SRM_ALPHA = 0.001  # Kohavi et al.: a sample-ratio p-value this small means the 
 
 def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatment_conversions: int,
               alpha: float = 0.05) -> dict[str, float]:
-    """Treatment minus control conversion with its (1 − alpha) Wald interval and the pooled two-sided z-test p-value.
+    """Treatment minus control conversion with its (1 − alpha) Wald interval and the Wald z-test p-value.
 
-    Returns rates, `lift` (absolute difference), `relative_lift`, `ci_low`/`ci_high` and `p_value`; NaN where
-    a group is empty or nothing varies.
+    Both come from the same unpooled standard error, so p < alpha exactly when the interval excludes zero: a
+    verdict read from the interval and a sentence quoting the p-value never disagree. Returns rates, `lift`
+    (absolute difference), `relative_lift`, `ci_low`/`ci_high` and `p_value`; NaN where a group is empty or
+    nothing varies.
     """
     p_c, p_t = ratio(control_conversions, control_n), ratio(treatment_conversions, treatment_n)
     lift = p_t - p_c
@@ -32,9 +34,7 @@ def lift_test(control_n: int, control_conversions: int, treatment_n: int, treatm
     nan = float("nan")
     both = min(control_n, treatment_n) > 0
     se = float(np.sqrt(p_c * (1 - p_c) / control_n + p_t * (1 - p_t) / treatment_n)) if both else nan
-    pooled = ratio(control_conversions + treatment_conversions, control_n + treatment_n)
-    se_pooled = float(np.sqrt(pooled * (1 - pooled) * (1 / control_n + 1 / treatment_n))) if both else nan
-    z = lift / se_pooled if se_pooled > 0 else nan
+    z = lift / se if se > 0 else nan
     return {
         "control_rate": p_c, "treatment_rate": p_t, "lift": lift,
         "relative_lift": lift / p_c if p_c > 0 else nan,
@@ -87,7 +87,7 @@ def sample_ratio_mismatch(counts: Sequence[int], expected_shares: Sequence[float
 
 
 def guardrail(control: Sequence[float], treatment: Sequence[float], alpha: float = 0.05) -> dict[str, float]:
-    """Welch comparison of a guardrail metric's means (e.g. margin per order): difference, interval, p-value.
+    """Welch comparison of a guardrail metric's means (e.g. margin per user): difference, interval, p-value.
 
     `harmed` is True when the treatment is significantly worse (the whole interval below zero).
     """
@@ -114,16 +114,24 @@ def group_counts(assignments: pd.DataFrame, group: str = "group", converted: str
     return table.reindex(["control", "treatment"], fill_value=0).astype("int64")
 
 
-def order_margins(assignments: pd.DataFrame, orders: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Margin per converting order (amount − COGS, ¥) by arm: the guardrail of a coupon test."""
-    joined = assignments.dropna(subset=["order_id"]).merge(orders[["order_id", "amount", "cogs"]], on="order_id")
-    margin = joined["amount"] - joined["cogs"]
+def user_margins(assignments: pd.DataFrame, orders: pd.DataFrame,
+                 fulfilment_per_order: float = 0.0) -> dict[str, np.ndarray]:
+    """Margin per assigned user by arm (¥): amount − COGS − fulfilment of the user's order, 0 without one.
+
+    The guardrail of a coupon test is judged per assigned user, not per converting order: conditioning on the
+    order (a post-treatment outcome) compares different buyers whenever the coupons differ.
+    """
+    ids = assignments["order_id"].astype(object)  # all-missing ids (nobody converted) must not read as floats
+    joined = assignments.assign(order_id=ids).merge(orders[["order_id", "amount", "cogs"]].astype({"order_id": object}),
+                                                    on="order_id", how="left")
+    margin = (joined["amount"] - joined["cogs"] - fulfilment_per_order).where(joined["order_id"].notna(), 0.0)
     return {name: margin[joined["group"] == name].to_numpy(dtype=float) for name in ("control", "treatment")}
 
 
 def read_test(assignments: pd.DataFrame, orders: pd.DataFrame, alpha: float = 0.05,
-              planned_relative_lift: float = 0.2) -> dict[str, float]:
-    """The whole reading of a two-arm conversion test: counts, lift test, SRM, power, MDE and guardrail."""
+              planned_relative_lift: float = 0.2, fulfilment_per_order: float = 0.0) -> dict[str, float]:
+    """The whole reading of a two-arm conversion test: counts, lift test, SRM, power, MDE and the guardrail
+    (margin per assigned user after fulfilment, Welch interval)."""
     counts = group_counts(assignments)
     n_c, x_c = (int(v) for v in counts.loc["control"])
     n_t, x_t = (int(v) for v in counts.loc["treatment"])
@@ -137,7 +145,7 @@ def read_test(assignments: pd.DataFrame, orders: pd.DataFrame, alpha: float = 0.
     result["power"] = power(base, result["planned_lift"], n_c, n_t, alpha)
     result["mde"] = minimum_detectable_effect(base, n_c, n_t, alpha)
     result["users_needed_per_arm"] = sample_size_per_arm(base, result["planned_lift"], alpha)
-    margins = order_margins(assignments, orders)
+    margins = user_margins(assignments, orders, fulfilment_per_order)
     result |= {f"margin_{k}": v for k, v in guardrail(margins["control"], margins["treatment"], alpha).items()}
     return result
 

@@ -10,6 +10,14 @@ from helpers.core.errors import ParameterError
 NEW, RETURNING, HIGH_VALUE = "新客 new", "老客 returning", "高价值 high value"
 SLEEPING, CHURNED = "沉睡 sleeping", "流失 churned"
 TIERS = (NEW, RETURNING, HIGH_VALUE, SLEEPING, CHURNED)
+LAPSED_LIMIT = 0.5  # a base whose majority is sleeping or churned is shrinking: the one rule of workbooks 00 and 04
+
+
+def lapsed_share(sleeping: float | None, churned: float | None) -> float:
+    """Share of customers 沉睡 sleeping or 流失 churned — the lapsed base the review cards judge against
+    `LAPSED_LIMIT`. A tier nobody is in counts as 0; NaN when neither share exists."""
+    shares = [float(s) for s in (sleeping, churned) if s is not None and not np.isnan(s)]
+    return sum(shares) if shares else float("nan")
 
 
 def customer_summary(

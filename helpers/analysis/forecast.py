@@ -2,9 +2,11 @@
 
 Festival peaks (618, 双11, 双12) and the Spring Festival lull are not weekly seasonality: a plain
 Holt-Winters model smears them into the level and over-forecasts the days after. Here the calendar effect
-is taken out first — the shape from `helpers.core.festivals.festival_multiplier`, its strength estimated from the
-training data — the model is fitted on the calm series, and the forecast is multiplied back by the calendar.
-Scored on a holdout (MAPE) and turned into reorder points for a lead time.
+is taken out first — estimated from the training data only: each festival's lift by days before it (and the
+lull by days from the Spring Festival), relative to a rolling median, averaged over the years seen — the model
+is fitted on the calm series, and the forecast is multiplied back by the effects learned. A festival the
+training data has not seen gets no effect: nothing is borrowed from how the data was made. Scored on a holdout
+(MAPE) and turned into reorder points for a lead time.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from scipy.stats import norm
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
-from helpers.core.festivals import festival_multiplier
+from helpers.core.festivals import SPRING_FESTIVAL  # dates only (a public calendar), never the generator's shapes
 
 SEASON = 7  # weekly pattern
+FESTIVAL_DATES = {"618": (6, 18), "Double 11 双11": (11, 11), "Double 12 双12": (12, 12)}  # the public calendar
+RUN_UP_DAYS = 20  # days before a festival that may carry its effect (the analyst's window)
+LULL_DAYS = 10  # days either side of the Spring Festival that may carry the lull
+BASELINE_DAYS = 56  # centred rolling median that ordinary demand is measured against
 
 
 def daily_units(orders: pd.DataFrame, by: str = "category", date: str = "order_time",
@@ -31,23 +37,36 @@ def daily_units(orders: pd.DataFrame, by: str = "category", date: str = "order_t
     return table.reindex(full, fill_value=0).astype(float).rename_axis("date")
 
 
-def calendar_lift(dates: pd.DatetimeIndex) -> np.ndarray:
-    """The festival calendar's shape: 0 on ordinary days, above 0 into peaks, below 0 in the lull."""
-    return festival_multiplier(dates, strength=1.0) - 1.0
+def calendar_keys(dates: pd.DatetimeIndex) -> np.ndarray:
+    """Each date's place in the calendar: '<festival> −d' within RUN_UP_DAYS before a festival, 'Spring
+    Festival ±d' within LULL_DAYS of it, '' on ordinary days."""
+    days = pd.DatetimeIndex(dates).normalize()
+    keys = np.full(len(days), "", dtype=object)
+    for name, (month, day) in FESTIVAL_DATES.items():
+        target = pd.DatetimeIndex(pd.to_datetime({"year": days.year, "month": month, "day": day}))
+        gap = np.asarray((target - days).days)
+        near = (gap >= 0) & (gap <= RUN_UP_DAYS) & (keys == "")
+        keys[near] = [f"{name} −{g}" for g in gap[near]]
+    new_year = pd.DatetimeIndex(pd.to_datetime([SPRING_FESTIVAL.get(y, f"{y}-02-01") for y in days.year]))
+    offset = np.asarray((days - new_year).days)
+    lull = (np.abs(offset) <= LULL_DAYS) & (keys == "")
+    keys[lull] = [f"Spring Festival {o:+d}" for o in offset[lull]]
+    return keys
 
 
-def festival_strength(series: pd.Series) -> float:
-    """How strongly this series follows the festival calendar (0 = not at all, 1 = the full calendar shape).
+def festival_effects(series: pd.Series) -> pd.Series:
+    """Multiplicative effect of each calendar key seen in `series`: demand ÷ its rolling median, averaged over
+    the days with that key (one a year). Only keys present in the series are estimated."""
+    baseline = series.rolling(BASELINE_DAYS, min_periods=14, center=True).median()
+    ratio = (series / baseline).to_numpy()
+    keys = calendar_keys(pd.DatetimeIndex(series.index))
+    use = (keys != "") & np.isfinite(ratio)
+    return pd.Series(ratio[use]).groupby(keys[use]).mean().clip(lower=0.05)
 
-    Least squares of (demand / its 4-week rolling median − 1) on the calendar shape, over days that have one.
-    """
-    baseline = series.rolling(28, min_periods=7, center=True).median()
-    lift = calendar_lift(pd.DatetimeIndex(series.index))
-    ratio = (series / baseline - 1).to_numpy()
-    use = (lift != 0) & np.isfinite(ratio)
-    if use.sum() < 3:
-        return 0.0
-    return float(max(np.dot(lift[use], ratio[use]) / np.dot(lift[use], lift[use]), 0.0))
+
+def _effect_on(dates: pd.DatetimeIndex, effects: pd.Series) -> np.ndarray:
+    """The learned effect on each date (1 where the calendar key was not seen in training)."""
+    return pd.Series(calendar_keys(dates)).map(effects).fillna(1.0).to_numpy()
 
 
 def _fit(values: np.ndarray, trend: bool, brute: bool):
@@ -67,13 +86,13 @@ def holt_winters(series: pd.Series, horizon: int, handle_festivals: bool = True,
 
     Level + weekly season by default (`trend=True` adds a damped trend: slower, and little help on a year of
     data). A fit that does not converge is retried with a wide search of starting values, then without trend;
-    `notes` says which model was used, whether it converged, the festival strength and the residual spread.
+    `notes` says which model was used, whether it converged, how many forecast days carry a learned festival
+    effect and the residual spread.
     """
     index = pd.DatetimeIndex(series.index)
     future = pd.date_range(index[-1] + pd.Timedelta(days=1), periods=horizon, freq="D")
-    strength = festival_strength(series) if handle_festivals else 0.0
-    past = np.maximum(1 + strength * calendar_lift(index), 0.05)
-    ahead = np.maximum(1 + strength * calendar_lift(future), 0.05)
+    effects = festival_effects(series) if handle_festivals else pd.Series(dtype=float)
+    past, ahead = _effect_on(index, effects), _effect_on(future, effects)
     calm = series.to_numpy(dtype=float) / past
     attempts = [(trend, False), (trend, True)] + ([(False, True)] if trend else [])
     for use_trend, brute in attempts:
@@ -83,7 +102,8 @@ def holt_winters(series: pd.Series, horizon: int, handle_festivals: bool = True,
     model = "damped trend + weekly" if use_trend else "level + weekly"
     forecast = np.maximum(result.forecast(horizon) * ahead, 0.0)
     residual_sd = float(np.std(calm - result.fittedvalues, ddof=1))
-    notes = {"model": model, "converged": converged, "festival_strength": strength, "residual_sd": residual_sd}
+    notes = {"model": model, "converged": converged, "festival_days_ahead": int((ahead != 1).sum()),
+             "residual_sd": residual_sd}
     return pd.Series(forecast, index=future, name=series.name), notes
 
 
@@ -103,7 +123,7 @@ def holdout_scores(units: pd.DataFrame, holdout_days: int = 28) -> pd.DataFrame:
         plain, _ = holt_winters(train[column], holdout_days, handle_festivals=False)
         rows.append({"category": column, "mape": mape(test[column], handled),
                      "mape_without_festivals": mape(test[column], plain), "model": notes["model"],
-                     "festival_strength": notes["festival_strength"], "converged": notes["converged"]})
+                     "festival_days_ahead": notes["festival_days_ahead"], "converged": notes["converged"]})
     return pd.DataFrame(rows)
 
 

@@ -51,9 +51,12 @@ def fill_rate(inventory: pd.DataFrame) -> float:
 
 
 def days_of_supply(inventory: pd.DataFrame, window: int = 28) -> pd.DataFrame:
-    """At the last date: stock, units on order, demand a day over the last `window` days and days of supply.
+    """At the last date: stock, units on order, demand a day over the last `window` days, days of supply and
+    days of inventory position.
 
-    Days of supply = stock on hand / average daily units requested; infinite when nothing was requested.
+    Days of supply = stock on hand / average daily units requested; position days = (on hand + on order) /
+    the same demand (unmet demand is lost in these tables, so there are no backorders to subtract). Both are
+    infinite when nothing was requested.
     """
     dates = pd.to_datetime(inventory["date"])
     last = dates.max()
@@ -61,26 +64,31 @@ def days_of_supply(inventory: pd.DataFrame, window: int = 28) -> pd.DataFrame:
     demand = recent.groupby(KEYS)["requested_units"].sum() / window
     current = inventory[dates == last].set_index(KEYS)[["stock_close", "on_order_units"]]
     table = current.join(demand.rename("daily_demand")).fillna({"daily_demand": 0.0})
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["days_of_supply"] = np.where(table["daily_demand"] > 0, table["stock_close"] / table["daily_demand"],
-                                           np.inf)
+    selling = table["daily_demand"] > 0
+    demand_or_one = table["daily_demand"].where(selling, 1.0)
+    table["days_of_supply"] = np.where(selling, table["stock_close"] / demand_or_one, np.inf)
+    position = table["stock_close"] + table["on_order_units"]
+    table["position_days"] = np.where(selling, position / demand_or_one, np.inf)
     return table.reset_index()
 
 
 def reorder_alerts(inventory: pd.DataFrame, lead_time_days: float, window: int = 28,
                    cover_days: float | None = None) -> pd.DataFrame:
-    """库存预警: warehouse–SKUs whose days of supply are below the supplier lead time, worst first.
+    """库存预警: warehouse–SKUs whose inventory position is below lead-time demand, worst first.
 
-    A shelf that empties before a new order could arrive will stock out; `suggested_units` tops the stock
-    position (on hand + on order) up to `cover_days` of demand (default twice the lead time).
+    The textbook reorder rule: inventory position (on hand + on order − backorders) at or below the demand of
+    one lead time means the shelf will empty before anything not yet ordered can arrive. Stock already on its
+    way counts, so a line whose open order covers the lead time raises no alert. `suggested_units` tops the
+    position up to `cover_days` of demand (default twice the lead time, at least the lead time), so every
+    alert suggests more than zero units.
     """
-    cover = 2 * lead_time_days if cover_days is None else cover_days
+    cover = max(2 * lead_time_days if cover_days is None else cover_days, lead_time_days)
     supply = days_of_supply(inventory, window)
-    alerts = supply[supply["days_of_supply"] < lead_time_days].copy()
+    alerts = supply[supply["position_days"] < lead_time_days].copy()
     position = alerts["stock_close"] + alerts["on_order_units"]
     alerts["order_on_the_way"] = alerts["on_order_units"] > 0
-    alerts["suggested_units"] = np.maximum(np.ceil(alerts["daily_demand"] * cover - position), 0).astype(int)
-    return alerts.sort_values(["days_of_supply", "daily_demand"], ascending=[True, False], ignore_index=True)
+    alerts["suggested_units"] = np.ceil(alerts["daily_demand"] * cover - position).astype(int)
+    return alerts.sort_values(["position_days", "daily_demand"], ascending=[True, False], ignore_index=True)
 
 
 def sku_abc(orders: pd.DataFrame, skus: pd.DataFrame, a_share: float = 0.8, b_share: float = 0.95) -> pd.DataFrame:

@@ -31,6 +31,7 @@ with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore
 TIME_UNIT = "days"
 HORIZON_DAYS = 365
 PENALIZERS = (0.0, 0.001, 0.01)  # tried in turn: no penalty first (unbiased), then small L2 penalties
+GG_INDEPENDENCE_LIMIT = 0.3  # |r| above this: spend per purchase depends on frequency, Gamma-Gamma's values are biased
 FREQUENCY_GROUPS = 7  # holdout check groups 0, 1, …, 6 and "7+" repeat purchase days
 
 
@@ -255,6 +256,18 @@ class LtvResult:
     def holdout_predicted(self) -> float:
         """Repeat purchase days the calibration model predicted for the holdout, summed over customers."""
         return float((self.holdout["predicted"] * self.holdout["customers"]).sum(min_count=1))
+
+    @property
+    def spend_frequency_correlation(self) -> float:
+        """Pearson correlation of repeat purchase days and mean spend per purchase among repeat customers.
+
+        Gamma-Gamma assumes the two are independent (a correlation near 0); NaN with fewer than 3 repeat
+        customers or no variation.
+        """
+        repeat = self.values[self.values["frequency"] > 0]
+        if len(repeat) < 3 or repeat["frequency"].nunique() < 2 or repeat["monetary_value"].nunique() < 2:
+            return float("nan")
+        return float(np.corrcoef(repeat["frequency"], repeat["monetary_value"])[0, 1])
 
     @property
     def holdout_actual(self) -> float:

@@ -62,30 +62,51 @@ def _data_end(finance: pd.DataFrame) -> pd.Timestamp:
     return pd.to_datetime(finance["month"]).max() + pd.DateOffset(months=1)
 
 
+def cost_per_order(orders: pd.DataFrame, finance: pd.DataFrame) -> float:
+    """Variable operating cost per completed order (¥): the least-squares slope of each month's other operating
+    cost on its completed orders — the intercept is the fixed cost, which one more buyer does not add.
+
+    0 when it cannot be estimated (fewer than three months, or the same number of orders every month).
+    """
+    months = pd.to_datetime(finance["month"])
+    ordered = pd.to_datetime(completed(orders)["ordered_at"]).dt.to_period("M").dt.to_timestamp()
+    counts = ordered.value_counts().reindex(months, fill_value=0).to_numpy(dtype=float)
+    if len(counts) < 3 or np.ptp(counts) == 0:
+        return 0.0
+    slope = np.polyfit(counts, finance["other_operating_cost"].to_numpy(dtype=float), 1)[0]
+    return max(float(slope), 0.0)
+
+
 def ltv_by_tier(users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame,
                 horizon_months: int = 12) -> pd.DataFrame:
-    """Per city tier: buyers, blended CAC, LTV (platform revenue per buyer in their first `horizon_months`,
-    over buyers observed that long) and LTV/CAC; an 'all' row last. LTV is before operating costs."""
+    """Per city tier, on one cohort — the buyers observed for `horizon_months` after their first order: their
+    CAC, revenue LTV (platform revenue per buyer in those months), LTV as contribution (revenue minus the
+    subsidies paid on their orders and the variable cost per order) and LTV/CAC on contribution; an 'all' row
+    last. `buyers` counts every buyer of the tier, `observed_buyers` the cohort both sides are measured on."""
     done = completed(orders)
     rate = revenue_rate(finance)
     month = pd.to_datetime(done["ordered_at"]).dt.to_period("M").dt.to_timestamp()
-    value = (done["amount"] + done["subsidy"]).to_numpy(dtype=float) * month.map(rate).fillna(0.0).to_numpy()
+    revenue = (done["amount"] + done["subsidy"]).to_numpy(dtype=float) * month.map(rate).fillna(0.0).to_numpy()
+    contribution = revenue - done["subsidy"].to_numpy(dtype=float) - cost_per_order(orders, finance)
     first = pd.to_datetime(users.set_index("user_id")["first_order_at"])
-    start = done["user_id"].map(first)
     horizon = pd.DateOffset(months=horizon_months)
-    in_horizon = (pd.to_datetime(done["ordered_at"]) < start + horizon).to_numpy()
-    revenue = pd.Series(value[in_horizon]).groupby(done["user_id"].to_numpy()[in_horizon]).sum()
-    eligible = users[pd.to_datetime(users["first_order_at"]) + horizon <= _data_end(finance)]
-    ltv = eligible.assign(value=eligible["user_id"].map(revenue).fillna(0.0).to_numpy())
+    in_horizon = (pd.to_datetime(done["ordered_at"]) < done["user_id"].map(first) + horizon).to_numpy()
+    buyer = done["user_id"].to_numpy()[in_horizon]
+    per_buyer = pd.DataFrame({"revenue": revenue[in_horizon], "contribution": contribution[in_horizon]}).groupby(
+        buyer).sum()
+    cohort = users[pd.to_datetime(users["first_order_at"]) + horizon <= _data_end(finance)]
+    values = per_buyer.reindex(cohort["user_id"]).fillna(0.0).set_axis(cohort.index)
     spend = _spend_per_user(users, finance)
     rows = []
     for tier in [*sorted(users["city_tier"].unique()), "all"]:
         mine = users if tier == "all" else users[users["city_tier"] == tier]
-        seen = ltv if tier == "all" else ltv[ltv["city_tier"] == tier]
-        tier_cac = ratio(spend[mine.index].sum(), len(mine))
-        tier_ltv = float(seen["value"].mean()) if len(seen) else float("nan")
+        seen = cohort if tier == "all" else cohort[cohort["city_tier"] == tier]
+        tier_cac = float(spend[seen.index].mean()) if len(seen) else float("nan")
+        revenue_ltv, ltv = (float(values.loc[seen.index, c].mean()) if len(seen) else float("nan")
+                            for c in ("revenue", "contribution"))
         rows.append({"city_tier": tier, "buyers": len(mine), "observed_buyers": len(seen), "cac": tier_cac,
-                     "ltv": tier_ltv, "ltv_cac": ratio(tier_ltv, tier_cac) if tier_cac else float("nan")})
+                     "revenue_ltv": revenue_ltv, "ltv": ltv,
+                     "ltv_cac": ratio(ltv, tier_cac) if tier_cac else float("nan")})
     return pd.DataFrame(rows)
 
 

@@ -63,19 +63,33 @@ def share_funnel(shares: pd.DataFrame, share_type: str | None = None) -> pd.Data
     return funnel_table(list(SHARE_STEPS), [float(rows[step].sum()) for step in SHARE_STEPS])
 
 
-def k_factor(shares: pd.DataFrame, users: pd.DataFrame) -> dict[str, float]:
-    """K = invitations per user × conversion = new users brought by shares per user, over the period.
+K_WINDOW_DAYS = 180  # a referrer's invitations count for this many days after their own first order
 
-    `invites_per_user` counts shares (each reaches several friends) per user; `conversion` is first orders per
-    share. K > 1 would mean each user brings more than one new user: growth that feeds itself.
+
+def k_factor(shares: pd.DataFrame, users: pd.DataFrame, window_days: int = K_WINDOW_DAYS) -> dict[str, float]:
+    """The cohort K-factor: new buyers each buyer brings within `window_days` of their own first order.
+
+    The cohort is every buyer whose first order is at least `window_days` before the last first order in
+    `users` (so each one had the full window to invite); K = cohort members' referees whose first order came
+    within the window ÷ cohort size, split by the share type that brought them (`k_team`, `k_bargain`).
+    K > 1 means each buyer brings more than one new buyer: growth that feeds itself. `k_any_time` drops the
+    window (it grows with the length of the data). `invites_per_user` (shares per buyer) and `conversion`
+    (first orders per share) describe the loop over the whole base.
     """
-    n_users, n_shares = len(users), len(shares)
-    first = float(shares["first_orders"].sum())
-    by_type = {f"k_{kind}": ratio(shares.loc[shares["share_type"] == kind, "first_orders"].sum(), n_users)
-               for kind in ("team", "bargain")}
-    return {"users": float(n_users), "shares": float(n_shares), "new_users_from_shares": first,
-            "invites_per_user": ratio(n_shares, n_users), "conversion": ratio(first, n_shares),
-            "k_factor": ratio(first, n_users), **by_type}
+    window = pd.Timedelta(days=window_days)
+    first = pd.to_datetime(users["first_order_at"])
+    cohort = users.loc[first <= first.max() - window, "user_id"]
+    referees = users[users["referred_by"].isin(cohort)]
+    own_first = first.set_axis(users["user_id"].to_numpy())
+    delay = pd.to_datetime(referees["first_order_at"]) - referees["referred_by"].map(own_first).to_numpy()
+    in_window = referees[(delay <= window).to_numpy()]
+    kinds = in_window["referral_share_id"].map(shares.set_index("share_id")["share_type"])
+    n_cohort, n_users, n_shares = len(cohort), len(users), len(shares)
+    return {"users": float(n_users), "shares": float(n_shares), "cohort_buyers": float(n_cohort),
+            "cohort_referees": float(len(in_window)), "invites_per_user": ratio(n_shares, n_users),
+            "conversion": ratio(shares["first_orders"].sum(), n_shares),
+            "k_factor": ratio(len(in_window), n_cohort), "k_any_time": ratio(len(referees), n_cohort),
+            **{f"k_{kind}": ratio((kinds == kind).sum(), n_cohort) for kind in ("team", "bargain")}}
 
 
 def viral_cycle_days(users: pd.DataFrame, shares: pd.DataFrame) -> dict[str, float]:

@@ -1,5 +1,6 @@
-"""The reactivation (win-back) list: sleeping customers of high value, ranked by what they are expected to spend,
-and what a win-back campaign pays. Writing the list out is `helpers.io.exports.export_winback`.
+"""The reactivation (win-back) list: sleeping customers with above-average spend (RFM M↑, not the 高价值 tier),
+ranked by what they are expected to spend, and what a win-back campaign pays. Writing the list out is
+`helpers.io.exports.export_winback`.
 """
 
 from __future__ import annotations
@@ -27,10 +28,20 @@ def winback_list(summary: pd.DataFrame, tiers: pd.Series, m_high: pd.Series, val
     return frame.reset_index(drop=True)
 
 
-def winback_payoff(contacts: int, response_rate: float, value_per_return: float, cost_per_contact: float,
-                   ) -> dict[str, float]:
-    """Expected customers won back, revenue, cost and net of a campaign, and the response rate that breaks even."""
-    returned = contacts * response_rate
+def winback_payoff(contacts: int, response_rate: float, baseline_rate: float, value_per_return: float,
+                   margin: float, cost_per_contact: float) -> dict[str, float]:
+    """A win-back campaign judged on gross margin and incremental response.
+
+    Only customers who come back because of the contact count: `response_rate` minus `baseline_rate`, the share
+    that would have come back anyway (measure it on a held-out part of the list; the BG/NBD expected value is
+    that no-contact forecast, not what a response adds). Each brings `value_per_return` of revenue, `margin` of
+    it gross profit. Returns the incremental returns, revenue and gross profit, the contact cost, `net` (gross
+    profit − cost) and `break_even_response`: the incremental response that pays for the contacts,
+    cost ÷ (value × margin).
+    """
+    returned = contacts * (response_rate - baseline_rate)
     revenue, cost = returned * value_per_return, contacts * cost_per_contact
-    return {"returned": returned, "revenue": revenue, "cost": cost, "net": revenue - cost,
-            "break_even_response": cost_per_contact / value_per_return if value_per_return > 0 else float("nan")}
+    profit_per_return = value_per_return * margin
+    return {"returned": returned, "revenue": revenue, "gross_profit": revenue * margin, "cost": cost,
+            "net": revenue * margin - cost,
+            "break_even_response": cost_per_contact / profit_per_return if profit_per_return > 0 else float("nan")}

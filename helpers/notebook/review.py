@@ -12,6 +12,7 @@ import operator
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
+from helpers.core import fmt
 from helpers.core.fmt import is_missing
 
 WORKED, FAILED, UNKNOWN = "worked", "did not work", "cannot conclude"
@@ -51,16 +52,36 @@ class ReviewCard:
     def judge(
         self, id: str, value: float | None, rule: str, threshold: float, *,
         worked: str, failed: str, evidence: str, missing: str = "the figure does not exist in this run",
+        interval: tuple[float | None, float | None] | None = None, uncertain: str = "",
+        show: Callable[[float | None], str] = fmt.num,
     ) -> str:
         """Add a finding whose verdict is `value <rule> threshold`; returns the verdict.
 
-        A missing value (None/NaN) gives "cannot conclude" with `missing` as the reason.
+        A missing value (None/NaN) gives "cannot conclude" with `missing` as the reason. When the value is an
+        estimate, pass its (low, high) `interval`: the verdict is "worked" only when the whole interval passes
+        the rule and "did not work" only when the whole interval fails it; while the interval straddles the
+        threshold it is "cannot conclude" with `uncertain` as the text (a point estimate alone decides nothing).
+        The interval, formatted with `show`, is appended to the evidence.
         """
+        if interval is not None and any(is_missing(bound) for bound in interval):
+            value = None  # an estimate without its interval decides nothing
         if is_missing(value):
             verdict, text = UNKNOWN, f"Cannot conclude: {missing}."
-        else:
+        elif interval is None:
             ok = _COMPARE[rule](float(value), threshold)  # type: ignore[arg-type]
             verdict, text = (WORKED, worked) if ok else (FAILED, failed)
+        else:
+            low, high = (show(bound) for bound in interval)
+            evidence = f"{evidence}; 95% CI {low} to {high}" if evidence else f"95% CI {low} to {high}"
+            passes = {_COMPARE[rule](float(bound), threshold) for bound in interval}  # type: ignore[arg-type]
+            if passes == {True}:
+                verdict, text = WORKED, worked
+            elif passes == {False}:
+                verdict, text = FAILED, failed
+            else:
+                verdict, text = UNKNOWN, uncertain or (f"Cannot conclude: the estimate {show(value)} has a 95% "
+                                                       f"interval from {low} to {high}, on both sides of "
+                                                       f"{show(threshold)}.")
         self.findings.append(Finding(id, verdict, text, evidence))
         return verdict
 

@@ -15,9 +15,11 @@ from generators import your_shop
 from generators.common import config_from
 from helpers.analysis.customers import (
     CHURNED,
+    LAPSED_LIMIT,
     SLEEPING,
     check_lapse_days,
     customer_summary,
+    lapsed_share,
     lifecycle_tiers,
     tier_share,
     tier_table,
@@ -113,22 +115,63 @@ def daily_orders(orders: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) 
 def promotion(
     tables: Mapping[str, pd.DataFrame], alternative: Mapping[str, pd.DataFrame] | None, values: Mapping[str, Any],
 ) -> dict[str, dict[str, float]]:
-    """The promotion judged three ways: the naive run-rate view of the promo days, and (when a counterfactual
-    exists) the promo days alone — the uplift the break-even rule speaks of — and the promo days plus the
-    month after, which also counts the pull-forward dip.
+    """The promotion judged four ways: the naive run-rate view of the promo days, and (when a counterfactual
+    exists) the promo days alone — the uplift the break-even rule speaks of —, the promo days plus the month
+    after, which also counts the pull-forward dip (the window the verdict uses), and the promo days to the end
+    of the data, which also counts the later orders of the customers the promotion won.
     """
     first, last, end = promo_dates(values)
     margin, cost = values["gross_margin"], values["marketing_cost"]
     promo_days = (last - first).days + 1
     naive = promotion_effect(window(tables["orders"], first, last),
                              run_rate_baseline(tables["orders"], first, promo_days), margin=margin, marketing_cost=cost)
-    result = {"naive": naive, "promo_days": dict.fromkeys(naive, np.nan), "true": dict.fromkeys(naive, np.nan)}
+    data_end = pd.to_datetime(tables["orders"]["order_date"]).max().normalize()
+    result = {"naive": naive, **{key: dict.fromkeys(naive, np.nan) for key in ("promo_days", "true", "data_end")}}
     if alternative is not None:
-        for key, until in (("promo_days", last), ("true", end)):
+        for key, until in (("promo_days", last), ("true", end), ("data_end", max(data_end, end))):
             baseline = counterfactual_baseline(window(alternative["orders"], first, until))
             result[key] = promotion_effect(window(tables["orders"], first, until), baseline,
                                            margin=margin, marketing_cost=cost)
     return result
+
+
+def customers_won(tables: Mapping[str, pd.DataFrame], alternative: Mapping[str, pd.DataFrame] | None) -> float:
+    """Customers the promotion won: customers with an order in the data minus those without the promotion (NaN
+    without a counterfactual)."""
+    if alternative is None:
+        return float("nan")
+    return float(tables["orders"]["customer_id"].nunique() - alternative["orders"]["customer_id"].nunique())
+
+
+def window_sentence(m: Mapping[str, Any]) -> str:
+    """Which window the promotion-profit verdict uses, why, and what the longer window says."""
+    text = (f"verdict on the promotion weeks + {POST_PROMO_DAYS} days after: measurable as soon as the campaign "
+            "ends, pull-forward dip included")
+    if fmt.is_missing(m["promo_net_profit_data_end"]):
+        return text
+    return (f"{text}; to the end of the data, counting the later orders of the {fmt.num(m['promo_customers_won'])} "
+            f"customers it won, {fmt.yuan(m['promo_net_profit_data_end'])}")
+
+
+def pull_forward(effect: Mapping[str, Mapping[str, float]]) -> float:
+    """Measured pull-forward: orders missing in the weeks after the promotion ÷ extra orders during it, both
+    against the no-promotion baseline (NaN without a counterfactual or without extra orders)."""
+    extra = effect["promo_days"]["incremental_orders"]
+    if fmt.is_missing(extra) or extra <= 0:
+        return float("nan")
+    return (extra - effect["true"]["incremental_orders"]) / extra
+
+
+def pull_forward_sentence(share: float | None) -> str:
+    """The pull-forward risk in words that follow the measured share."""
+    if fmt.is_missing(share):
+        return ("Pull-forward cannot be measured here (no counterfactual, or no extra orders): part of a "
+                "promotion's extra demand is often borrowed from the weeks after, so its own weeks overstate it.")
+    if share <= 0:
+        return (f"No pull-forward was measured: the {POST_PROMO_DAYS} days after the promotion sold at least as "
+                "many orders as they would have without it.")
+    return (f"Pull-forward: {fmt.pct(share)} of the extra orders were borrowed from the {POST_PROMO_DAYS} days "
+            "after, so the promotion's own weeks overstate it.")
 
 
 def profit_steps(effect: Mapping[str, float], margin: float) -> list[tuple[str, float]]:
@@ -142,6 +185,21 @@ def profit_steps(effect: Mapping[str, float], margin: float) -> list[tuple[str, 
     ]
 
 
+def anyway_sentence(share: float | None, net_profit: float | None) -> str:
+    """Why the promotion earned or lost: the share of its discounted orders that would have come anyway, said
+    in words that follow the profit (a promotion that made money did get something in return)."""
+    if fmt.is_missing(share):
+        return ("Without a counterfactual, nobody knows how many of the promotion's orders would have happened "
+                "anyway: every one of those was sold at a discount.")
+    text = (f"{fmt.pct(share)} of the orders on the promotion days would have happened anyway: every one of them "
+            "was sold at a discount")
+    if fmt.is_missing(net_profit):
+        return text + "."
+    if net_profit > 0:
+        return text + ", and the extra orders more than paid for it."
+    return text + " for nothing in return, and the extra orders did not make up for it."
+
+
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     """The 复盘 card of the 618 promotion from the recorded metrics, by explicit rules."""
     card = ReviewCard("复盘 Review card — the 618 promotion")
@@ -153,7 +211,8 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
         failed=f"The promotion trap (促销越多亏得越多): revenue looked strong but gross profit fell by "
                f"{fmt.yuan(-m['promo_net_profit'] if m['promo_net_profit'] is not None else None)} against the "
                f"same weeks without the promotion.",
-        evidence=f"true ROI {fmt.ratio(m['promo_true_roi'])} vs dashboard ROI {fmt.ratio(m['promo_naive_roi'])}",
+        evidence=f"true ROI {fmt.ratio(m['promo_true_roi'])} vs dashboard ROI {fmt.ratio(m['promo_naive_roi'])}; "
+                 f"{window_sentence(m)}",
         missing="there is no counterfactual for your own data; compare with a holdout group next time",
     )
     card.judge(
@@ -175,16 +234,14 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
                f"end in an order.",
         evidence=f"benchmark ≈ {fmt.pct(SESSION_TO_ORDER_BENCHMARK)} (Monetate via VWO, 2019)",
     )
-    lapsed = (m["sleeping_share"] or 0) + (m["churned_share"] or 0)
+    lapsed = lapsed_share(m["sleeping_share"], m["churned_share"])
     card.judge(
-        "retention", lapsed, "<", 0.5,
+        "retention", lapsed, "<", LAPSED_LIMIT,
         worked=f"Most customers are still active: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned.",
         failed=f"Most customers have lapsed: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days",
     )
-    card.note("why_subsidy", "why",
-              f"{fmt.pct(m['promo_subsidised_share'])} of the promotion's orders would have happened anyway: "
-              "every one of them was sold at a discount for nothing in return.",
+    card.note("why_subsidy", "why", anyway_sentence(m["promo_orders_anyway_share"], m["promo_net_profit"]),
               f"naive run-rate view: {fmt.pct(m['naive_uplift'])} uplift; counterfactual: {fmt.pct(m['promo_uplift'])}")
     card.note("breakthrough", "breakthrough",
               f"The leakiest funnel step is {m['leakiest_step']} ({fmt.pct(m['leakiest_step_conversion'])}): "
@@ -194,9 +251,9 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
               "底层逻辑: a discount is worth the profit it adds, not the revenue it shows — judge it against a "
               "baseline. Surface action: copying '20% off for 618' because a rival did.",
               f"dashboard ROI {fmt.ratio(m['promo_naive_roi'])} vs true ROI {fmt.ratio(m['promo_true_roi'])}")
-    card.note("risk_pull_forward", "risk",
-              f"Pull-forward: {fmt.pct(values['pull_forward'])} of the extra demand was borrowed from the month after, "
-              "so the promotion's own weeks overstate it.", "orders in the 30 days after June 18")
+    card.note("risk_pull_forward", "risk", pull_forward_sentence(m["pull_forward_measured"]),
+              f"orders missing in the {POST_PROMO_DAYS} days after the promotion ÷ extra orders during it, "
+              "against the no-promotion baseline")
     card.note("next", "next",
               "Next time hold out a random 10% of customers from the promotion to measure the true uplift, and "
               f"aim the offer at the {fmt.num(m['tier_counts'].get(SLEEPING, 0))} 沉睡 sleeping customers "
@@ -208,7 +265,8 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
 COLUMNS = {
     "naive": "naive: promo days vs the 28 days before",
     "promo_days": "counterfactual: promo days",
-    "true": f"counterfactual: promo days + {POST_PROMO_DAYS} days after",
+    "true": f"counterfactual: promo days + {POST_PROMO_DAYS} days after (the verdict's window)",
+    "data_end": "counterfactual: promo days to the end of the data",
 }
 ROWS = (
     ("orders", "orders", fmt.num), ("baseline orders", "baseline_orders", fmt.num),
@@ -228,8 +286,9 @@ def comparison_table(effect: Mapping[str, Mapping[str, float]]) -> pd.DataFrame:
     return frame
 
 
-def result_sentence(naive: Mapping[str, float], true: Mapping[str, float]) -> str:
+def result_sentence(effect: Mapping[str, Mapping[str, float]]) -> str:
     """The result in one paragraph, naming which view misleads and by how much."""
+    naive, true = effect["naive"], effect["true"]
     text = (f"The dashboard view says every ¥1 of discount and advertising brought "
             f"**{fmt.yuan(naive['naive_roi'])}** of revenue and volume rose **{fmt.pct(naive['uplift'])}**. ")
     if fmt.is_missing(true["net_profit_change"]):
@@ -237,6 +296,7 @@ def result_sentence(naive: Mapping[str, float], true: Mapping[str, float]) -> st
                        "holdout group next time.")
     verdict = "earned" if true["net_profit_change"] > 0 else "cost"
     amount = fmt.yuan(abs(true["net_profit_change"]))
-    return text + (f"Against the counterfactual, the promotion **{verdict} {amount}** "
-                   f"of gross profit after marketing: {fmt.pct(true['subsidised_share'])} of its orders would have "
-                   f"been placed anyway, at full price.")
+    anyway = fmt.pct(effect["promo_days"]["subsidised_share"])
+    return text + (f"Against the counterfactual, the promotion **{verdict} {amount}** of gross profit after "
+                   f"marketing: {anyway} of the orders on its discounted days would have been placed anyway, at "
+                   "full price.")

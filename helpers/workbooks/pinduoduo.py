@@ -18,7 +18,7 @@ from generators.common import config_from
 from helpers.analysis import unit_economics, viral
 from helpers.analysis.cohorts import monthly_retention
 from helpers.core import fmt
-from helpers.notebook.review import ReviewCard
+from helpers.notebook.review import WORKED, ReviewCard
 from helpers.workbooks import cases
 
 K_FACTOR_TARGET = 0.3  # assumption: a third of a new buyer per buyer makes sharing a main acquisition channel
@@ -128,7 +128,7 @@ def tier_mix(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def ltv_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """LTV (12-month platform revenue per buyer), blended CAC and LTV/CAC by city tier, tiers named."""
+    """LTV (12-month contribution per buyer), CAC of the same cohort and LTV/CAC by city tier, tiers named."""
     table = unit_economics.ltv_by_tier(tables["users"], tables["orders"], tables["monthly_finance"])
     return table.assign(city_tier=table["city_tier"].map(lambda t: TIER_NAMES.get(t, t)))
 
@@ -204,11 +204,12 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     k = m["k_factor"]
     card.judge(
         "viral_engine", k, ">=", K_FACTOR_TARGET,
-        worked=f"Sharing was a main acquisition channel: every buyer brought {fmt.num(k, 2)} new buyers through "
-               "team invitations and bargain requests, at almost no cost to the platform.",
-        failed=f"Sharing did not carry growth: each buyer brought only {fmt.num(k, 2)} new buyers through shares, "
-               "so growth had to be bought.",
-        evidence=f"K-factor {fmt.num(k, 2)} (target ≥ {fmt.num(K_FACTOR_TARGET, 2)}); "
+        worked=f"Sharing was a main acquisition channel: each buyer brought {fmt.num(k, 2)} new buyers within "
+               f"{viral.K_WINDOW_DAYS} days through team invitations and bargain requests, at almost no cost to the "
+               "platform.",
+        failed=f"Sharing did not carry growth: each buyer brought only {fmt.num(k, 2)} new buyers through shares "
+               f"within {viral.K_WINDOW_DAYS} days, so growth had to be bought.",
+        evidence=f"cohort K-factor {fmt.num(k, 2)} (target ≥ {fmt.num(K_FACTOR_TARGET, 2)}); "
                  f"{fmt.pct(m['viral_share_of_new_buyers'])} of new buyers came from shares",
     )
     card.judge(
@@ -222,9 +223,10 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     )
     card.judge(
         "payback", m["ltv_cac"], ">=", 1.0,
-        worked=f"Acquisition paid back within a year: a buyer's first 12 months of platform revenue are "
-               f"{fmt.ratio(m['ltv_cac'])} what it cost to win them.",
-        failed=f"Acquisition did not pay back within a year: LTV/CAC is {fmt.ratio(m['ltv_cac'])}.",
+        worked=f"Acquisition paid back within a year: a buyer's first 12 months of contribution (platform revenue "
+               f"after subsidies and per-order costs) are {fmt.ratio(m['ltv_cac'])} what it cost to win them.",
+        failed=f"Acquisition did not pay back within a year: a buyer's first 12 months of contribution (platform "
+               f"revenue after subsidies and per-order costs) are {fmt.ratio(m['ltv_cac'])} what it cost to win them.",
         evidence=f"blended CAC {fmt.yuan(m['cac_blended'])}; paid CAC {fmt.yuan(m['cac_paid'])}; "
                  f"viral CAC {fmt.yuan(m['cac_viral'])}",
         missing="no buyer has been observed for 12 months yet",
@@ -254,16 +256,23 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     card.note("breakthrough", "breakthrough",
               "破局点 — a marketing and channel innovation: WeChat sharing built into checkout turned the price "
               "advantage itself into the acquisition channel, reaching lower-tier buyers that Taobao and JD's "
-              "search traffic did not.", "team and bargain share funnels")
+              "search traffic did not." if card.verdict("viral_engine") == WORKED else
+              "破局点 in principle: WeChat sharing built into checkout can turn the price advantage into the "
+              "acquisition channel — but in this run sharing did not carry growth, so the breakthrough did not "
+              "happen.", "team and bargain share funnels")
     card.note("logic", "logic",
               "底层逻辑: make the customer's saving depend on bringing the next customer, and let the saving be "
               "funded by someone who gains from the volume (merchants). Surface action: adding a 'share for a "
               "discount' button without a real price gap or a social graph to share into.",
               f"team share of orders {fmt.pct(m['team_order_share'])}; cost per bargain buyer "
               f"{fmt.yuan(m['bargain_cost_per_new_buyer'])}")
+    margin = m["margin_per_order"]
     card.note("risk_margin", "risk",
-              f"Merchants keep {fmt.yuan(m['margin_per_order'])} of gross margin per order after the team discount; "
-              "deeper discounts grow teams but squeeze sellers toward low quality (the 'fake goods' criticism).",
+              f"Merchants lose {fmt.yuan(-margin)} on every order after the team discount: the price gap is funded "
+              "by sellers who cannot sustain it, and they will cut quality or leave."
+              if not fmt.is_missing(margin) and margin < 0 else
+              f"Merchants keep {fmt.yuan(margin)} of gross margin per order after the team discount; deeper "
+              "discounts grow teams but squeeze sellers toward low quality (the 'fake goods' criticism).",
               "merchant margin per completed order")
     card.note("risk_subsidy", "risk",
               f"Marketing (subsidies, paid ads, giveaways, coupons) is {fmt.pct(m['marketing_expense_ratio'], 0)} "

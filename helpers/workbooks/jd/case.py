@@ -21,7 +21,6 @@ from helpers.workbooks import cases
 SPEEDS = ("same day", "next day", "2+ days")
 # The generator's assumptions the workbook states and checks against, so the notebook imports no generator.
 OTHER_OPEX_RATIO = jd.OTHER_OPEX_RATIO
-RECEIVABLE_DAYS = jd.RECEIVABLE_DAYS
 
 
 def delivery_view(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -59,16 +58,19 @@ def standardised_rate(view: pd.DataFrame, outcome: str, fast: bool, strata: str 
 
 
 def first_orders_with_repurchase(view: pd.DataFrame, days: int = 90) -> pd.DataFrame:
-    """Each customer's first order in the data, with `repurchased` = another order within `days` after it.
+    """First-time buyers' first orders, with `repurchased` = another order within `days` after it.
 
-    Only first orders at least `days` before the end of the data count, so every one could be observed.
+    Only first orders at least `days` after the start of the data count — a customer first seen earlier may
+    have bought before the data starts, so is not a first-time buyer — and at least `days` before its end, so
+    that every repurchase window could be observed.
     """
     placed = pd.to_datetime(view["order_time"])
     ordered = view.assign(placed=placed).sort_values(["customer_id", "placed"])
     nxt = ordered.groupby("customer_id")["placed"].shift(-1)
     ordered["repurchased"] = (nxt - ordered["placed"]).dt.days < days
     first = ordered.drop_duplicates("customer_id")
-    return first[first["placed"] <= placed.max() - pd.Timedelta(days=days)]
+    window = pd.Timedelta(days=days)
+    return first[(first["placed"] >= placed.min().normalize() + window) & (first["placed"] <= placed.max() - window)]
 
 
 def outcomes_by_speed(view: pd.DataFrame, days: int = 90) -> dict[str, float]:
@@ -180,16 +182,18 @@ def stockout_days(inventory: pd.DataFrame, share: float = 0.03) -> pd.Series:
     return (inventory["stock_close"] <= 0).groupby(pd.to_datetime(inventory["date"])).mean() > share
 
 
-def cash_cycle(inventory_days: float, payable_days: float, cogs: float, days: float) -> dict[str, float]:
-    """Cash conversion cycle with JD's short receivable days, the cash it frees and the supplier-funded share."""
-    cycle = finance.cash_conversion_cycle(inventory_days, jd.RECEIVABLE_DAYS, payable_days)
-    return {"cash_conversion_days": cycle, "receivable_days": jd.RECEIVABLE_DAYS,
+def cash_cycle(inventory_days: float, payable_days: float, receivable_days: float, cogs: float,
+               days: float) -> dict[str, float]:
+    """Cash conversion cycle, the cash it frees and the supplier-funded share. `receivable_days` is the
+    workbook's labelled assumption (payment platforms settle within days; the data holds no receivables)."""
+    cycle = finance.cash_conversion_cycle(inventory_days, receivable_days, payable_days)
+    return {"cash_conversion_days": cycle, "receivable_days": receivable_days,
             "working_capital": finance.working_capital(cycle, cogs, days),
             "supplier_funded_share": finance.supplier_funded_share(inventory_days, payable_days)}
 
 
-def cycle_curve(inventory_days: float, payable: range = range(0, 121, 5)) -> pd.DataFrame:
+def cycle_curve(inventory_days: float, receivable_days: float, payable: range = range(0, 121, 5)) -> pd.DataFrame:
     """Cash conversion cycle for each supplier payment term, for a what-if chart."""
     days = list(payable)
-    values = [finance.cash_conversion_cycle(inventory_days, jd.RECEIVABLE_DAYS, d) for d in days]
+    values = [finance.cash_conversion_cycle(inventory_days, receivable_days, d) for d in days]
     return pd.DataFrame({"cash conversion cycle": values}, index=pd.Index(days, name="supplier payment days"))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from helpers.core import fmt
-from helpers.notebook.review import ReviewCard
+from helpers.notebook.review import WORKED, ReviewCard
 
 SAME_OR_NEXT_DAY_CLAIM = 0.9  # JD: "90% of orders same-day on an average day" (company claim, ~2017)
 ON_TIME_TARGET = 0.8  # a 211 promise kept for at least 4 orders in 5
@@ -69,16 +69,34 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
     return card
 
 
+def speed_sentence(m: Mapping[str, Any]) -> str:
+    """What speed did to returns and repurchase, worded after the signs of the two differences."""
+    figures = (f"returns {fmt.pct(m['return_rate_fast'])} fast vs {fmt.pct(m['return_rate_slow'])} slow; "
+               f"first-time buyers back within 90 days {fmt.pct(m['repurchase_rate_fast'])} vs "
+               f"{fmt.pct(m['repurchase_rate_slow'])}")
+    names = ("return_rate_fast", "return_rate_slow", "repurchase_rate_fast", "repurchase_rate_slow")
+    if any(fmt.is_missing(m[name]) for name in names):
+        return f"Speed cannot be read in this run: some orders have no delivery speed to compare ({figures})."
+    fewer_returns = m["return_rate_fast"] < m["return_rate_slow"]
+    more_repurchase = m["repurchase_rate_fast"] > m["repurchase_rate_slow"]
+    if fewer_returns and more_repurchase:
+        return f"Speed pays twice: fast parcels are returned less and first-time buyers come back more ({figures})."
+    if fewer_returns or more_repurchase:
+        return f"Speed pays once: {'fewer returns' if fewer_returns else 'more repurchase'}, not both ({figures})."
+    return f"Speed did not pay in this run: fast parcels were not returned less nor bought again more ({figures})."
+
+
 def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
     """The non-judged sections: why, breakthrough, logic, risks and what to try next."""
-    card.note("why_speed", "why",
-              f"Speed pays twice: fast parcels are returned less ({fmt.pct(m['return_rate_fast'])} vs "
-              f"{fmt.pct(m['return_rate_slow'])}) and first-time buyers come back more "
-              f"({fmt.pct(m['repurchase_rate_fast'])} vs {fmt.pct(m['repurchase_rate_slow'])} within 90 days).",
-              "rates by delivery speed with the category mix held fixed")
+    card.note("why_speed", "why", speed_sentence(m), "rates by delivery speed with the category mix held fixed")
+    held = card.verdict("delivery_211") == WORKED
     card.note("breakthrough", "breakthrough",
               "破局点: owning warehouses and couriers turned delivery from a cost everyone shared into a promise "
-              "(211) competitors on third-party couriers could not match — a service and channel innovation.",
+              "(211) competitors on third-party couriers could not match — a service and channel innovation."
+              if held else
+              "破局点 in principle: owning warehouses and couriers can turn delivery into a promise (211) that "
+              "competitors on third-party couriers cannot match — but in this run the promise broke down, so the "
+              "advantage exists only where stock sits near the customer.",
               f"{fmt.pct(m['on_time_211_share'])} on time within the 211 promise")
     card.note("logic", "logic",
               "底层逻辑: the customer experience (speed, intact goods) drives repurchase, and inventory discipline "

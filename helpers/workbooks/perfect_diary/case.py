@@ -15,6 +15,7 @@ import pandas as pd
 from generators import perfect_diary as generator
 from generators.common import config_from
 from helpers.analysis import abtest, kol, private_domain
+from helpers.core import fmt
 from helpers.core.fmt import as_kind
 from helpers.core.numbers import ratio
 from helpers.workbooks import cases
@@ -234,19 +235,40 @@ def repurchase(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
 
 
 def ab_reading(tables: Mapping[str, pd.DataFrame], planned_relative_lift: float = 0.2) -> dict[str, float]:
-    """The A/B coupon test read properly, plus its incremental margin per 1,000 users."""
-    result = abtest.read_test(tables["ab_assignments"], tables["orders"], planned_relative_lift=planned_relative_lift)
-    per_user = {g: result[f"{g}_rate"] * result[f"margin_{g}_mean"] for g in ("control", "treatment")}
-    result["margin_per_1000_users"] = 1000 * (per_user["treatment"] - per_user["control"])
+    """The A/B coupon test read properly, with margin per assigned user after fulfilment (fulfilment per order
+    from the monthly P&L) and its incremental margin per 1,000 users with the Welch interval."""
+    finance = tables["monthly_finance"]
+    orders = finance["orders"].sum()
+    fulfilment = float(finance["fulfilment"].sum() / orders) if orders else 0.0
+    result = abtest.read_test(tables["ab_assignments"], tables["orders"], planned_relative_lift=planned_relative_lift,
+                              fulfilment_per_order=fulfilment)
+    result["fulfilment_per_order"] = fulfilment
+    result["margin_per_1000_users"] = 1000 * result["margin_difference"]
+    result["margin_per_1000_users_ci_low"] = 1000 * result["margin_ci_low"]
+    result["margin_per_1000_users_ci_high"] = 1000 * result["margin_ci_high"]
     return result
 
 
+def ab_sentence(result: Mapping[str, float]) -> str:
+    """The coupon test in one paragraph, or why there is none (the persona sends it: no private domain, no test)."""
+    if not result["control_n"] + result["treatment_n"]:
+        return ("No coupon test ran in this period: the WeChat persona sends the coupons, so without the private "
+                "domain there is nobody to test on.")
+    return (f"Lift: **{fmt.pp(result['lift'])}** ({fmt.pct(result['control_rate'])} → "
+            f"{fmt.pct(result['treatment_rate'])}), 95% CI {fmt.pp(result['ci_low'])} to {fmt.pp(result['ci_high'])}, "
+            f"p = {fmt.num(result['p_value'], 3)}. Power for a {fmt.pp(result['planned_lift'])} lift: "
+            f"{fmt.pct(result['power'], 0)}; MDE at 80% power: {fmt.pp(result['mde'])}. Sample-ratio check p = "
+            f"{fmt.num(result['srm_p_value'], 4)}. Guardrail: margin per assigned user "
+            f"{fmt.yuan(result['margin_control_mean'])} → {fmt.yuan(result['margin_treatment_mean'])} (after "
+            f"{fmt.yuan(result['fulfilment_per_order'])} of fulfilment per order).")
+
+
 def ab_table(result: Mapping[str, float]) -> pd.DataFrame:
-    """The two arms side by side: users, conversions, rate and margin per order."""
+    """The two arms side by side: users, conversions, rate and margin per assigned user."""
     return pd.DataFrame({
         "arm": ["control", "treatment"],
         "users": [result["control_n"], result["treatment_n"]],
         "conversions": [result["control_conversions"], result["treatment_conversions"]],
         "conversion rate": [result["control_rate"], result["treatment_rate"]],
-        "margin per order": [result["margin_control_mean"], result["margin_treatment_mean"]],
+        "margin per user": [result["margin_control_mean"], result["margin_treatment_mean"]],
     })

@@ -7,7 +7,7 @@ from typing import Any
 
 from helpers.analysis.abtest import SRM_ALPHA
 from helpers.core import fmt
-from helpers.notebook.review import ReviewCard
+from helpers.notebook.review import WORKED, ReviewCard
 
 BALANCED_SPREAD = 1.5   # marginal ROI of the best tier at most 1.5× the worst: the split is about right
 REAL_UPLIFT = 0.05      # a private domain that adds at least 5 pp of repurchase is doing something
@@ -85,47 +85,72 @@ def _judge_ab(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any])
     )
     srm = bool(m["ab_srm_detected"])
     coupons = f"¥{fmt.num(values['coupon_treatment'])} instead of ¥{fmt.num(values['coupon_control'])}"
+    ci = f"95% CI {fmt.pp(m['ab_ci_low'])} to {fmt.pp(m['ab_ci_high'])}, p = {fmt.num(m['ab_p_value'], 3)}"
     card.judge(
-        "ab_effect", None if srm else m["ab_ci_low"], ">", 0,
-        worked=f"The {coupons} coupon raised conversion by {fmt.pp(m['ab_lift'])} "
-               f"(95% CI {fmt.pp(m['ab_ci_low'])} to {fmt.pp(m['ab_ci_high'])}, p = {fmt.num(m['ab_p_value'], 3)}).",
-        failed=f"No detectable effect of {coupons}: lift {fmt.pp(m['ab_lift'])}, 95% CI {fmt.pp(m['ab_ci_low'])} to "
-               f"{fmt.pp(m['ab_ci_high'])} (p = {fmt.num(m['ab_p_value'], 3)}); the test had "
-               f"{fmt.pct(m['ab_power'], 0)} power for a {fmt.pp(m['ab_planned_lift'])} lift and could only see lifts "
-               f"above {fmt.pp(m['ab_mde'])}.",
+        "ab_effect", None if srm else m["ab_lift"], ">", 0, interval=(m["ab_ci_low"], m["ab_ci_high"]), show=fmt.pp,
+        worked=f"The {coupons} coupon raised conversion by {fmt.pp(m['ab_lift'])} ({ci}).",
+        failed=f"The {coupons} coupon lowered conversion: lift {fmt.pp(m['ab_lift'])} ({ci}).",
+        uncertain=f"No detectable effect of {coupons}: lift {fmt.pp(m['ab_lift'])} ({ci}); the test had "
+                  f"{fmt.pct(m['ab_power'], 0)} power for a {fmt.pp(m['ab_planned_lift'])} lift and could only see "
+                  f"lifts above {fmt.pp(m['ab_mde'])}.",
         evidence=f"conversion {fmt.pct(m['ab_control_rate'])} control vs {fmt.pct(m['ab_treatment_rate'])} treatment",
         missing="the sample ratio mismatch makes the lift untrustworthy" if srm else no_test,
     )
+    margin_ci = f"95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}"
     card.judge(
-        "ab_guardrail", None if srm else m["ab_margin_ci_high"], ">=", 0,
-        worked=f"The margin guardrail held: margin per order changed by {fmt.yuan(m['ab_margin_difference'])}, "
-               "not a significant fall.",
-        failed=f"The margin guardrail is breached: each coupon order earns {fmt.yuan(m['ab_margin_difference'])} "
-               f"(95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}) against control.",
-        evidence=f"margin per order {fmt.yuan(m['ab_margin_control'])} control vs {fmt.yuan(m['ab_margin_treatment'])}",
+        "ab_guardrail", None if srm else m["ab_margin_difference"], ">=", 0, show=fmt.yuan,
+        interval=(m["ab_margin_ci_low"], m["ab_margin_ci_high"]),
+        worked=f"The margin guardrail held: margin per assigned user changed by {fmt.yuan(m['ab_margin_difference'])} "
+               f"({margin_ci}), no fall.",
+        failed=f"The margin guardrail is breached: each user sent the coupon earns "
+               f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}) against control.",
+        uncertain=f"The margin guardrail cannot rule out a fall: margin per assigned user changed by "
+                  f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}).",
+        evidence=f"margin per assigned user after fulfilment {fmt.yuan(m['ab_margin_control'])} control vs "
+                 f"{fmt.yuan(m['ab_margin_treatment'])} treatment (Welch)",
         missing="the sample ratio mismatch makes the guardrail untrustworthy" if srm else no_test,
     )
+    per_1000 = fmt.yuan(m["ab_margin_per_1000_users"])
     card.judge(
-        "ab_pays", None if srm else m["ab_margin_per_1000_users"], ">", 0,
-        worked=f"The bigger coupon pays: {fmt.yuan(m['ab_margin_per_1000_users'])} more margin per 1,000 users sent.",
-        failed=f"The bigger coupon does not pay: {fmt.yuan(m['ab_margin_per_1000_users'])} margin per 1,000 users "
-               "sent — the extra buyers do not make up for the margin given to all of them.",
-        evidence="conversion × margin per order, treatment minus control",
+        "ab_pays", None if srm else m["ab_margin_per_1000_users"], ">", 0, show=fmt.yuan,
+        interval=(m["ab_margin_per_1000_users_ci_low"], m["ab_margin_per_1000_users_ci_high"]),
+        worked=f"The bigger coupon pays: {per_1000} more margin per 1,000 users sent.",
+        failed=f"The bigger coupon does not pay: {per_1000} margin per 1,000 users sent — the extra buyers do not "
+               "make up for the margin given to all of them.",
+        uncertain=f"Cannot tell whether the bigger coupon pays: {per_1000} margin per 1,000 users sent, but the "
+                  "interval includes both a gain and a loss — a bigger test would tell.",
+        evidence="margin per assigned user after fulfilment, treatment minus control, × 1,000 (Welch)",
         missing="the sample ratio mismatch makes the result untrustworthy" if srm else no_test,
     )
 
 
+def saturation_sentence(m: Mapping[str, Any]) -> str:
+    """The saturation note, with the same average ROI as the tier chart (revenue ÷ spend over the period) and
+    worded after how it compares with the tier's marginal ROI."""
+    worst = m["worst_next_yuan"]
+    average = m.get(f"roi_{worst}") if worst else None
+    marginal = m["marginal_roi_worst"]
+    if fmt.is_missing(average) or fmt.is_missing(marginal):
+        return ("Average and marginal ROI part ways as a tier saturates; in this run no KOL tier has both figures "
+                "to compare.")
+    if average > marginal:
+        return (f"Average and marginal ROI part ways as a tier saturates: {_label(worst)} still shows an average ROI "
+                f"of {fmt.ratio(average)} while its next ¥ earns {fmt.ratio(marginal)}.")
+    return (f"{_label(worst).capitalize()} is not saturated yet: its next ¥ earns {fmt.ratio(marginal)}, no less "
+            f"than its average ROI of {fmt.ratio(average)}.")
+
+
 def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
-    card.note("saturation", "why",
-              f"Average and marginal ROI part ways as a tier saturates: {_label(m['worst_next_yuan'])} still shows an "
-              f"average ROI of {fmt.ratio(m['worst_average_roi'])} while its next ¥ earns "
-              f"{fmt.ratio(m['marginal_roi_worst'])}.",
-              f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data")
+    card.note("saturation", "why", saturation_sentence(m),
+              f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data; average ROI = revenue ÷ spend "
+              "over the period (the tier chart)")
+    kept = (f"then the customer kept in a channel the brand owns (WeChat contacts: {fmt.pct(m['wechat_add_share'])} "
+            "of buyers)." if card.verdict("private_domain") == WORKED else
+            "the second half — keeping the customer in a channel the brand owns — did not pay off in this run.")
     card.note("breakthrough", "breakthrough",
               "Marketing and channel innovation together: 种草 content from a pyramid of KOLs on Xiaohongshu "
               f"({fmt.num(m['posts'])} notes by {fmt.num(m['kols_used'])} accounts brought "
-              f"{fmt.pct(m['kol_new_customer_share'])} of new customers), then the customer kept in a channel the "
-              f"brand owns (WeChat contacts: {fmt.pct(m['wechat_add_share'])} of buyers).",
+              f"{fmt.pct(m['kol_new_customer_share'])} of new customers); {kept}",
               f"revenue {fmt.yuan(m['revenue'])} over {fmt.num(m['months'])} months")
     card.note("logic", "logic",
               "Surface action: 'hire thousands of KOLs and add every buyer on WeChat'. Transferable logic: buy "
@@ -142,11 +167,17 @@ def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
               f"Shift KOL budget from {_label(m['worst_next_yuan'])} toward {_label(m['best_next_yuan'])} and "
               "re-measure the curve; stop reading tiers by average ROI alone.",
               f"marginal ROI spread {fmt.ratio(m['marginal_roi_spread'])}")
-    card.note("next_test", "next",
-              f"Re-run the coupon test with {fmt.num(m['ab_users_needed_per_arm'])} users per arm to detect a "
-              f"{fmt.pp(m['ab_planned_lift'])} lift with 80% power, check the sample ratio first, and keep margin per "
-              "order as the guardrail.",
-              f"this test had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users")
+    if fmt.is_missing(m["ab_users_needed_per_arm"]):
+        card.note("next_test", "next",
+                  "Run a coupon test once there is a base to send it to (the persona sends it, so it needs the private "
+                  "domain), check the sample ratio first, and keep margin per assigned user as the guardrail.",
+                  f"this run had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users in a test")
+    else:
+        card.note("next_test", "next",
+                  f"Re-run the coupon test with {fmt.num(m['ab_users_needed_per_arm'])} users per arm to detect a "
+                  f"{fmt.pp(m['ab_planned_lift'])} lift with 80% power, check the sample ratio first, and keep margin "
+                  "per assigned user as the guardrail.",
+                  f"this test had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users")
 
 
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:

@@ -31,14 +31,17 @@ def test_daily_units_fills_every_day():
     assert units.loc["2024-01-03"].tolist() == [1.0, 4.0]
 
 
-def test_festival_strength_is_recovered():
-    assert forecast.festival_strength(_series(strength=0.8)) == pytest.approx(0.8, abs=0.15)
-    assert forecast.festival_strength(_series(strength=0.0)) < 0.1
+def test_festival_effects_are_learned_per_calendar_day():
+    effects = forecast.festival_effects(_series(strength=1.0))
+    assert effects["Double 11 双11 −0"] == pytest.approx(4.0, rel=0.15)  # the day itself, ×4 in this series
+    assert effects["Spring Festival +0"] == pytest.approx(0.6, rel=0.15)  # the lull
+    flat = forecast.festival_effects(_series(strength=0.0))
+    assert (flat - 1).abs().max() < 0.15
 
 
 def test_handling_festivals_beats_plain_holt_winters_on_a_festival_holdout():
-    units = _series().to_frame()
-    scores = forecast.holdout_scores(units, holdout_days=28)  # the last 28 days hold 双12
+    units = _series(days=730).to_frame()
+    scores = forecast.holdout_scores(units, holdout_days=28)  # the last 28 days hold 双12, seen a year before
     row = scores.iloc[0]
     assert row["mape"] < 0.1
     assert row["mape"] < row["mape_without_festivals"]

@@ -68,7 +68,7 @@ def test_ltv_by_tier_counts_only_buyers_observed_for_the_horizon():
     assert table.loc[1, "ltv"] == pytest.approx((150 + 40) * 0.02 / 2)  # U1's 2018 order is past 12 months
     assert table.loc[4, "ltv"] == pytest.approx(30 * 0.02)  # refunded order does not count
     assert table.loc[1, "cac"] == pytest.approx((82 + 2) / 2)
-    assert table.loc[4, "cac"] == pytest.approx((2 + 14) / 2)
+    assert table.loc[4, "cac"] == pytest.approx(2.0)  # the same cohort as the LTV: U3 only
     assert table.loc[1, "ltv_cac"] == pytest.approx(table.loc[1, "ltv"] / table.loc[1, "cac"])
 
 

@@ -77,11 +77,14 @@ def test_share_funnel_sums_each_step():
     assert viral.share_funnel(make_shares())["count"].tolist() == [36, 15, 9, 3]
 
 
-def test_k_factor_is_invitations_times_conversion():
-    k = viral.k_factor(make_shares(), make_users())
-    assert k["k_factor"] == pytest.approx(3 / 6)
-    assert k["invites_per_user"] * k["conversion"] == pytest.approx(k["k_factor"])
-    assert k["k_team"] == pytest.approx(1 / 6) and k["k_bargain"] == pytest.approx(2 / 6)
+def test_k_factor_counts_referees_of_the_cohort_within_the_window():
+    k = viral.k_factor(make_shares(), make_users(), window_days=30)
+    # cohort: first order at least 30 days before 2017-03-04 → U1, U2, U3, U4; U1 brought U4 within 30 days,
+    # U3 brought U5 and U6 more than 30 days after 2017-01-20 (41 and 43 days)
+    assert k["cohort_buyers"] == 4 and k["cohort_referees"] == 1
+    assert k["k_factor"] == pytest.approx(1 / 4) and k["k_any_time"] == pytest.approx(3 / 4)
+    assert k["k_team"] == pytest.approx(1 / 4) and k["k_bargain"] == 0
+    assert k["invites_per_user"] * k["conversion"] == pytest.approx(3 / 6)
 
 
 def test_viral_cycle_time_from_inviter_and_share():
