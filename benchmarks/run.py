@@ -147,6 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     about = machine()
     print(f"machine: {about}")
+    target = Path(args.out) / "bench.json"
     figures = []
     with tempfile.TemporaryDirectory(prefix="casebook_bench_") as folder:
         tmp = Path(folder)
@@ -156,9 +157,8 @@ def main(argv: list[str] | None = None) -> None:
             for figure in section():
                 print(figure.line(), flush=True)
                 figures.append(figure)
-    about["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
-    target = Path(args.out) / "bench.json"
-    write_json(target, {"machine": about, "figures": [f.as_json() for f in figures]})
+            about["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+            write_json(target, {"machine": about, "figures": [f.as_json() for f in figures]})  # kept if stopped
     print(f"wrote {target}")
 
 

@@ -75,7 +75,7 @@ RENDEZVOUS = """import pathlib, time
 from helpers.record import record
 here, other = pathlib.Path(meeting) / name, pathlib.Path(meeting) / partner
 here.touch()
-for _ in range(1200):  # a sequential run never gets here with the partner's file present: the cell times out
+for _ in range(6000):  # up to 5 minutes: a sequential run never sees the partner's file
     if other.exists():
         break
     time.sleep(0.05)
