@@ -93,7 +93,7 @@ def expand(scenario: dict[str, Any]) -> list[Run]:
 
 def _execute(run: Run, out: Path, timeout: int) -> tuple[Run, int, str]:
     command = [sys.executable, "-m", "helpers.cli", "run", *run.notebooks, "--out", str(out / run.name),
-               "--execution-timeout", str(timeout)]
+               "--execution-timeout", str(timeout), "--jobs", "1"]  # the batch's --jobs already fills the cores
     for name, value in run.parameters.items():
         command += ["-p", name, str(value)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)

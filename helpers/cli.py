@@ -87,7 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         state = "ok" if result.ok else f"FAILED — {result.error}"
         print(f"{result.notebook}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
 
-    results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress)
+    results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress, jobs=args.jobs)
     print_summary(results)
     if any(r.ok for r in results):  # a run where everything failed wrote no report to point at
         print(f"\nreports: {out / 'index.html'}")
@@ -194,6 +194,14 @@ def _timeout(parser: argparse.ArgumentParser) -> None:
                         help=f"longest a single cell may run (default {DEFAULT_TIMEOUT})")
 
 
+def _positive(text: str) -> int:
+    """--jobs: a whole number ≥ 1 (argparse turns the ValueError into exit code 2 naming the option)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: use a whole number ≥ 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with one sub-command per task."""
     parser = argparse.ArgumentParser(prog="casebook", description="Run and manage the Casebook workbooks.")
@@ -206,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="YAML mapping of parameters")
     p.add_argument("--out", default="output/run", help="output folder (default output/run)")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="workbooks at once, each in its own process (default: the usable cores, capped by "
+                        "available memory at 1 GiB per workbook)")
     _timeout(p)
     p.set_defaults(func=cmd_run)
 
