@@ -17,11 +17,11 @@ def write(tmp_path, scenario):
 def test_grid_and_trainees_expand_to_one_seed_per_trainee(tmp_path):
     scenario = load_scenario(write(tmp_path, {
         "notebooks": ["00_case_review_method"], "parameters": {"scale": 0.1},
-        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"], "seed_base": 100}))
+        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"]}))
     runs = expand(scenario)
-    assert [r.parameters["seed"] for r in runs] == [100, 101, 100, 101]
+    assert [r.parameters["seed"] for r in runs] == [696322129, 1873667365, 696322129, 1873667365]  # BLAKE2b
     assert [r.parameters["promo_discount"] for r in runs] == [0.1, 0.1, 0.2, 0.2]
-    assert runs[1].name == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
+    assert runs[1].run_id == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
 
 
 @pytest.mark.parametrize(("scenario", "words"), [
@@ -40,7 +40,7 @@ def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
     done = casebook("batch", path, "--out", "batch", "--jobs", "2")
     assert done.returncode == 1
     summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert summary[0].startswith("run,workbook,status,detail,gmv")
+    assert summary[0].startswith("run,workbook,trainee,seed,scale,data_dir,status,seconds,reason,")
     assert sum(",ok," in line for line in summary) == 1 and sum(",failed," in line for line in summary) == 1
     assert "no such file or folder" in (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
     assert "What if the data is missing?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
@@ -53,7 +53,8 @@ def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(
     assert casebook("batch", path, "--out", "batch").returncode == 1
     name = "=HYPERLINK_http_example.invalid_click"  # the run's name: the trainee's name, slugged
     summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert summary[1].startswith(f"'{name},00_case_review_method,failed,")
+    assert summary[1].startswith(f"'{name},00_case_review_method,")
+    assert ",failed," in summary[1]
     cell = load_workbook(tmp_path / "batch" / "summary.xlsx").active["A2"]
     assert (cell.value, cell.data_type) == (name, "s")
 
@@ -61,5 +62,6 @@ def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(
 def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
     path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
     done = casebook("batch", path, "--out", "batch")
-    assert done.returncode == 2 and "'promo_discount' = 2.0" in done.stderr
+    assert done.returncode == 2 and "run 'promo_discount=2.0': " in done.stderr
+    assert "'promo_discount' = 2.0" in done.stderr
     assert not (tmp_path / "batch").exists()
