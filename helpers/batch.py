@@ -17,9 +17,10 @@ are refused before any run starts (see `trainee_seed`).
 
 Every run of the scenario is validated before the first one starts; an invalid value anywhere is refused with
 the run, the parameter, the value and what is allowed, and nothing is written. Each run is a separate
-`casebook run` process into its own folder, so a failed run does not stop the others; it is marked failed with
-its reason. The batch is built in a hidden staging folder beside the output folder and swapped in at the end,
-replacing the runs the previous batch recorded in `batch.json`, so old and new results never mix.
+`casebook run` process in a temporary folder (here, or on a Dask worker: helpers.batch_dask) whose files come
+back as bytes, so a failed run does not stop the others; it is marked failed with its reason. The batch is
+built in a hidden staging folder beside the output folder and swapped in at the end, replacing the runs the
+previous batch recorded in `batch.json`, so old and new results never mix.
 `summary.csv` (with `summary.xlsx` beside it) has one row per run and workbook: run id, workbook, trainee, seed,
 the scenario's parameters, status, seconds, the reason when failed and every scalar metric, numbers as numbers;
 run ids and trainee names come from the scenario, so formula-like text is defused (helpers.spreadsheet).
@@ -53,7 +54,7 @@ from helpers.batch_report import ClassRun
 from helpers.io import write_json, write_text
 from helpers.params import ParameterError, notebook_path, read_spec
 from helpers.record import read_metrics
-from helpers.runner import all_notebooks, plan
+from helpers.runner import absolute_paths, all_notebooks, plan
 from helpers.spreadsheet import write_for_excel
 
 KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seeds"}
@@ -61,6 +62,7 @@ SEED_RANGE = 2**31  # seeds are 0 … 2**31 - 1: valid for every workbook's `see
 MANIFEST = "batch.json"
 SUMMARY_FILES = ("summary.csv", "summary.xlsx", "summary.html")
 TEXT_COLUMNS = ("run", "workbook", "trainee", "status", "reason")
+TIMING = re.compile(r" \(\d+(\.\d+)? s\)$")  # "(8.7 s)" at the end of a `casebook run` failure line
 
 
 @dataclass(frozen=True)
@@ -182,31 +184,77 @@ def validate(runs: list[Run]) -> None:
             raise ParameterError(f"run '{run.run_id}': {error}") from None
 
 
-def _execute(run: Run, out: Path, timeout: int) -> tuple[Run, int, str, float]:
-    """Run one batch run as a `casebook run` process; returns its exit code, failure reason and seconds."""
-    command = [sys.executable, "-m", "helpers.cli", "run", *run.notebooks, "--out", str(out / run.run_id),
-               "--execution-timeout", str(timeout)]
-    for name, value in run.parameters.items():
-        command += ["-p", name, str(value)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - started
+@dataclass(frozen=True)
+class RunOutput:
+    """What a run sends back to the machine that started the batch: outcome and every file, as bytes."""
+
+    run_id: str
+    code: int
+    reason: str
+    seconds: float
+    files: dict[str, bytes]
+
+
+def execute_run(run: Run, parameters: dict[str, Any], timeout: int) -> RunOutput:
+    """Run one batch run as a `casebook run` process in a temporary folder and return its files as bytes.
+
+    It runs wherever it is called — here or on a Dask worker — and needs no disk shared with the caller;
+    `parameters` are the run's with file paths already made absolute by the caller. Hidden files (locks,
+    staging leftovers) are not returned.
+    """
+    with tempfile.TemporaryDirectory(prefix="casebook-run-") as tmp:
+        folder = Path(tmp) / "run"
+        command = [sys.executable, "-m", "helpers.cli", "run", *run.notebooks, "--out", str(folder),
+                   "--execution-timeout", str(timeout)]
+        for name, value in parameters.items():
+            command += ["-p", name, str(value)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        seconds = time.perf_counter() - started
+        files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+                 if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)}
     problems = [line for line in done.stderr.splitlines() if "FAILED" in line or line.startswith("casebook:")]
     reason = problems[-1] if problems else (f"exit code {done.returncode}" if done.returncode else "")
-    return run, done.returncode, reason, seconds
+    reason = TIMING.sub("", reason)  # the time is in its own column; the reason stays the same on a re-run
+    return RunOutput(run.run_id, done.returncode, reason, seconds, files)
 
 
-def run_batch(scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: int = 600) -> pd.DataFrame:
-    """Validate every run first, then execute them `jobs` at a time; returns and writes the summary table."""
+def _store(output: RunOutput, stage: Path) -> None:
+    """Write a run's returned files into its folder of the staging area (a run that wrote nothing: empty)."""
+    (stage / output.run_id).mkdir()
+    for name, data in output.files.items():
+        target = stage / output.run_id / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _outputs_locally(runs: list[Run], timeout: int, jobs: int) -> Iterator[RunOutput]:
+    """Execute the runs in `jobs` parallel processes on this machine, yielding each as it finishes."""
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(execute_run, run, absolute_paths(run.parameters), timeout) for run in runs]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def run_batch(scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: int = 600,
+              scheduler: str | None = None) -> pd.DataFrame:
+    """Validate every run first, then execute them (`jobs` at a time, or on a Dask cluster); write the summary.
+
+    `scheduler` is a Dask scheduler address, or "local" for a local cluster of `jobs` worker processes.
+    """
     runs = expand(scenario)
     validate(runs)
+    if scheduler:
+        from helpers.batch_dask import outputs_on_dask
+
+        outputs = outputs_on_dask(runs, timeout, scheduler, jobs)
+    else:
+        outputs = _outputs_locally(runs, timeout, jobs)
     with _staging(out) as stage:
         outcomes = {}
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [pool.submit(_execute, run, stage, timeout) for run in runs]
-            for future in tqdm(as_completed(futures), total=len(futures), desc="runs", unit="run"):
-                run, code, reason, seconds = future.result()
-                outcomes[run.run_id] = (code, reason, seconds)
+        for output in tqdm(outputs, total=len(runs), desc="runs", unit="run"):
+            _store(output, stage)
+            outcomes[output.run_id] = (output.code, output.reason, output.seconds)
         rows = [row for run in runs for row in _summary_rows(run, *outcomes[run.run_id], stage / run.run_id)]
         summary = summary_table(rows, runs)
         reviews = {(row["run"], row["workbook"]): row["review"] for row in rows}
