@@ -23,10 +23,11 @@ $(STAMP): requirements.txt pyproject.toml
 run: $(STAMP) ## execute every workbook with its defaults into output/default/ (HTML, metrics.json, index.html)
 	$(BIN)/casebook run --out $(OUT)/default
 
-test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval
+test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval (twice: two BLAS kernels)
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/pytest --nbval notebooks
+	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest --nbval notebooks  # again on another BLAS kernel: figures must not move
 
 lab: $(STAMP) ## open JupyterLab on notebooks/
 	$(BIN)/jupyter lab notebooks
@@ -41,7 +42,7 @@ bench: $(STAMP) ## benchmarks: generator and workbook speed, statistical checks 
 	$(BIN)/python -m benchmarks.run
 	$(BIN)/pytest -m slow tests
 
-html: $(STAMP) ## HTML reports of the committed notebooks into output/html/ (no execution)
+html: $(STAMP) ## HTML reports of the committed notebooks and index.html into output/html/ (no execution)
 	$(BIN)/casebook html --out $(OUT)/html
 
 student: $(STAMP) ## student versions (solutions removed, outputs cleared) into output/student/

@@ -106,7 +106,7 @@ CITY_TIERS = pd.DataFrame(
         "label": ["Tier 1", "Tier 2", "Tier 3", "Tier 4", "Tier 5+"],
         # Share of urban population (assumption, rounded from common tier lists).
         "population_share": [0.06, 0.17, 0.21, 0.24, 0.32],
-        # Pinduoduo's 2018 buyers: 9.7% tier 1, 33.3% tier 2, ≈57% tier 3 and below (DOMAIN.md).
+        # Pinduoduo's 2018 buyers: 9.7% tier 1, 33.3% tier 2, ≈57% tier 3 and below (docs/SOURCES.md).
         "pdd_buyer_share": [0.10, 0.33, 0.25, 0.18, 0.14],
         "cities": [
             ["北京", "上海", "广州", "深圳"],

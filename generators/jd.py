@@ -95,7 +95,7 @@ RECEIVABLE_DAYS = 2.0  # payment platforms settle within days (assumption)
 
 # PLUS membership: the yearly value a customer sees is the discount on their expected spend plus perks.
 PLUS_PERK_VALUE = 40.0  # free-shipping vouchers and other perks, ¥ a year (assumption)
-PLUS_RENEWAL = 0.8  # DOMAIN.md: ≈80% renewal (2018)
+PLUS_RENEWAL = 0.8  # docs/SOURCES.md: ≈80% renewal (2018)
 
 HOUR_WEIGHTS = np.array([1.2, 0.6, 0.3, 0.2, 0.2, 0.3, 0.8, 1.8, 3.2, 4.6, 5.6, 5.8, 5.2, 4.6, 4.8, 5.0,
                          4.8, 4.6, 4.4, 5.2, 6.4, 7.2, 6.8, 3.6])

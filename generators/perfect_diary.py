@@ -62,7 +62,7 @@ GROUPS = ("control", "treatment")
 SHARE_TOLERANCE = 0.001
 
 
-# Roster and post economics per tier (assumptions shaped by DOMAIN.md: fee per post ≈ ¥50–650 under 5k
+# Roster and post economics per tier (assumptions shaped by docs/SOURCES.md: fee per post ≈ ¥50–650 under 5k
 # followers, ¥800–2,000 for 5k–50k, from ¥5,000 above 50k, ¥40–55k at 1M+; ≈5% of KOLs over 1M followers).
 KOL_TIERS = pd.DataFrame({
     "tier": TIERS,

@@ -12,7 +12,7 @@ The mechanism, per month (vectorised over users and purchases; the only Python l
 3. Failed teams are refunded; buyers churn at the end of the month.
 Randomness comes from a named stream per mechanism and month, so a run that differs only by a lever from a
 given month on (e.g. `subsidy_rate`) has identical data before it: a clean counterfactual.
-Constants marked "assumption" have no source; DOMAIN.md's figures are the calibration targets.
+Constants marked "assumption" have no source; docs/SOURCES.md's figures are the calibration targets.
 """
 
 from __future__ import annotations

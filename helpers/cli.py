@@ -1,7 +1,8 @@
 """The `casebook` command: list, run, batch, generate, student, metrics, check-data, notebooks, html.
 
-Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear line on stderr, never a
-traceback; a workbook that fails while running gives exit code 1 and names the cell and the error.
+Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear message on stderr (a line,
+or for data a heading and one line per problem), never a traceback; a workbook that fails while running gives
+exit code 1 and names the cell and the error.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress)
     print_summary(results)
-    print(f"\nreports: {out / 'index.html'}")
+    if any(r.ok for r in results):  # a run where everything failed wrote no report to point at
+        print(f"\nreports: {out / 'index.html'}")
     return 0 if all(r.ok for r in results) else EXIT_FAILED
 
 
@@ -157,16 +159,22 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
-    """HTML reports of the committed notebooks as they are (no execution)."""
+    """HTML reports of the committed notebooks as they are (no execution), with an index.html like `run`'s."""
     from helpers.io import write_text
     from helpers.params import notebook_path
-    from helpers.runner import to_html
+    from helpers.record import metrics_from_cells
+    from helpers.runner import index_html, to_html
 
     paths = [notebook_path(n) for n in args.notebooks] if args.notebooks else all_notebooks()
+    listed = {}
     for path in paths:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
         target = Path(args.out) / f"{path.stem}.html"
-        write_text(target, to_html(json.loads(path.read_text(encoding="utf-8"))))
+        write_text(target, to_html(notebook))
+        listed[path.stem] = {"metrics": metrics_from_cells(notebook["cells"])}
         print(f"wrote {target}")
+    write_text(Path(args.out) / "index.html", index_html(listed))
+    print(f"wrote {Path(args.out) / 'index.html'}")
     return 0
 
 
@@ -254,7 +262,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     try:
         code = args.func(args)
-    except (ParameterError, DataError, UsageError) as error:
+    except DataError as error:  # every problem on its own line, under one heading
+        head = str(error).split(": ", 1)[0]
+        print(f"casebook: error: {head}:" + "".join(f"\n- {p}" for p in error.problems), file=sys.stderr)
+        return EXIT_USAGE
+    except (ParameterError, UsageError) as error:
         print(f"casebook: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RunFailed as error:

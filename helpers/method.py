@@ -20,7 +20,7 @@ from helpers.promotion import break_even_uplift, counterfactual_baseline, promot
 from helpers.review import ReviewCard
 
 FUNNEL_STEPS = ("sessions", "product_views", "add_to_cart", "checkout", "orders")
-SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), DOMAIN.md
+SESSION_TO_ORDER_BENCHMARK = 0.026  # Monetate via VWO (2019), docs/SOURCES.md
 POST_PROMO_DAYS = your_shop.POST_PROMO_DAYS
 
 

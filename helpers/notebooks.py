@@ -33,7 +33,7 @@ def refresh(names: Sequence[str], timeout: int = DEFAULT_TIMEOUT) -> Iterator[tu
     for path in paths:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
-            result = execute(path, {}, Path(tmp), timeout=timeout)
+            result = execute(path, {}, Path(tmp), timeout=timeout, lab=True)  # as JupyterLab and nbval run it
             if not result.ok:
                 raise RunFailed(f"{path.stem}: {result.error}; the committed notebook was left as it was")
             executed = json.loads((Path(tmp) / path.name).read_text(encoding="utf-8"))

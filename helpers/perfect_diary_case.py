@@ -26,7 +26,7 @@ EXPENSES = (*MARKETING, "fulfilment", "other_opex")
 LINE_NAMES = {"kol_fees": "KOL fees", "platform_ads": "Platform ads", "private_domain_cost": "Private domain",
               "fulfilment": "Fulfilment", "other_opex": "G&A and R&D"}
 
-# DOMAIN.md, Perfect Diary section: (fact, value, year, source).
+# docs/SOURCES.md, Perfect Diary section: (fact, value, year, source).
 FACTS = (
     ("Brand and Tmall store launched", "2017 (company formed 2016)", "2017", "36Kr"),
     ("Double 11: RMB100M in sales", "first makeup brand past it, in ≈90 min; 13 min in 2019", "2018–19",

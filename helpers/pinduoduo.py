@@ -21,7 +21,7 @@ from helpers.promotion import break_even_uplift
 from helpers.review import ReviewCard
 
 K_FACTOR_TARGET = 0.3  # assumption: a third of a new buyer per buyer makes sharing a main acquisition channel
-TEAM_SUCCESS_TARGET = 0.8  # DOMAIN.md suggests ≈0.9 team success; below 0.8 refunds start to hurt
+TEAM_SUCCESS_TARGET = 0.8  # docs/SOURCES.md: ≈0.9 team success (assumption); below 0.8 refunds start to hurt
 TIER_NAMES = dict(enumerate(pinduoduo.TIER_LABELS, start=1))
 
 FACTS = pd.DataFrame([

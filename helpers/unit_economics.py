@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 VIRAL = ("team_share", "bargain")
-LOWER_TIERS_FROM = 3  # tier 3 and below (DOMAIN.md: ≈57% of Pinduoduo's buyers in 2018)
+LOWER_TIERS_FROM = 3  # tier 3 and below (docs/SOURCES.md: ≈57% of Pinduoduo's buyers in 2018)
 
 
 def _ratio(numerator: float, denominator: float) -> float:

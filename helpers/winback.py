@@ -1,24 +1,23 @@
 """The reactivation (win-back) list: sleeping customers of high value, ranked by what they are expected to spend.
 
-Written as CSV and .xlsx (formulas defused, ids as text: helpers.spreadsheet) into the run's output folder,
-which the runner names in the environment variable CASEBOOK_OUTPUT_DIR while a workbook executes; outside a run
-(e.g. in JupyterLab) a fresh temporary folder is used, so a list with customer ids is never written into the
-repository.
+Written as CSV and .xlsx (formulas defused, ids as text: helpers.spreadsheet) into the folder the workbook's
+`output_dir` parameter names: `casebook run` sets it to the run's output folder, so the list lands beside the
+report; empty (JupyterLab) means `output/lab/<notebook>/` at the repository root, a folder git ignores, so a list
+with customer ids is never committed.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from helpers.customers import SLEEPING
+from helpers.params import NOTEBOOKS_DIR
 from helpers.spreadsheet import write_for_excel
 
-OUTPUT_ENV = "CASEBOOK_OUTPUT_DIR"
+LAB_OUTPUT = Path("output") / "lab"  # under the repository root
 FILE_NAME = "winback_list.csv"
 
 
@@ -39,19 +38,26 @@ def winback_list(summary: pd.DataFrame, tiers: pd.Series, m_high: pd.Series, val
     return frame.reset_index(drop=True)
 
 
-def output_folder() -> Path:
-    """The run's output folder (CASEBOOK_OUTPUT_DIR), or a new temporary folder when no run has set it."""
-    folder = os.environ.get(OUTPUT_ENV, "").strip()
-    return Path(folder) if folder else Path(tempfile.mkdtemp(prefix="casebook_your_shop_"))
+def output_folder(output_dir: str, notebook: str) -> Path:
+    """Where a workbook writes its files: `output_dir` when a run set it, else `output/lab/<notebook>/`."""
+    return Path(output_dir) if output_dir else NOTEBOOKS_DIR.parent / LAB_OUTPUT / notebook
 
 
-def export_winback(frame: pd.DataFrame, folder: str | Path | None = None, name: str = FILE_NAME) -> Path:
-    """Write the list as CSV (UTF-8 with BOM, money rounded to fen) and an .xlsx beside it; returns the CSV's path.
+def location(path: Path, output_dir: str) -> str:
+    """How the story names a written file: beside the report in a run, from the repository root in JupyterLab."""
+    if output_dir:
+        return f"`{path.name}` in the run's output folder, beside this report"
+    return f"`{path.relative_to(NOTEBOOKS_DIR.parent).as_posix()}` (from the repository root)"
+
+
+def export_winback(frame: pd.DataFrame, folder: str | Path, name: str = FILE_NAME) -> Path:
+    """Write the list as CSV (UTF-8 with BOM, money rounded to fen) and an .xlsx beside it, atomically, into
+    `folder`; returns the CSV's path.
 
     Customer ids come from the user's export (free text typed by buyers), so they are written as text and
     never as a formula.
     """
-    path = Path(folder) if folder is not None else output_folder()
+    path = Path(folder)
     rounded = frame.assign(**{c: frame[c].round(2) for c in ("revenue", "expected_value") if c in frame},
                            **{c: frame[c].round(4) for c in ("p_alive", "expected_purchases") if c in frame})
     write_for_excel(rounded, path / name, text_columns=["customer_id"],

@@ -28,7 +28,7 @@ from helpers.transactions import REQUIRED, column_map, from_frame, load_transact
 WORKBOOK = "04_your_shop_review"
 DEMO_COLUMNS = {"quantity": "quantity", "channel": "channel", "sku": "sku", "city": "city"}
 TOP_SHARE_LIMIT = 0.8  # the "80/20" line: above it, a fifth of customers bring more than 80% of revenue
-REPEAT_BENCHMARK = 0.39  # Perfect Diary's DTC cohort repeat rate, Q3 2018–19 cohorts (IPO deck, DOMAIN.md)
+REPEAT_BENCHMARK = 0.39  # Perfect Diary's DTC cohort repeat rate, Q3 2018–19 cohorts (IPO deck, docs/SOURCES.md)
 HOLDOUT_TOLERANCE = 0.15  # the model "holds up" when its holdout total is within ±15% of the actual
 MIN_CUSTOMERS = 30  # below this, shares and a fitted model say more about chance than about the shop (assumption)
 MIN_HOLDOUT_PURCHASES = 20  # fewer repeat purchases in the holdout cannot test the model (assumption)

@@ -3,6 +3,7 @@
 import pytest
 import yaml
 from openpyxl import load_workbook
+from test_runner import tiny_notebook
 
 from helpers.batch import expand, load_scenario
 from helpers.cli import UsageError
@@ -35,26 +36,35 @@ def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, 
 
 
 def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
-    path = write(tmp_path, {"title": "What if the data is missing?", "notebooks": ["00_case_review_method"],
-                            "parameters": {"scale": 0.03}, "grid": {"data_dir": ["", "no/such/folder"]}})
+    notebook = tiny_notebook(tmp_path / "99_tiny.ipynb", "assert seed != 2, 'seed 2 breaks this notebook'")
+    path = write(tmp_path, {"title": "What if a run breaks?", "notebooks": [str(notebook)], "grid": {"seed": [1, 2]}})
     done = casebook("batch", path, "--out", "batch", "--jobs", "2")
     assert done.returncode == 1
-    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert summary[0].startswith("run,workbook,trainee,seed,scale,data_dir,status,seconds,reason,")
-    assert sum(",ok," in line for line in summary) == 1 and sum(",failed," in line for line in summary) == 1
-    assert "no such file or folder" in (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert "What if the data is missing?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
+    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert summary.splitlines()[0] == "run,workbook,trainee,seed,status,seconds,reason"
+    assert sum(",ok," in line for line in summary.splitlines()) == 1
+    assert sum(",failed," in line for line in summary.splitlines()) == 1
+    assert "seed 2 breaks this notebook" in summary, summary
+    assert "What if a run breaks?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
+
+
+def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+    path = write(tmp_path, {"notebooks": ["00_case_review_method"], "parameters": {"scale": 0.03},
+                            "grid": {"data_dir": ["", "no/such/folder"]}})
+    done = casebook("batch", path, "--out", "batch")
+    assert done.returncode == 2 and "no such file or folder" in done.stderr
+    assert not (tmp_path / "batch").exists()
 
 
 def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(casebook, tmp_path):
-    path = write(tmp_path, {"notebooks": ["00_case_review_method"],
-                            "parameters": {"scale": 0.03, "data_dir": "no/such/folder"},  # fails fast
+    notebook = tiny_notebook(tmp_path / "99_tiny.ipynb", "raise ValueError('this run fails fast')")
+    path = write(tmp_path, {"notebooks": [str(notebook)],
                             "trainees": ['=HYPERLINK("http://example.invalid","click")']})
     assert casebook("batch", path, "--out", "batch").returncode == 1
     name = "=HYPERLINK_http_example.invalid_click"  # the run's name: the trainee's name, slugged
     summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
-    assert summary[1].startswith(f"'{name},00_case_review_method,")
-    assert ",failed," in summary[1]
+    assert summary[1].startswith(f"'{name},"), summary
+    assert ",failed," in summary[1], summary
     cell = load_workbook(tmp_path / "batch" / "summary.xlsx").active["A2"]
     assert (cell.value, cell.data_type) == (name, "s")
 

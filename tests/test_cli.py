@@ -55,7 +55,7 @@ def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook
     assert "00_case_review_method                  ok" in done.stdout
     out = tmp_path / "out"
     assert {p.relative_to(tmp_path).parts[0] for p in files_under(tmp_path)} == {"out", "p.yaml"}
-    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
+    assert {p.name for p in out.iterdir()} == {  # no hidden lock or staging files either
         f"{NB}.ipynb", f"{NB}.html", "metrics.json", "index.html"}
     stored = json.loads((out / "metrics.json").read_text(encoding="utf-8"))[NB]
     assert stored["parameters"] == {"scale": 0.05, "promo_discount": 0.1, "seed": 3}

@@ -1,4 +1,4 @@
-"""The contract every case generator keeps (DESIGN.md §3 Data), checked for every case in the catalog at once."""
+"""The contract every case generator keeps (docs/DEVELOPING.md), checked for every case in the catalog at once."""
 
 from __future__ import annotations
 

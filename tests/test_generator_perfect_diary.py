@@ -1,4 +1,4 @@
-"""The Perfect Diary generator: schema, determinism, calibration to DOMAIN.md and the causal direction of its levers."""
+"""The Perfect Diary generator: schema, determinism, calibration to docs/SOURCES.md, causal direction of levers."""
 
 from __future__ import annotations
 

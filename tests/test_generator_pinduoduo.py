@@ -89,7 +89,7 @@ def test_monthly_finance_adds_up(tables):
     assert finance["new_buyers"].sum() == len(tables["users"])
 
 
-# ---------------------------------------------------------------- calibration (DOMAIN.md shapes)
+# ---------------------------------------------------------------- calibration (docs/SOURCES.md shapes)
 
 def test_defaults_look_like_pinduoduo(tables):
     orders, users, finance = tables["orders"], tables["users"], tables["monthly_finance"]

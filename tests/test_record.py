@@ -13,6 +13,15 @@ def test_numpy_and_missing_values_become_plain_json():
         jsonable(object())
 
 
+def test_floats_are_stored_to_eight_significant_digits_so_blas_noise_does_not_reach_the_payload():
+    # issue #11: the same forecast MAPE under two OpenBLAS kernels; they differ in the 10th significant digit
+    assert jsonable(0.13615963921273339) == jsonable(0.1361596392620435) == 0.13615964
+    assert jsonable({"x": [np.float64(1 / 3), 123456.78901234567, -2.5e-12]}) == {
+        "x": [0.33333333, 123456.79, -2.5e-12]}
+    assert jsonable(12345678901234567) == 12345678901234567  # integers are exact, never rounded
+    assert jsonable(0.0) == 0.0
+
+
 def test_recorded_outputs_are_read_back_and_later_records_win(tmp_path):
     def output(name, value):
         return {"output_type": "display_data", "data": {MIME: {"name": name, "value": value}, "text/plain": ""}}

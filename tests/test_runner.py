@@ -1,11 +1,12 @@
 """Runs are all-or-nothing: failures, time-outs and concurrent writers leave a consistent output folder."""
 
 import json
+import shutil
 import threading
 
 import nbformat
 import pytest
-from conftest import files_under
+from conftest import ROOT, files_under
 
 from helpers.params import ParameterError
 from helpers.runner import execute, plan
@@ -70,5 +71,6 @@ def test_plan_applies_a_shared_value_to_every_notebook_that_declares_it():
 
 def test_relative_data_paths_are_resolved_from_the_callers_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "data" / "your_shop", tmp_path / "mine")  # valid data: plan checks it before running
     chosen = plan(["00_case_review_method"], {"data_dir": "mine"})
     assert list(chosen.values()) == [{"data_dir": str(tmp_path / "mine")}]

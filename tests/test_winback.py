@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.customers import HIGH_VALUE, SLEEPING
-from helpers.winback import FILE_NAME, OUTPUT_ENV, export_winback, output_folder, winback_list
+from helpers.winback import FILE_NAME, export_winback, location, output_folder, winback_list
 
 
 def inputs():
@@ -29,17 +29,19 @@ def test_only_sleeping_high_value_customers_ranked_by_expected_value():
     assert frame["last_order"].iloc[0] == "2023-01-01"
 
 
-def test_export_goes_to_the_run_output_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv(OUTPUT_ENV, str(tmp_path))
-    path = export_winback(winback_list(*inputs()))
-    assert path == tmp_path / FILE_NAME
+def test_export_goes_to_the_folder_the_run_passes(tmp_path):
+    folder = output_folder(str(tmp_path / "run"), "04_your_shop_review")
+    path = export_winback(winback_list(*inputs()), folder)
+    assert path == tmp_path / "run" / FILE_NAME
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM for Excel
     assert pd.read_csv(path, encoding="utf-8-sig")["customer_id"].tolist() == ["b", "c", "a"]
+    assert location(path, str(tmp_path / "run")) == "`winback_list.csv` in the run's output folder, beside this report"
 
 
-def test_without_a_run_the_list_goes_to_a_temporary_folder_not_the_repository(monkeypatch):
-    monkeypatch.delenv(OUTPUT_ENV, raising=False)
-    folder = output_folder()
+def test_without_a_run_the_list_goes_to_the_ignored_lab_folder_at_the_repository_root():
     repository = Path(__file__).resolve().parent.parent
-    assert folder.is_dir() and repository not in folder.resolve().parents
-    folder.rmdir()
+    folder = output_folder("", "04_your_shop_review")
+    assert folder == repository / "output" / "lab" / "04_your_shop_review"
+    shown = location(folder / FILE_NAME, "")
+    assert shown == "`output/lab/04_your_shop_review/winback_list.csv` (from the repository root)"
+    assert "output/" in (repository / ".gitignore").read_text(encoding="utf-8").splitlines()
