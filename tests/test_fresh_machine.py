@@ -24,7 +24,8 @@ def test_relative_out_puts_the_winback_list_beside_the_report_and_leaves_the_rep
     assert done.returncode == 0, done.stderr
     out = tmp_path / "output" / "myshop"
     assert {p.name for p in files_under(tmp_path)} == {
-        f"{YOUR_SHOP}.ipynb", f"{YOUR_SHOP}.html", "metrics.json", "index.html", "winback_list.csv"}
+        f"{YOUR_SHOP}.ipynb", f"{YOUR_SHOP}.html", "metrics.json", "index.html", "winback_list.csv",
+        "winback_list.xlsx"}
     assert (out / "winback_list.csv").read_bytes().startswith(b"\xef\xbb\xbfrank,customer_id")
     report = (out / f"{YOUR_SHOP}.html").read_text(encoding="utf-8")
     assert "in the run&#x27;s output folder, beside this report" in report or "output folder, beside this" in report
