@@ -183,7 +183,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from helpers.batch import load_scenario, run_batch
 
     scenario = load_scenario(args.scenario)
-    summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout)
+    summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout,
+                        scheduler=args.scheduler)
     return 0 if summary["status"].eq("ok").all() else EXIT_FAILED
 
 
@@ -223,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="many runs from a scenario YAML (grid, one seed per trainee)")
     p.add_argument("scenario")
     p.add_argument("--out", default="output/batch")
-    p.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
+    p.add_argument("--jobs", type=int, default=1, help="runs at once (default 1); with --scheduler local: workers")
+    p.add_argument("--scheduler", metavar="ADDRESS|local",
+                   help="run on a Dask distributed cluster (tcp://host:8786), or 'local' to start one here")
     _timeout(p)
     p.set_defaults(func=cmd_batch)
 
