@@ -20,8 +20,8 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-run: $(STAMP) ## execute every workbook with its defaults into output/default/ (HTML, metrics.json, index.html)
-	$(BIN)/casebook run --out $(OUT)/default
+run: $(STAMP) ## execute every workbook with its defaults into output/default/, in parallel (HTML, metrics.json, index.html)
+	$(BIN)/casebook run --out $(OUT)/default  # --jobs: the usable cores, capped by available memory (1 GiB each)
 
 test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval (twice: two BLAS kernels)
 	$(BIN)/ruff check .
@@ -45,8 +45,8 @@ data: $(STAMP) ## regenerate the committed datasets in data/ (deliberately)
 notebooks: $(STAMP) ## re-execute the committed notebooks in place with their defaults (before committing)
 	$(BIN)/casebook notebooks
 
-bench: $(STAMP) ## benchmarks: generator and workbook speed, statistical checks (prints figures)
-	$(BIN)/python -m benchmarks.run
+bench: $(STAMP) ## benchmarks as ratios to anchors measured in the same run (output/bench/bench.json), statistical checks
+	$(BIN)/python -m benchmarks.run --out $(OUT)/bench
 	$(BIN)/pytest -m slow tests
 
 html: $(STAMP) ## HTML reports of the committed notebooks and index.html into output/html/ (no execution)

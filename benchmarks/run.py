@@ -1,41 +1,167 @@
-"""`make bench`: how long generation and workbook runs take on this machine (figures printed, nothing asserted)."""
+"""`make bench`: every figure beside its anchor measured in the same run, printed as ratios and saved as JSON.
+
+Figures (each a separate process, timed from outside, so start-up is included alike on both sides):
+- each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet) vs a per-row Faker
+  zh_CN baseline (name, city, date, amount made one row at a time);
+- the collection run sequentially vs five bare notebooks that only import the stack and export HTML (the floor);
+- the collection with `--jobs 2` vs sequentially;
+- each case workbook at its largest `scale` vs its default (time and peak memory);
+- workbook 04 on a 5M-row order export (loading + validation, end to end) vs its default run.
+Nothing is asserted: timings depend on the machine and its load. Writes `output/bench/bench.json` (or --out).
+"""
 
 from __future__ import annotations
 
-import importlib
+import argparse
+import json
+import os
+import platform
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from helpers.app.runner import all_notebooks, execute
-from helpers.workbooks.registry import CASES
+import nbformat
+
+from benchmarks.measure import CASEBOOK, Figure, measure
+from helpers.io.tables import write_json
+from helpers.notebook.params import read_spec
+from helpers.workbooks.cases import CASES
+
+FAKER_ROWS = 20_000
+SMALL, LARGE = 100_000, 1_000_000
+EXPORT_ROWS = 5_000_000
+CASE_WORKBOOKS = ("01_pinduoduo_group_buying", "02_jd_logistics_membership", "03_perfect_diary_kol_private_domain",
+                  "04_your_shop_review")
+STACK = ("import numpy, pandas, matplotlib.pyplot, scipy.stats\nfrom helpers.core import fmt\n"
+         "from helpers.notebook import plots, record, review, story")
 
 
-def time_generators() -> None:
-    """Seconds and rows for each case's generator at scale 1 and 5."""
-    print(f"{'case':<16}{'scale':>6}{'orders':>10}{'seconds':>9}")
+def faker_rows_per_second(rows: int = FAKER_ROWS) -> float:
+    """Rows/s of the naive way: Faker zh_CN making name, city, date and amount one row at a time."""
+    from faker import Faker
+
+    Faker.seed(1)
+    fake = Faker("zh_CN")
+    started = time.perf_counter()
+    for _ in range(rows):
+        (fake.name(), fake.city(), fake.date_between("-2y", "today"),
+         fake.pyfloat(min_value=1, max_value=5000, right_digits=2))
+    return rows / (time.perf_counter() - started)
+
+
+def _order_rows(folder: Path) -> int:
+    return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]["orders"]["rows"]
+
+
+def generator_figures(baseline: float, tmp: Path) -> list[Figure]:
+    """Marginal order rows/s of each generator from SMALL to LARGE orders, written as parquet."""
+    figures = []
     for case in CASES:
-        module = importlib.import_module(f"generators.{case}")
-        for scale in (1.0, 5.0):
-            started = time.perf_counter()
-            tables = module.generate(replace(module.Config(), scale=scale))
-            print(f"{case:<16}{scale:>6}{len(tables['orders']):>10,}{time.perf_counter() - started:>9.2f}")
+        runs = {}
+        for orders in (SMALL, LARGE):
+            folder = tmp / f"{case}-{orders}"
+            runs[orders] = (measure([*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet",
+                                     "--out", str(folder)]), _order_rows(folder))
+        (small, small_rows), (large, large_rows) = runs[SMALL], runs[LARGE]
+        marginal = (large_rows - small_rows) / (large.seconds - small.seconds)
+        figures.append(Figure(f"generator {case}: marginal order rows/s", marginal,
+                              "Faker zh_CN, one row at a time", baseline, "rows/s"))
+    return figures
 
 
-def time_workbooks() -> None:
-    """Seconds for one default run of each workbook (kernel start included)."""
-    print(f"\n{'workbook':<40}{'seconds':>9}")
-    with tempfile.TemporaryDirectory() as tmp:
-        for path in all_notebooks():
-            result = execute(path, {}, Path(tmp))
-            status = f"{result.seconds:>9.1f}" if result.ok else f"  FAILED {result.error}"
-            print(f"{path.stem:<40}{status}")
+def bare_notebooks(folder: Path, count: int = 5) -> list[str]:
+    """`count` notebooks that only import the stack (the floor of a run: kernel start, imports, HTML export)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        cell = nbformat.v4.new_code_cell("seed: int = 1  # unused, ≥ 0")
+        cell.metadata["tags"] = ["parameters"]
+        nb.cells = [cell, nbformat.v4.new_code_cell(STACK)]
+        path = folder / f"0{i}_bare.ipynb"
+        nbformat.write(nb, path)
+        paths.append(str(path))
+    return paths
+
+
+def collection_figures(tmp: Path) -> list[Figure]:
+    """The collection sequentially vs the bare floor, and with --jobs 2 vs sequentially."""
+    floor = measure([*CASEBOOK, "run", *bare_notebooks(tmp / "bare"), "--jobs", "1", "--out", str(tmp / "floor")])
+    sequential = measure([*CASEBOOK, "run", "--jobs", "1", "--out", str(tmp / "sequential")])
+    parallel = measure([*CASEBOOK, "run", "--jobs", "2", "--out", str(tmp / "parallel")])
+    return [Figure("collection, sequential (s)", sequential.seconds, "5 bare notebooks, sequential (s)",
+                   floor.seconds, "s"),
+            Figure("collection, --jobs 2 (s)", parallel.seconds, "collection, sequential (s)", sequential.seconds, "s")]
+
+
+def scale_figures(tmp: Path) -> list[Figure]:
+    """Each case workbook at the largest `scale` its parameters cell allows vs its default: time and peak memory."""
+    figures = []
+    for stem in CASE_WORKBOOKS:
+        largest = read_spec(stem).params["scale"].high
+        default = measure([*CASEBOOK, "run", stem, "--out", str(tmp / f"{stem}-default")])
+        large = measure([*CASEBOOK, "run", stem, "-p", "scale", str(largest), "--out", str(tmp / f"{stem}-large")])
+        figures += [Figure(f"{stem} scale {largest:g} (s)", large.seconds, "default scale (s)", default.seconds, "s"),
+                    Figure(f"{stem} scale {largest:g} peak (MiB)", large.peak_mib, "default scale peak (MiB)",
+                           default.peak_mib, "MiB")]
+    return figures
+
+
+def export_figures(tmp: Path, rows: int = EXPORT_ROWS) -> list[Figure]:
+    """Workbook 04 on a `rows`-row order export: loading + validation (check-data) and end to end, vs its default."""
+    import subprocess
+    import sys
+
+    from benchmarks.measure import ROOT
+
+    export = tmp / "orders_export.csv"
+    code = f"from benchmarks.bench_transactions import write_export; write_export({str(export)!r}, {rows})"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+    columns = ["-p", "col_quantity", "quantity", "-p", "col_channel", "channel"]
+    default = measure([*CASEBOOK, "run", "04_your_shop_review", "--out", str(tmp / "04-default")])
+    checked = measure([*CASEBOOK, "check-data", "your_shop", str(export), *columns])
+    full = measure([*CASEBOOK, "run", "04_your_shop_review", "-p", "transactions_csv", str(export), *columns,
+                    "--out", str(tmp / "04-export")])
+    label = f"04 on a {rows / 1e6:g}M-row export"
+    return [Figure(f"{label}: load + validate (s)", checked.seconds, "04 default run (s)", default.seconds, "s"),
+            Figure(f"{label}: load + validate peak (MiB)", checked.peak_mib, "04 default run peak (MiB)",
+                   default.peak_mib, "MiB"),
+            Figure(f"{label}: end to end (s)", full.seconds, "04 default run (s)", default.seconds, "s"),
+            Figure(f"{label}: end to end peak (MiB)", full.peak_mib, "04 default run peak (MiB)",
+                   default.peak_mib, "MiB")]
+
+
+def machine() -> dict[str, object]:
+    """What the figures were measured on, with the load (the machine may be shared)."""
+    import psutil
+
+    return {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+            "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
+            "load_average_1min_at_start": round(os.getloadavg()[0], 2)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure every section, print each figure beside its anchor, write bench.json."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="output/bench", help="folder for bench.json (default output/bench)")
+    args = parser.parse_args(argv)
+    about = machine()
+    print(f"machine: {about}")
+    target = Path(args.out) / "bench.json"
+    figures = []
+    with tempfile.TemporaryDirectory(prefix="casebook_bench_") as folder:
+        tmp = Path(folder)
+        baseline = faker_rows_per_second()
+        for section in (lambda: generator_figures(baseline, tmp), lambda: collection_figures(tmp),
+                        lambda: scale_figures(tmp), lambda: export_figures(tmp)):
+            for figure in section():
+                print(figure.line(), flush=True)
+                figures.append(figure)
+            about["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+            write_json(target, {"machine": about, "figures": [f.as_json() for f in figures]})  # kept if stopped
+    print(f"wrote {target}")
 
 
 if __name__ == "__main__":
-    time_generators()
-    time_workbooks()
-    for extra in sorted(Path(__file__).parent.glob("bench_*.py")):
-        print(f"\n{extra.stem}:")
-        importlib.import_module(f"benchmarks.{extra.stem}").main()
+    main()

@@ -74,7 +74,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         state = "ok" if result.ok else f"FAILED — {result.error}"
         print(f"{result.notebook}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
 
-    results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress)
+    results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress, jobs=args.jobs)
     print_summary(results)
     if any(r.ok for r in results):  # a run where everything failed wrote no report to point at
         print(f"\nreports: {out / 'index.html'}")
@@ -152,7 +152,8 @@ def cmd_html(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     """Many runs from an instructor's scenario file; a failed run does not stop the others."""
     scenario = load_scenario(args.scenario)
-    summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout)
+    summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout,
+                        scheduler=args.scheduler)
     return 0 if summary["status"].eq("ok").all() else EXIT_FAILED
 
 
@@ -161,6 +162,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def _timeout(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--execution-timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"longest a single cell may run (default {DEFAULT_TIMEOUT})")
+
+
+def _positive(text: str) -> int:
+    """--jobs: a whole number ≥ 1 (argparse turns the ValueError into exit code 2 naming the option)."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not allowed: use a whole number ≥ 1")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,13 +184,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="YAML mapping of parameters")
     p.add_argument("--out", default="output/run", help="output folder (default output/run)")
+    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
+                   help="workbooks at once, each in its own process (default: the usable cores, capped by "
+                        "available memory at 1 GiB per workbook)")
     _timeout(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("batch", help="many runs from a scenario YAML (grid, one seed per trainee)")
     p.add_argument("scenario")
     p.add_argument("--out", default="output/batch")
-    p.add_argument("--jobs", type=int, default=1, help="runs at once (default 1)")
+    p.add_argument("--jobs", type=int, default=1, help="runs at once (default 1); with --scheduler local: workers")
+    p.add_argument("--scheduler", metavar="ADDRESS|local",
+                   help="run on a Dask distributed cluster (tcp://host:8786), or 'local' to start one here")
     _timeout(p)
     p.set_defaults(func=cmd_batch)
 

@@ -6,21 +6,30 @@ the parameter `output_dir`; the runner sets it to the staging folder, so those f
 (an empty `output_dir`, as in JupyterLab, means `output/lab/<notebook>/` at the repository root). `metrics.json`
 and `index.html` are merged under a file lock (kept in the system's temporary folder, not in the output
 folder), so two runs into the same folder at once do not overwrite each other's entries.
+
+`run(..., jobs=N)` executes up to N workbooks at once, each in its own worker process (papermill's kernel is a
+further process). The default, `default_jobs`, is the number of usable cores, capped by the available memory at
+`MEMORY_PER_WORKBOOK` each and by the number of workbooks. The files, `metrics.json` (keys sorted) and
+`index.html` (rows sorted) are the same as a sequential run's; results come back in notebook order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psutil
 from filelock import FileLock
 from jinja2 import DictLoader
 
@@ -39,6 +48,7 @@ from helpers.workbooks.registry import cross_check, workbook
 DEFAULT_TIMEOUT = 600
 OUTPUT_PARAMETER = "output_dir"
 PATH_SUFFIXES = ("_dir", "_csv", "_path")
+MEMORY_PER_WORKBOOK = 1 << 30  # bytes one workbook may use at once: kernel + HTML export, with head-room
 
 
 class RunFailed(RuntimeError):
@@ -232,19 +242,73 @@ def index_html(merged: Mapping[str, Any]) -> str:
     return render("index.html.j2", rows=rows)
 
 
+def default_jobs(count: int) -> int:
+    """Workbooks to run at once: usable cores, capped by available memory (`MEMORY_PER_WORKBOOK` each) and `count`.
+
+    Never below 1: a machine short of memory still runs the workbooks, one after the other.
+    """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    by_memory = psutil.virtual_memory().available // MEMORY_PER_WORKBOOK
+    return max(1, min(cores, by_memory, count))
+
+
 def run(
     names: Sequence[str], values: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT,
-    on_done: Any = None,
+    on_done: Callable[[RunResult], None] | None = None, jobs: int | None = 1,
 ) -> list[RunResult]:
-    """Validate everything first, then execute each notebook into `out_dir`; returns one result each."""
-    chosen = plan(names, values)
-    results = []
-    for path, parameters in chosen.items():
-        result = execute(path, parameters, out_dir, timeout=timeout)
-        results.append(result)
-        if on_done:
-            on_done(result)
-    return results
+    """Validate everything first, then execute the notebooks into `out_dir`, `jobs` at a time (None: the default).
+
+    Returns one result per notebook in notebook order; `on_done` hears of each as it finishes. A failed workbook
+    does not stop the others; Ctrl-C stops them all (each removes its unfinished files) and re-raises.
+    """
+    chosen = list(plan(names, values).items())
+    jobs = default_jobs(len(chosen)) if jobs is None else min(jobs, len(chosen))
+    if jobs <= 1:
+        results = []
+        for path, parameters in chosen:
+            results.append(execute(path, parameters, out_dir, timeout=timeout))
+            if on_done:
+                on_done(results[-1])
+        return results
+    return _run_parallel(chosen, out_dir, timeout, jobs, on_done)
 
 
-__all__ = ["ParameterError", "RunFailed", "RunResult", "execute", "plan", "run"]
+def _worker_start() -> None:
+    """In a worker: Ctrl-C is the parent's to handle; SIGTERM from the parent interrupts the running workbook.
+
+    The interrupt unwinds `execute`, whose clean-up removes the unfinished files, as a sequential Ctrl-C does.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def _run_parallel(chosen: Sequence[tuple[Path, dict[str, Any]]], out_dir: Path, timeout: int, jobs: int,
+                  on_done: Callable[[RunResult], None] | None) -> list[RunResult]:
+    """Execute in `jobs` worker processes (spawned: no state inherited from the parent's threads)."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
+    futures: dict[Future[RunResult], tuple[Path, dict[str, Any]]] = {}
+    finished: dict[Path, RunResult] = {}
+    try:
+        for path, parameters in chosen:
+            futures[pool.submit(execute, path, parameters, out_dir, timeout=timeout)] = (path, parameters)
+        for future in as_completed(futures):
+            path, parameters = futures[future]
+            try:
+                finished[path] = future.result()
+            except Exception as error:  # the worker itself died (e.g. killed for memory): report, go on
+                finished[path] = RunResult(path.stem, dict(parameters), 0.0, error=f"worker process died: {error}")
+            if on_done:
+                on_done(finished[path])
+    except BaseException:
+        for future in futures:
+            future.cancel()
+        for child in multiprocessing.active_children():
+            child.terminate()  # SIGTERM: an interrupt inside the worker (see _worker_start)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [finished[path] for path, _ in chosen]
+
+
+__all__ = ["ParameterError", "RunFailed", "RunResult", "default_jobs", "execute", "plan", "run"]

@@ -18,11 +18,11 @@ def write(tmp_path, scenario):
 def test_grid_and_trainees_expand_to_one_seed_per_trainee(tmp_path):
     scenario = load_scenario(write(tmp_path, {
         "notebooks": ["00_case_review_method"], "parameters": {"scale": 0.1},
-        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"], "seed_base": 100}))
+        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"]}))
     runs = expand(scenario)
-    assert [r.parameters["seed"] for r in runs] == [100, 101, 100, 101]
+    assert [r.parameters["seed"] for r in runs] == [696322129, 1873667365, 696322129, 1873667365]  # BLAKE2b
     assert [r.parameters["promo_discount"] for r in runs] == [0.1, 0.1, 0.2, 0.2]
-    assert runs[1].name == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
+    assert runs[1].run_id == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
 
 
 @pytest.mark.parametrize(("scenario", "words"), [
@@ -41,7 +41,7 @@ def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
     done = casebook("batch", path, "--out", "batch", "--jobs", "2")
     assert done.returncode == 1
     summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert summary.splitlines()[0] == "run,workbook,status,detail"
+    assert summary.splitlines()[0] == "run,workbook,trainee,seed,status,seconds,reason"
     assert sum(",ok," in line for line in summary.splitlines()) == 1
     assert sum(",failed," in line for line in summary.splitlines()) == 1
     assert "seed 2 breaks this notebook" in summary, summary
@@ -72,5 +72,6 @@ def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(
 def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
     path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
     done = casebook("batch", path, "--out", "batch")
-    assert done.returncode == 2 and "'promo_discount' = 2.0" in done.stderr
+    assert done.returncode == 2 and "run 'promo_discount=2.0': " in done.stderr
+    assert "'promo_discount' = 2.0" in done.stderr
     assert not (tmp_path / "batch").exists()

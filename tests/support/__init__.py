@@ -14,11 +14,11 @@ def files_under(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-def tiny_notebook(path: Path, body: str) -> Path:
-    """A one-parameter notebook (`seed`) whose second cell is `body`, written to `path`."""
+def tiny_notebook(path: Path, body: str, parameters: str = "seed: int = 1  # a seed, ≥ 0") -> Path:
+    """A notebook whose parameters cell is `parameters` (default: one `seed`) and whose second cell is `body`."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    cell = nbformat.v4.new_code_cell("seed: int = 1  # a seed, ≥ 0")
+    cell = nbformat.v4.new_code_cell(parameters)
     cell.metadata["tags"] = ["parameters"]
     nb.cells = [cell, nbformat.v4.new_code_cell(body)]
     nbformat.write(nb, path)

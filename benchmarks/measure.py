@@ -1,0 +1,64 @@
+"""Timing helpers for `make bench`: a command's wall seconds and peak memory, figures set beside their anchors.
+
+The machine may be shared, so absolute seconds are noisy: every figure is measured in the same run as its
+anchor and reported as a ratio, which survives a steady load far better than the seconds themselves.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CASEBOOK = [sys.executable, "-m", "helpers"]
+
+# Runs the command, then prints the peak resident memory (kB) of the largest process it waited for.
+_WRAPPER = ("import resource, subprocess, sys\n"
+            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "sys.exit(code)")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """One command's wall time and peak memory (the largest single process: the command or a child it waited for)."""
+
+    seconds: float
+    peak_mib: float
+
+
+def measure(command: list[str]) -> Measured:
+    """Run `command` from the repository root in a fresh wrapper process; fail loudly if it fails."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], cwd=ROOT, capture_output=True, text=True,
+                          check=False)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-3000:]}")
+    return Measured(seconds, int(done.stdout.split()[-1]) / 1024)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A measured figure beside its anchor from the same run; `ratio` = value / anchor."""
+
+    name: str
+    value: float
+    anchor_name: str
+    anchor: float
+    unit: str
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.anchor if self.anchor else float("nan")
+
+    def line(self) -> str:
+        return (f"{self.name:<46} {self.value:>12,.1f} {self.unit:<8} vs {self.anchor_name:<34} "
+                f"{self.anchor:>12,.1f}  = {self.ratio:6.2f}×")
+
+    def as_json(self) -> dict[str, Any]:
+        return {**asdict(self), "ratio": round(self.ratio, 4)}

@@ -1,0 +1,217 @@
+"""summary.html for a class: the runs table with links, headline metrics against the grid, a verdict matrix.
+
+An instructor reads it to see where the conclusions move: each headline metric gets one panel with the grid's
+first parameter on the x axis and a line per trainee (or per seed, or per value of the other grid parameters);
+the verdict matrix shows every judged review-card finding × every run, so a flip stands out in its row.
+Charts use the reports' house style (helpers.notebook.plots) and are embedded as PNG (base64), so the page is one file.
+The page is rendered with Jinja2 with autoescaping on: trainee names and titles come from the scenario.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.ft2font import FT2Font
+
+from helpers.core import fmt
+from helpers.notebook import plots
+from helpers.notebook.review import COLOURS, FAILED, UNKNOWN, WORKED
+from helpers.workbooks.registry import workbook
+
+JUDGED = (WORKED, FAILED, UNKNOWN)
+CHARTED_KINDS = {"yuan", "pct", "float", "num", "ratio", "days"}
+AXIS_KIND = {"yuan": "yuan", "pct": "pct", "num": "num"}
+
+TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body{font-family:"DejaVu Sans",sans-serif;margin:2em;color:#222;max-width:1400px}
+h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:2px solid #2f6db5;padding-bottom:.2em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{padding:.3em .6em;border-bottom:1px solid #ddd;
+text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f3f5f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.failed{color:#c4453c;font-weight:bold}.ok{color:#3a9e6f}.reason{color:#c4453c;font-size:.9em}
+.verdict{color:#fff;text-align:center;font-size:.85em;white-space:nowrap}
+.flips{font-weight:bold;color:#c4453c}.note{color:#666}img{max-width:100%}
+</style></head><body>
+<h1>{{ title }}</h1>
+<p>{{ runs }} run(s): {{ ok }} finished, {{ failed }} failed.{% if grid %} Grid: {{ grid }}.{% endif %}</p>
+<h2>Runs</h2>
+<table><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr>
+{% for row in rows %}<tr>
+<td>{% if row.link %}<a href="{{ row.link }}">{{ row.run }}</a>{% else %}{{ row.run }}{% endif %}</td>
+{% for cell in row.cells %}<td class="{{ cell.css }}">{{ cell.text }}</td>{% endfor %}
+</tr>{% endfor %}
+</table>
+{% for section in workbooks %}
+<h2>{{ section.title }}</h2>
+{% if section.chart %}<img alt="headline metrics of {{ section.title }} against {{ section.x }}"
+ src="data:image/png;base64,{{ section.chart }}">
+{% if section.legend %}<p class="note">{{ section.legend | join("; ") }}</p>{% endif %}
+{% else %}<p class="note">No chart: {{ section.no_chart }}</p>{% endif %}
+{% if section.matrix %}
+<h3>Review card verdicts</h3>
+<p class="note">Each judged finding of the review card in each finished run. A bold finding changes its
+verdict somewhere in the class; hover a cell for the finding's text and evidence.</p>
+<table><tr><th>Finding</th>{% for parts in section.matrix_runs %}<th>
+{% for part in parts %}{{ part }}{% if not loop.last %}<br>{% endif %}{% endfor %}</th>{% endfor %}</tr>
+{% for line in section.matrix %}<tr><td class="{{ 'flips' if line.flips else '' }}">{{ line.id }}</td>
+{% for cell in line.cells %}<td class="verdict" style="background:{{ cell.colour }}" title="{{ cell.title }}">
+{{ cell.verdict }}</td>{% endfor %}</tr>{% endfor %}
+</table>{% endif %}
+{% endfor %}
+</body></html>
+"""
+
+
+@dataclass(frozen=True)
+class ClassRun:
+    """What the page needs of one run: its id, trainee or seed label and grid setting."""
+
+    run_id: str
+    label: str
+    setting: Mapping[str, Any]
+
+
+def render(title: str, summary: pd.DataFrame, runs: Sequence[ClassRun],
+           reviews: Mapping[tuple[str, str], list[dict[str, Any]]]) -> str:
+    """The whole page; `reviews[(run_id, workbook)]` is the recorded "review" findings list of that run."""
+    grid = list(dict.fromkeys(name for run in runs for name in run.setting))
+    stems = [s for s in dict.fromkeys(summary["workbook"]) if workbook(s) is not None]
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return env.from_string(TEMPLATE).render(
+        title=title, runs=len(runs), ok=int(summary["status"].eq("ok").sum()),
+        failed=int(summary["status"].ne("ok").sum()),
+        grid="; ".join(f"{name} ∈ " + ", ".join(map(fmt.text, _values(runs, name))) for name in grid),
+        header=_header(summary, stems, grid), rows=_rows(summary, stems, grid),
+        workbooks=[_section(stem, summary, runs, grid, reviews) for stem in stems],
+    )
+
+
+def _values(runs: Sequence[ClassRun], name: str) -> list[Any]:
+    """The grid values of one parameter, in the scenario's order."""
+    return list(dict.fromkeys(run.setting[name] for run in runs if name in run.setting))
+
+
+def _headline(stems: Sequence[str]) -> list[tuple[str, str]]:
+    pairs: dict[str, str] = {}
+    for stem in stems:
+        entry = workbook(stem)
+        pairs.update(entry.headline if entry else ())
+    return list(pairs.items())
+
+
+def _header(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[str]:
+    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(n for n, _ in _headline(stems))]
+
+
+def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[dict[str, Any]]:
+    """One table row per summary row: link to the report, identity, grid values, status and headline figures."""
+    rows = []
+    for record in summary.to_dict("records"):
+        ok = record["status"] == "ok"
+        cells = [{"text": record["workbook"], "css": ""}, {"text": record["trainee"], "css": ""},
+                 {"text": fmt.text(record["seed"]), "css": "num"}]
+        cells += [{"text": fmt.text(record.get(name)), "css": ""} for name in grid]
+        status = "ok" if ok else f"failed: {record['reason']}"
+        cells.append({"text": status, "css": "ok" if ok else "failed"})
+        for name, kind in _headline(stems):
+            value = record.get(name)
+            cells.append({"text": fmt.as_kind(kind, value) if ok and not fmt.is_missing(value) else "",
+                          "css": "num"})
+        link = f"{quote(record['run'])}/{quote(record['workbook'])}.html" if ok else ""
+        rows.append({"run": record["run"], "link": link, "cells": cells})
+    return rows
+
+
+def _section(stem: str, summary: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
+             reviews: Mapping[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+    entry = workbook(stem)
+    done = summary[(summary["workbook"] == stem) & summary["status"].eq("ok")]
+    finished = [run for run in runs if run.run_id in set(done["run"])]
+    metrics = [(n, k) for n, k in (entry.headline if entry else ()) if k in CHARTED_KINDS and n in done.columns]
+    chart, why, legend = "", "", []
+    if not grid:
+        why = "the scenario has no grid, so there is nothing to plot the metrics against."
+    elif not finished or not metrics:
+        why = "no run of this workbook finished."
+    else:
+        chart = _chart(done, finished, grid, metrics)
+        keys = list(dict.fromkeys(line_key(run, grid[1:]) for run in finished))
+        legend = [f"line {n} = {key}" for n, key in enumerate(keys, start=1) if not drawable(key)]
+    matrix_runs, matrix = _matrix(stem, finished, reviews)
+    return {"title": entry.title if entry else stem, "x": grid[0] if grid else "", "chart": chart,
+            "no_chart": why, "legend": legend, "matrix_runs": matrix_runs, "matrix": matrix}
+
+
+def line_key(run: ClassRun, others: Sequence[str]) -> str:
+    """The legend text of a run's line: its trainee (or seed) and the grid values not on the x axis."""
+    return " · ".join(filter(None, [run.label, *(f"{n}={fmt.text(run.setting.get(n))}" for n in others)])) or "run"
+
+
+def drawable(text: str) -> bool:
+    """True when the chart font (DejaVu Sans) has a glyph for every character; CJK names are not drawable."""
+    charmap = FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap()
+    return all(ord(char) in charmap for char in text)
+
+
+def _chart(done: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
+           metrics: Sequence[tuple[str, str]]) -> str:
+    """One panel per metric: the first grid parameter on x (its values in order), a line per trainee/setting."""
+    matplotlib.use("Agg")  # a batch may run where no display exists
+    plots.setup()
+    x_name, others = grid[0], grid[1:]
+    x_values = _values(runs, x_name)
+    columns = min(3, len(metrics))
+    rows = -(-len(metrics) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4.6 * columns, 3.4 * rows), squeeze=False)
+    values = done.set_index("run")
+    lines: dict[str, list[tuple[int, str]]] = {}
+    for run in runs:
+        lines.setdefault(line_key(run, others), []).append((x_values.index(run.setting[x_name]), run.run_id))
+    for ax, (name, kind) in zip(axes.flat, metrics, strict=False):
+        for number, (key, points) in enumerate(lines.items(), start=1):
+            xs = [x for x, _ in points]
+            ys = [pd.to_numeric(values.at[run_id, name], errors="coerce") for _, run_id in points]
+            ax.plot(xs, ys, marker="o", label=key if drawable(key) else f"line {number}")
+        ax.set_xticks(range(len(x_values)), [fmt.text(v) for v in x_values])
+        plots.label(ax, name, x_name, "", y=AXIS_KIND.get(kind))
+    for ax in list(axes.flat)[len(metrics):]:
+        ax.set_visible(False)
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    if len(labels) > 1:
+        fig.legend(handles, labels, loc="upper center", ncol=min(4, len(labels)), bbox_to_anchor=(0.5, 0.0))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _matrix(stem: str, runs: Sequence[ClassRun], reviews: Mapping[tuple[str, str], list[dict[str, Any]]]
+            ) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """Judged findings × finished runs (headed by trainee and grid values); a finding missing from a run's card
+    shows as a grey dash."""
+    cards = {run.run_id: {f["id"]: f for f in reviews.get((run.run_id, stem), []) if f.get("verdict") in JUDGED}
+             for run in runs}
+    ids = list(dict.fromkeys(fid for card in cards.values() for fid in card))
+    matrix = []
+    for fid in ids:
+        cells = []
+        for run in runs:
+            finding = cards[run.run_id].get(fid)
+            verdict = finding["verdict"] if finding else ""
+            title = f"{finding['text']} ({finding.get('evidence', '')})" if finding else "not on this run's card"
+            cells.append({"verdict": verdict or "—", "colour": COLOURS.get(verdict, "#cfcfcf"), "title": title})
+        matrix.append({"id": fid, "flips": len({c["verdict"] for c in cells}) > 1, "cells": cells})
+    heads = [[part for part in (run.label, *(f"{n}={fmt.text(v)}" for n, v in run.setting.items())) if part]
+             or [run.run_id] for run in runs]
+    return heads, matrix
