@@ -25,12 +25,14 @@ run: $(STAMP) ## execute every workbook with its defaults into output/default/, 
 
 test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval (twice: two BLAS kernels)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/pytest --nbval notebooks
 	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest --nbval notebooks  # again on another BLAS kernel: figures must not move
 
 test-unit: $(STAMP) ## the fast tier: ruff and tests/unit (no kernel starts)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests/unit
 
 format: $(STAMP) ## apply ruff's formatter to the whole tree
@@ -58,8 +60,9 @@ student: $(STAMP) ## student versions (solutions removed, outputs cleared) into 
 batch: $(STAMP) ## run an instructor scenario: make batch SCENARIO=scenarios/cohort.yaml
 	$(BIN)/casebook batch $(SCENARIO) --out $(OUT)/batch --jobs $(JOBS)
 
-lint: $(STAMP) ## ruff only
+lint: $(STAMP) ## ruff only (lint and format check)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean: ## remove output/ and caches (keeps .venv)
 	rm -rf $(OUT) .pytest_cache .ruff_cache .hypothesis

@@ -32,18 +32,28 @@ def write_export(path: Path, rows: int, seed: int = 7) -> None:
     amounts = np.round(rng.gamma(2.0, 80.0, rows) + 9.9, 2)
     text = pc.cast(pa.array(amounts), pa.string())
     fancy = rng.random(rows) < 0.1
-    big = pc.if_else(pa.array(fancy & (amounts >= 1000)), pc.binary_join_element_wise(
-        pc.cast(pa.array((amounts // 1000).astype(np.int64)), pa.string()),
-        pc.utf8_slice_codeunits(pc.cast(pa.array(np.round(amounts % 1000 + 1000, 2)), pa.string()), 1), ","), text)
+    big = pc.if_else(
+        pa.array(fancy & (amounts >= 1000)),
+        pc.binary_join_element_wise(
+            pc.cast(pa.array((amounts // 1000).astype(np.int64)), pa.string()),
+            pc.utf8_slice_codeunits(pc.cast(pa.array(np.round(amounts % 1000 + 1000, 2)), pa.string()), 1),
+            ",",
+        ),
+        text,
+    )
     shown = pc.if_else(pa.array(fancy), pc.binary_join_element_wise("¥", big, ""), text)
-    table = pa.table({
-        "order_id": pc.binary_join_element_wise("O", pc.cast(pa.array(np.arange(rows) + 10_000_000), pa.string()), ""),
-        "customer_id": pc.binary_join_element_wise("C", pc.cast(pa.array(customers), pa.string()), ""),
-        "order_date": pc.strftime(pa.array(stamps), format="%Y-%m-%d %H:%M:%S"),
-        "amount": shown,
-        "quantity": pc.cast(pa.array(1 + rng.poisson(0.4, rows)), pa.string()),
-        "channel": pa.array(rng.choice(np.array(["Tmall", "JD", "Douyin"], dtype=object), rows)),
-    })
+    table = pa.table(
+        {
+            "order_id": pc.binary_join_element_wise(
+                "O", pc.cast(pa.array(np.arange(rows) + 10_000_000), pa.string()), ""
+            ),
+            "customer_id": pc.binary_join_element_wise("C", pc.cast(pa.array(customers), pa.string()), ""),
+            "order_date": pc.strftime(pa.array(stamps), format="%Y-%m-%d %H:%M:%S"),
+            "amount": shown,
+            "quantity": pc.cast(pa.array(1 + rng.poisson(0.4, rows)), pa.string()),
+            "channel": pa.array(rng.choice(np.array(["Tmall", "JD", "Douyin"], dtype=object), rows)),
+        }
+    )
     with open(path, "wb") as handle:
         handle.write(b"\xef\xbb\xbf")
         pacsv.write_csv(table, handle)
@@ -67,8 +77,10 @@ def main(rows: int = ROWS) -> None:
         frame = load_transactions(path, columns={"quantity": "quantity", "channel": "channel"})
         seconds = time.perf_counter() - start
         size_mb = path.stat().st_size / 1e6
-    print(f"transactions: {len(frame):,} rows ({size_mb:,.0f} MB CSV) loaded and validated in {seconds:.1f} s; "
-          f"peak memory {peak_mb():,.0f} MB (after imports {before:,.0f} MB)")
+    print(
+        f"transactions: {len(frame):,} rows ({size_mb:,.0f} MB CSV) loaded and validated in {seconds:.1f} s; "
+        f"peak memory {peak_mb():,.0f} MB (after imports {before:,.0f} MB)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,10 +17,12 @@ ROOT = Path(__file__).resolve().parent.parent
 CASEBOOK = [sys.executable, "-m", "helpers"]
 
 # Runs the command, then prints the peak resident memory (kB) of the largest process it waited for.
-_WRAPPER = ("import resource, subprocess, sys\n"
-            "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
-            "sys.exit(code)")
+_WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "sys.exit(code)"
+)
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ class Measured:
 def measure(command: list[str]) -> Measured:
     """Run `command` from the repository root in a fresh wrapper process; fail loudly if it fails."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _WRAPPER, *command], cwd=ROOT, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", _WRAPPER, *command], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-3000:]}")
@@ -57,8 +60,10 @@ class Figure:
         return self.value / self.anchor if self.anchor else float("nan")
 
     def line(self) -> str:
-        return (f"{self.name:<46} {self.value:>12,.1f} {self.unit:<8} vs {self.anchor_name:<34} "
-                f"{self.anchor:>12,.1f}  = {self.ratio:6.2f}×")
+        return (
+            f"{self.name:<46} {self.value:>12,.1f} {self.unit:<8} vs {self.anchor_name:<34} "
+            f"{self.anchor:>12,.1f}  = {self.ratio:6.2f}×"
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {**asdict(self), "ratio": round(self.ratio, 4)}

@@ -30,10 +30,16 @@ from helpers.workbooks.cases import CASES
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
 EXPORT_ROWS = 5_000_000
-CASE_WORKBOOKS = ("01_pinduoduo_group_buying", "02_jd_logistics_membership", "03_perfect_diary_kol_private_domain",
-                  "04_your_shop_review")
-STACK = ("import numpy, pandas, matplotlib.pyplot, scipy.stats\nfrom helpers.core import fmt\n"
-         "from helpers.notebook import plots, record, review, story")
+CASE_WORKBOOKS = (
+    "01_pinduoduo_group_buying",
+    "02_jd_logistics_membership",
+    "03_perfect_diary_kol_private_domain",
+    "04_your_shop_review",
+)
+STACK = (
+    "import numpy, pandas, matplotlib.pyplot, scipy.stats\nfrom helpers.core import fmt\n"
+    "from helpers.notebook import plots, record, review, story"
+)
 
 
 def faker_rows_per_second(rows: int = FAKER_ROWS) -> float:
@@ -44,8 +50,12 @@ def faker_rows_per_second(rows: int = FAKER_ROWS) -> float:
     fake = Faker("zh_CN")
     started = time.perf_counter()
     for _ in range(rows):
-        (fake.name(), fake.city(), fake.date_between("-2y", "today"),
-         fake.pyfloat(min_value=1, max_value=5000, right_digits=2))
+        (
+            fake.name(),
+            fake.city(),
+            fake.date_between("-2y", "today"),
+            fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
+        )
     return rows / (time.perf_counter() - started)
 
 
@@ -60,12 +70,23 @@ def generator_figures(baseline: float, tmp: Path) -> list[Figure]:
         runs = {}
         for orders in (SMALL, LARGE):
             folder = tmp / f"{case}-{orders}"
-            runs[orders] = (measure([*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet",
-                                     "--out", str(folder)]), _order_rows(folder))
+            runs[orders] = (
+                measure(
+                    [*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet", "--out", str(folder)]
+                ),
+                _order_rows(folder),
+            )
         (small, small_rows), (large, large_rows) = runs[SMALL], runs[LARGE]
         marginal = (large_rows - small_rows) / (large.seconds - small.seconds)
-        figures.append(Figure(f"generator {case}: marginal order rows/s", marginal,
-                              "Faker zh_CN, one row at a time", baseline, "rows/s"))
+        figures.append(
+            Figure(
+                f"generator {case}: marginal order rows/s",
+                marginal,
+                "Faker zh_CN, one row at a time",
+                baseline,
+                "rows/s",
+            )
+        )
     return figures
 
 
@@ -90,9 +111,12 @@ def collection_figures(tmp: Path) -> list[Figure]:
     floor = measure([*CASEBOOK, "run", *bare_notebooks(tmp / "bare"), "--jobs", "1", "--out", str(tmp / "floor")])
     sequential = measure([*CASEBOOK, "run", "--jobs", "1", "--out", str(tmp / "sequential")])
     parallel = measure([*CASEBOOK, "run", "--jobs", "2", "--out", str(tmp / "parallel")])
-    return [Figure("collection, sequential (s)", sequential.seconds, "5 bare notebooks, sequential (s)",
-                   floor.seconds, "s"),
-            Figure("collection, --jobs 2 (s)", parallel.seconds, "collection, sequential (s)", sequential.seconds, "s")]
+    return [
+        Figure(
+            "collection, sequential (s)", sequential.seconds, "5 bare notebooks, sequential (s)", floor.seconds, "s"
+        ),
+        Figure("collection, --jobs 2 (s)", parallel.seconds, "collection, sequential (s)", sequential.seconds, "s"),
+    ]
 
 
 def scale_figures(tmp: Path) -> list[Figure]:
@@ -102,9 +126,16 @@ def scale_figures(tmp: Path) -> list[Figure]:
         largest = read_spec(stem).params["scale"].high
         default = measure([*CASEBOOK, "run", stem, "--out", str(tmp / f"{stem}-default")])
         large = measure([*CASEBOOK, "run", stem, "-p", "scale", str(largest), "--out", str(tmp / f"{stem}-large")])
-        figures += [Figure(f"{stem} scale {largest:g} (s)", large.seconds, "default scale (s)", default.seconds, "s"),
-                    Figure(f"{stem} scale {largest:g} peak (MiB)", large.peak_mib, "default scale peak (MiB)",
-                           default.peak_mib, "MiB")]
+        figures += [
+            Figure(f"{stem} scale {largest:g} (s)", large.seconds, "default scale (s)", default.seconds, "s"),
+            Figure(
+                f"{stem} scale {largest:g} peak (MiB)",
+                large.peak_mib,
+                "default scale peak (MiB)",
+                default.peak_mib,
+                "MiB",
+            ),
+        ]
     return figures
 
 
@@ -121,24 +152,45 @@ def export_figures(tmp: Path, rows: int = EXPORT_ROWS) -> list[Figure]:
     columns = ["-p", "col_quantity", "quantity", "-p", "col_channel", "channel"]
     default = measure([*CASEBOOK, "run", "04_your_shop_review", "--out", str(tmp / "04-default")])
     checked = measure([*CASEBOOK, "check-data", "your_shop", str(export), *columns])
-    full = measure([*CASEBOOK, "run", "04_your_shop_review", "-p", "transactions_csv", str(export), *columns,
-                    "--out", str(tmp / "04-export")])
+    full = measure(
+        [
+            *CASEBOOK,
+            "run",
+            "04_your_shop_review",
+            "-p",
+            "transactions_csv",
+            str(export),
+            *columns,
+            "--out",
+            str(tmp / "04-export"),
+        ]
+    )
     label = f"04 on a {rows / 1e6:g}M-row export"
-    return [Figure(f"{label}: load + validate (s)", checked.seconds, "04 default run (s)", default.seconds, "s"),
-            Figure(f"{label}: load + validate peak (MiB)", checked.peak_mib, "04 default run peak (MiB)",
-                   default.peak_mib, "MiB"),
-            Figure(f"{label}: end to end (s)", full.seconds, "04 default run (s)", default.seconds, "s"),
-            Figure(f"{label}: end to end peak (MiB)", full.peak_mib, "04 default run peak (MiB)",
-                   default.peak_mib, "MiB")]
+    return [
+        Figure(f"{label}: load + validate (s)", checked.seconds, "04 default run (s)", default.seconds, "s"),
+        Figure(
+            f"{label}: load + validate peak (MiB)",
+            checked.peak_mib,
+            "04 default run peak (MiB)",
+            default.peak_mib,
+            "MiB",
+        ),
+        Figure(f"{label}: end to end (s)", full.seconds, "04 default run (s)", default.seconds, "s"),
+        Figure(f"{label}: end to end peak (MiB)", full.peak_mib, "04 default run peak (MiB)", default.peak_mib, "MiB"),
+    ]
 
 
 def machine() -> dict[str, object]:
     """What the figures were measured on, with the load (the machine may be shared)."""
     import psutil
 
-    return {"cores": os.cpu_count(), "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
-            "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
-            "load_average_1min_at_start": round(os.getloadavg()[0], 2)}
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "cpu": platform.processor() or platform.machine(),
+        "python": platform.python_version(),
+        "load_average_1min_at_start": round(os.getloadavg()[0], 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -153,8 +205,12 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="casebook_bench_") as folder:
         tmp = Path(folder)
         baseline = faker_rows_per_second()
-        for section in (lambda: generator_figures(baseline, tmp), lambda: collection_figures(tmp),
-                        lambda: scale_figures(tmp), lambda: export_figures(tmp)):
+        for section in (
+            lambda: generator_figures(baseline, tmp),
+            lambda: collection_figures(tmp),
+            lambda: scale_figures(tmp),
+            lambda: export_figures(tmp),
+        ):
             for figure in section():
                 print(figure.line(), flush=True)
                 figures.append(figure)

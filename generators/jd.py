@@ -46,32 +46,49 @@ EXISTING_SHARE = 0.6  # customers already active on day one; the rest arrive dur
 PLANNED_EXTRA_DEMAND = 1.05  # the planner's demand estimate over the normal base (assumption)
 
 # Regions with their regional warehouse (RDC) city, demand share and trunk hours from the central hub.
-REGIONS = pd.DataFrame({
-    "region": ["North 华北", "East 华东", "South 华南", "Central 华中", "Southwest 西南", "Northwest 西北",
-               "Northeast 东北"],
-    "warehouse_city": ["北京", "上海", "广州", "武汉", "成都", "西安", "沈阳"],
-    "share": [0.19, 0.27, 0.18, 0.11, 0.11, 0.06, 0.08],
-    "trunk_hours": [30.0, 30.0, 40.0, 20.0, 44.0, 44.0, 40.0],
-    "cities": [["北京", "天津", "石家庄", "保定"], ["上海", "杭州", "南京", "苏州"], ["广州", "深圳", "东莞", "佛山"],
-               ["武汉", "郑州", "长沙", "南昌"], ["成都", "重庆", "昆明", "贵阳"], ["西安", "兰州", "银川", "西宁"],
-               ["沈阳", "大连", "长春", "哈尔滨"]],
-})
+REGIONS = pd.DataFrame(
+    {
+        "region": [
+            "North 华北",
+            "East 华东",
+            "South 华南",
+            "Central 华中",
+            "Southwest 西南",
+            "Northwest 西北",
+            "Northeast 东北",
+        ],
+        "warehouse_city": ["北京", "上海", "广州", "武汉", "成都", "西安", "沈阳"],
+        "share": [0.19, 0.27, 0.18, 0.11, 0.11, 0.06, 0.08],
+        "trunk_hours": [30.0, 30.0, 40.0, 20.0, 44.0, 44.0, 40.0],
+        "cities": [
+            ["北京", "天津", "石家庄", "保定"],
+            ["上海", "杭州", "南京", "苏州"],
+            ["广州", "深圳", "东莞", "佛山"],
+            ["武汉", "郑州", "长沙", "南昌"],
+            ["成都", "重庆", "昆明", "贵阳"],
+            ["西安", "兰州", "银川", "西宁"],
+            ["沈阳", "大连", "长春", "哈尔滨"],
+        ],
+    }
+)
 CENTRAL = ("WH00", "Central hub 中央仓", "廊坊")
 WAREHOUSE_IDS = np.array([CENTRAL[0], *(f"WH{i:02d}" for i in range(1, len(REGIONS) + 1))], dtype=object)
 
 # Category economics (assumptions shaped to land near JD's 13–15% gross margin): price range, margin on
 # price, weight, share of orders, chance of a multi-unit order and the base return rate.
-CATEGORIES = pd.DataFrame({
-    "category": ["electronics", "appliances", "FMCG", "apparel"],
-    "price_low": [300.0, 200.0, 15.0, 60.0],
-    "price_high": [6000.0, 4000.0, 150.0, 600.0],
-    "margin": [0.13, 0.175, 0.21, 0.37],
-    "weight_low": [0.3, 3.0, 0.5, 0.3],
-    "weight_high": [3.0, 15.0, 6.0, 1.5],
-    "order_share": [0.2, 0.14, 0.46, 0.2],
-    "multi_unit": [0.08, 0.05, 0.5, 0.15],
-    "return_base": [0.05, 0.04, 0.015, 0.14],
-})
+CATEGORIES = pd.DataFrame(
+    {
+        "category": ["electronics", "appliances", "FMCG", "apparel"],
+        "price_low": [300.0, 200.0, 15.0, 60.0],
+        "price_high": [6000.0, 4000.0, 150.0, 600.0],
+        "margin": [0.13, 0.175, 0.21, 0.37],
+        "weight_low": [0.3, 3.0, 0.5, 0.3],
+        "weight_high": [3.0, 15.0, 6.0, 1.5],
+        "order_share": [0.2, 0.14, 0.46, 0.2],
+        "multi_unit": [0.08, 0.05, 0.5, 0.15],
+        "return_base": [0.05, 0.04, 0.015, 0.14],
+    }
+)
 FADING_SHARE = 0.15  # SKUs whose demand fades out mid-year (older models, last season): the dead-stock source
 
 # Delivery (211 限时达) and its consequences (assumptions).
@@ -96,87 +113,146 @@ OTHER_OPEX_RATIO = 0.055  # marketing, technology, G&A as a share of revenue (as
 PLUS_PERK_VALUE = 40.0  # free-shipping vouchers and other perks, ¥ a year (assumption)
 PLUS_RENEWAL = 0.8  # docs/SOURCES.md: ≈80% renewal (2018)
 
-HOUR_WEIGHTS = np.array([1.2, 0.6, 0.3, 0.2, 0.2, 0.3, 0.8, 1.8, 3.2, 4.6, 5.6, 5.8, 5.2, 4.6, 4.8, 5.0,
-                         4.8, 4.6, 4.4, 5.2, 6.4, 7.2, 6.8, 3.6])
+HOUR_WEIGHTS = np.array(
+    [
+        1.2,
+        0.6,
+        0.3,
+        0.2,
+        0.2,
+        0.3,
+        0.8,
+        1.8,
+        3.2,
+        4.6,
+        5.6,
+        5.8,
+        5.2,
+        4.6,
+        4.8,
+        5.0,
+        4.8,
+        4.6,
+        4.4,
+        5.2,
+        6.4,
+        7.2,
+        6.8,
+        3.6,
+    ]
+)
 CUTOFFS = ("by 11:00", "11:00–23:00", "after 23:00")
 SOURCES = ("regional", "central", "supplier")
 RETURN_REASONS = ("late delivery", "damaged", "changed mind")
 
 SCHEMA = {
-    "customers": Table("customers", "One row per customer: where they live and when they first ordered.", (
-        CUSTOMER_KEY,
-        CUSTOMER_NAME,
-        Column("region", "str", "delivery region", choices=tuple(REGIONS["region"])),
-        CITY,
-        Column("first_order_date", "date", "date of the first order in the data", nullable=True),
-    )),
-    "skus": Table("skus", "One row per product: category, unit cost and price, weight, planned demand.", (
-        Column("sku_id", "str", "product key", unique=True),
-        Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
-        Column("unit_cost", "float", "purchase cost per unit, ¥", min=0),
-        Column("unit_price", "float", "list price per unit, ¥", min=0),
-        Column("weight_kg", "float", "shipping weight per unit, kg", min=0),
-        Column("planned_daily_units", "float", "units a day the planner expects nationwide", min=0),
-    )),
-    "warehouses": Table("warehouses", "The central hub and one regional warehouse (RDC) per region.", (
-        Column("warehouse_id", "str", "warehouse key", unique=True),
-        Column("name", "str", "warehouse name"),
-        Column("kind", "str", "central hub or regional", choices=("central", "regional")),
-        Column("region", "str", "region served (central serves all)"),
-        CITY,
-        Column("skus_stocked", "int", "number of SKUs held", min=0),
-    )),
-    "orders": Table("orders", "One row per paid order (one SKU line).", (
-        ORDER_KEY,
-        BUYER,
-        Column("order_time", "datetime", "payment time"),
-        Column("sku_id", "str", "product (skus.sku_id)"),
-        Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
-        Column("quantity", "int", "units", min=1),
-        Column("list_amount", "float", "amount at list price, ¥", min=0),
-        Column("amount", "float", "amount paid after the PLUS member discount, ¥", min=0),
-        Column("cogs", "float", "cost of the goods sold, ¥", min=0),
-        Column("is_plus_member", "bool", "buyer was a PLUS member when ordering"),
-    )),
-    "deliveries": Table("deliveries", "One row per order: where it shipped from and when it arrived.", (
-        Column("order_id", "str", "order (orders.order_id)", unique=True),
-        Column("warehouse_id", "str", "shipping warehouse; SUPPLIER when the order waited for the supplier"),
-        Column("stock_source", "str", "regional warehouse, central hub or supplier", choices=SOURCES),
-        Column("cutoff", "str", "211 cut-off window of the order time", choices=CUTOFFS),
-        Column("delivered_time", "datetime", "delivery time"),
-        Column("delivery_hours", "float", "hours from payment to delivery", min=0),
-        Column("eligible_211", "bool", "stocked in the regional warehouse, so the 211 promise applies"),
-        Column("on_time_211", "bool", "eligible and delivered by the 211 promise"),
-        Column("fulfillment_cost", "float", "warehouse handling + trunk + last mile, ¥", min=0),
-    )),
-    "returns": Table("returns", "One row per returned order.", (
-        Column("order_id", "str", "order (orders.order_id)", unique=True),
-        Column("return_date", "date", "day the return was received"),
-        Column("reason", "str", "main reason", choices=RETURN_REASONS),
-        Column("refund_amount", "float", "refund paid, ¥", min=0),
-        Column("recovered_cost", "float", "cost value recovered from the returned goods, ¥", min=0),
-        Column("handling_cost", "float", "reverse logistics and inspection, ¥", min=0),
-    )),
-    "inventory_daily": Table("inventory_daily", "Stock per warehouse, SKU and day under the reorder-point policy.", (
-        Column("date", "date", "day"),
-        Column("warehouse_id", "str", "warehouse (warehouses.warehouse_id)"),
-        Column("sku_id", "str", "product (skus.sku_id)"),
-        Column("stock_open", "int", "units on hand at the start of the day, after receipts", min=0),
-        Column("received_units", "int", "units received from suppliers that morning", min=0),
-        Column("requested_units", "int", "units customers asked this warehouse for", min=0),
-        Column("shipped_units", "int", "units shipped", min=0),
-        Column("stock_close", "int", "units on hand at the end of the day", min=0),
-        Column("on_order_units", "int", "units ordered from suppliers and not yet received", min=0),
-        Column("reorder_point", "int", "the policy's reorder point, units", min=0),
-    )),
-    "memberships": Table("memberships", "One row per PLUS membership year bought (joins and renewals).", (
-        Column("membership_id", "str", "membership key", unique=True),
-        Column("customer_id", "str", "member (customers.customer_id)"),
-        Column("start_date", "date", "first day of the membership year"),
-        Column("end_date", "date", "last day of the membership year"),
-        Column("fee_paid", "float", "fee paid, ¥", min=0),
-        Column("is_renewal", "bool", "renewal of an expiring membership"),
-    ), may_be_empty=True),
+    "customers": Table(
+        "customers",
+        "One row per customer: where they live and when they first ordered.",
+        (
+            CUSTOMER_KEY,
+            CUSTOMER_NAME,
+            Column("region", "str", "delivery region", choices=tuple(REGIONS["region"])),
+            CITY,
+            Column("first_order_date", "date", "date of the first order in the data", nullable=True),
+        ),
+    ),
+    "skus": Table(
+        "skus",
+        "One row per product: category, unit cost and price, weight, planned demand.",
+        (
+            Column("sku_id", "str", "product key", unique=True),
+            Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
+            Column("unit_cost", "float", "purchase cost per unit, ¥", min=0),
+            Column("unit_price", "float", "list price per unit, ¥", min=0),
+            Column("weight_kg", "float", "shipping weight per unit, kg", min=0),
+            Column("planned_daily_units", "float", "units a day the planner expects nationwide", min=0),
+        ),
+    ),
+    "warehouses": Table(
+        "warehouses",
+        "The central hub and one regional warehouse (RDC) per region.",
+        (
+            Column("warehouse_id", "str", "warehouse key", unique=True),
+            Column("name", "str", "warehouse name"),
+            Column("kind", "str", "central hub or regional", choices=("central", "regional")),
+            Column("region", "str", "region served (central serves all)"),
+            CITY,
+            Column("skus_stocked", "int", "number of SKUs held", min=0),
+        ),
+    ),
+    "orders": Table(
+        "orders",
+        "One row per paid order (one SKU line).",
+        (
+            ORDER_KEY,
+            BUYER,
+            Column("order_time", "datetime", "payment time"),
+            Column("sku_id", "str", "product (skus.sku_id)"),
+            Column("category", "str", "product category", choices=tuple(CATEGORIES["category"])),
+            Column("quantity", "int", "units", min=1),
+            Column("list_amount", "float", "amount at list price, ¥", min=0),
+            Column("amount", "float", "amount paid after the PLUS member discount, ¥", min=0),
+            Column("cogs", "float", "cost of the goods sold, ¥", min=0),
+            Column("is_plus_member", "bool", "buyer was a PLUS member when ordering"),
+        ),
+    ),
+    "deliveries": Table(
+        "deliveries",
+        "One row per order: where it shipped from and when it arrived.",
+        (
+            Column("order_id", "str", "order (orders.order_id)", unique=True),
+            Column("warehouse_id", "str", "shipping warehouse; SUPPLIER when the order waited for the supplier"),
+            Column("stock_source", "str", "regional warehouse, central hub or supplier", choices=SOURCES),
+            Column("cutoff", "str", "211 cut-off window of the order time", choices=CUTOFFS),
+            Column("delivered_time", "datetime", "delivery time"),
+            Column("delivery_hours", "float", "hours from payment to delivery", min=0),
+            Column("eligible_211", "bool", "stocked in the regional warehouse, so the 211 promise applies"),
+            Column("on_time_211", "bool", "eligible and delivered by the 211 promise"),
+            Column("fulfillment_cost", "float", "warehouse handling + trunk + last mile, ¥", min=0),
+        ),
+    ),
+    "returns": Table(
+        "returns",
+        "One row per returned order.",
+        (
+            Column("order_id", "str", "order (orders.order_id)", unique=True),
+            Column("return_date", "date", "day the return was received"),
+            Column("reason", "str", "main reason", choices=RETURN_REASONS),
+            Column("refund_amount", "float", "refund paid, ¥", min=0),
+            Column("recovered_cost", "float", "cost value recovered from the returned goods, ¥", min=0),
+            Column("handling_cost", "float", "reverse logistics and inspection, ¥", min=0),
+        ),
+    ),
+    "inventory_daily": Table(
+        "inventory_daily",
+        "Stock per warehouse, SKU and day under the reorder-point policy.",
+        (
+            Column("date", "date", "day"),
+            Column("warehouse_id", "str", "warehouse (warehouses.warehouse_id)"),
+            Column("sku_id", "str", "product (skus.sku_id)"),
+            Column("stock_open", "int", "units on hand at the start of the day, after receipts", min=0),
+            Column("received_units", "int", "units received from suppliers that morning", min=0),
+            Column("requested_units", "int", "units customers asked this warehouse for", min=0),
+            Column("shipped_units", "int", "units shipped", min=0),
+            Column("stock_close", "int", "units on hand at the end of the day", min=0),
+            Column("on_order_units", "int", "units ordered from suppliers and not yet received", min=0),
+            Column("reorder_point", "int", "the policy's reorder point, units", min=0),
+        ),
+    ),
+    "memberships": Table(
+        "memberships",
+        "One row per PLUS membership year bought (joins and renewals).",
+        (
+            Column("membership_id", "str", "membership key", unique=True),
+            Column("customer_id", "str", "member (customers.customer_id)"),
+            Column("start_date", "date", "first day of the membership year"),
+            Column("end_date", "date", "last day of the membership year"),
+            Column("fee_paid", "float", "fee paid, ¥", min=0),
+            Column("is_renewal", "bool", "renewal of an expiring membership"),
+        ),
+        may_be_empty=True,
+    ),
 }
 
 
@@ -217,6 +293,7 @@ def check_parameters(values: dict) -> None:
 
 # ---------------------------------------------------------------- static tables
 
+
 def _skus(seeds: Seeds) -> pd.DataFrame:
     """Products with category economics and a skewed popularity (a few SKUs sell most)."""
     rng = seeds("skus")
@@ -233,18 +310,20 @@ def _skus(seeds: Seeds) -> pd.DataFrame:
     share_in_category = popularity / pd.Series(popularity).groupby(category).transform("sum").to_numpy()
     order_share = c["order_share"].to_numpy() * share_in_category
     fades = (rng.random(N_SKUS) < FADING_SHARE) & (category != "FMCG")
-    return pd.DataFrame({
-        "sku_id": ids("SKU", N_SKUS)[np.argsort(-order_share, kind="stable").argsort()],
-        "category": category,
-        "unit_cost": money(price * (1 - margin)),
-        "unit_price": money(price),
-        "weight_kg": np.round(weight, 2),
-        "order_share": order_share,
-        "mean_units": 1 + c["multi_unit"].to_numpy() / (1 - c["multi_unit"].to_numpy()),
-        "multi_unit": c["multi_unit"].to_numpy(),
-        "return_base": c["return_base"].to_numpy(),
-        "fade_day": np.where(fades, rng.integers(90, 240, N_SKUS), 10**6),
-    }).sort_values("sku_id", ignore_index=True)
+    return pd.DataFrame(
+        {
+            "sku_id": ids("SKU", N_SKUS)[np.argsort(-order_share, kind="stable").argsort()],
+            "category": category,
+            "unit_cost": money(price * (1 - margin)),
+            "unit_price": money(price),
+            "weight_kg": np.round(weight, 2),
+            "order_share": order_share,
+            "mean_units": 1 + c["multi_unit"].to_numpy() / (1 - c["multi_unit"].to_numpy()),
+            "multi_unit": c["multi_unit"].to_numpy(),
+            "return_base": c["return_base"].to_numpy(),
+            "fade_day": np.where(fades, rng.integers(90, 240, N_SKUS), 10**6),
+        }
+    ).sort_values("sku_id", ignore_index=True)
 
 
 def _stocked(config: Config, seeds: Seeds, skus: pd.DataFrame) -> np.ndarray:
@@ -289,15 +368,24 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
     order_value = float((skus["order_share"] * skus["unit_price"] * skus["mean_units"]).sum())
     expected_spend = rate * 365 * order_value
     taste = rng.beta(TASTE_A, TASTE_B, n)
-    joins = ((config.plus_discount * expected_spend + PLUS_PERK_VALUE) * taste >= config.plus_fee)
+    joins = (config.plus_discount * expected_spend + PLUS_PERK_VALUE) * taste >= config.plus_fee
     already = joins & (rng.random(n) < 0.5) & (arrival < 0)
     join_day = np.where(already, -rng.integers(1, 365, n), np.maximum(arrival, 0) + rng.integers(0, horizon, n))
     join_day = np.where(joins & (join_day < horizon), join_day, 10**6)
-    return pd.DataFrame({
-        "customer_id": ids("C", n), "name": sample_names(rng, n), "region_index": region,
-        "region": REGIONS["region"].to_numpy()[region], "city": cities, "arrival": arrival, "rate": rate,
-        "dropout": dropout, "join_day": join_day, "renews": rng.random(n) < PLUS_RENEWAL,
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ids("C", n),
+            "name": sample_names(rng, n),
+            "region_index": region,
+            "region": REGIONS["region"].to_numpy()[region],
+            "city": cities,
+            "arrival": arrival,
+            "rate": rate,
+            "dropout": dropout,
+            "join_day": join_day,
+            "renews": rng.random(n) < PLUS_RENEWAL,
+        }
+    )
 
 
 def _membership_days(people: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np.ndarray]:
@@ -310,6 +398,7 @@ def _membership_days(people: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np
 
 
 # ---------------------------------------------------------------- the day-by-day simulation
+
 
 @dataclass
 class _Day:
@@ -357,8 +446,11 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
     order_up_to = order_up_to.astype(np.int64)
     stock = order_up_to.ravel().copy()
     pipeline = np.zeros((horizon + config.lead_time_days + 1, n_wh * N_SKUS), dtype=np.int64)
-    multiplier = festival_multiplier(days, FESTIVAL_STRENGTH) * WEEKDAY[days.weekday] \
+    multiplier = (
+        festival_multiplier(days, FESTIVAL_STRENGTH)
+        * WEEKDAY[days.weekday]
         * (1 + GROWTH * np.arange(horizon) / max(horizon - 1, 1))
+    )
     share = skus["order_share"].to_numpy()
     fade_day, multi = skus["fade_day"].to_numpy(), skus["multi_unit"].to_numpy()
     hour_cdf = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
@@ -404,13 +496,24 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
         shipped = opening - stock
         # Replenishment: order up to the target when the stock position falls to the reorder point.
-        on_order = pipeline[day + 1:].sum(axis=0)
+        on_order = pipeline[day + 1 :].sum(axis=0)
         position = stock + on_order
         need = (position <= reorder_point.ravel()) & stocked.ravel()
         pipeline[day + config.lead_time_days, need] += (order_up_to.ravel() - position)[need]
-        history.append((opening, received, requested, shipped, stock.copy(), pipeline[day + 1:].sum(axis=0)))
-        rows.append(_Day(buyers[placed], np.full(placed.sum(), day), hour[placed], sku[placed], qty[placed],
-                         source[placed], warehouse[placed], u[6, buyers[placed]], u[7, buyers[placed]]))
+        history.append((opening, received, requested, shipped, stock.copy(), pipeline[day + 1 :].sum(axis=0)))
+        rows.append(
+            _Day(
+                buyers[placed],
+                np.full(placed.sum(), day),
+                hour[placed],
+                sku[placed],
+                qty[placed],
+                source[placed],
+                warehouse[placed],
+                u[6, buyers[placed]],
+                u[7, buyers[placed]],
+            )
+        )
         # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
         # members do not lapse while their paid year runs (only a lapsed customer fails to join).
         slow = ~served_local
@@ -424,8 +527,15 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
 
 # ---------------------------------------------------------------- output tables
 
-def _deliveries(orders: _Day, people: pd.DataFrame, skus: pd.DataFrame, config: Config,
-                days: pd.DatetimeIndex, order_time: pd.DatetimeIndex) -> pd.DataFrame:
+
+def _deliveries(
+    orders: _Day,
+    people: pd.DataFrame,
+    skus: pd.DataFrame,
+    config: Config,
+    days: pd.DatetimeIndex,
+    order_time: pd.DatetimeIndex,
+) -> pd.DataFrame:
     """211 promise, delivery time and fulfilment cost per order from its stock source and order hour."""
     hour = orders.hour
     cutoff = np.where(hour < 11, 0, np.where(hour < 23, 1, 2))
@@ -436,9 +546,10 @@ def _deliveries(orders: _Day, people: pd.DataFrame, skus: pd.DataFrame, config: 
     u = orders.u_delivery
     trunk = REGIONS["trunk_hours"].to_numpy()[people["region_index"].to_numpy()[orders.customer]]
     on_time = u < ON_TIME_LOCAL
-    local_hours = np.where(on_time, window * (0.45 + 0.55 * u / ON_TIME_LOCAL),
-                           window + 2 + 30 * (u - ON_TIME_LOCAL) / (1 - ON_TIME_LOCAL))
-    central_hours = PROCESSING_HOURS + trunk + 8 + 40 * u ** 2
+    local_hours = np.where(
+        on_time, window * (0.45 + 0.55 * u / ON_TIME_LOCAL), window + 2 + 30 * (u - ON_TIME_LOCAL) / (1 - ON_TIME_LOCAL)
+    )
+    central_hours = PROCESSING_HOURS + trunk + 8 + 40 * u**2
     supplier_hours = config.lead_time_days * 24 * (0.5 + 0.5 * u) + trunk + 12
     hours = np.select([orders.source == 0, orders.source == 1], [local_hours, central_hours], supplier_hours)
     hours = np.round(hours, 2)
@@ -446,20 +557,23 @@ def _deliveries(orders: _Day, people: pd.DataFrame, skus: pd.DataFrame, config: 
     weight = skus["weight_kg"].to_numpy()[orders.sku] * orders.quantity
     cost = HANDLING_PER_ORDER + LAST_MILE_PER_ORDER + PER_KG * weight + TRUNK_PER_ORDER * (orders.source > 0)
     eligible = orders.source == 0
-    return pd.DataFrame({
-        "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
-        "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
-        "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
-        "delivered_time": delivered.floor("s"),
-        "delivery_hours": hours,
-        "eligible_211": eligible,
-        "on_time_211": eligible & (delivered <= promised),
-        "fulfillment_cost": money(cost),
-    })
+    return pd.DataFrame(
+        {
+            "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
+            "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
+            "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
+            "delivered_time": delivered.floor("s"),
+            "delivery_hours": hours,
+            "eligible_211": eligible,
+            "on_time_211": eligible & (delivered <= promised),
+            "fulfillment_cost": money(cost),
+        }
+    )
 
 
-def _returns(orders: _Day, skus: pd.DataFrame, deliveries: pd.DataFrame, amount: np.ndarray,
-             cogs: np.ndarray) -> pd.DataFrame:
+def _returns(
+    orders: _Day, skus: pd.DataFrame, deliveries: pd.DataFrame, amount: np.ndarray, cogs: np.ndarray
+) -> pd.DataFrame:
     """Returns: a category base rate lifted by each day of delivery beyond the first, plus damage in transit."""
     u = orders.u_return
     late_days = np.maximum(deliveries["delivery_hours"].to_numpy() / 24 - 1, 0)
@@ -471,64 +585,79 @@ def _returns(orders: _Day, skus: pd.DataFrame, deliveries: pd.DataFrame, amount:
     lag = 1 + np.minimum(np.floor(7 * u / np.maximum(damage + base + late, 1e-9)), 6).astype(int)
     delivered = pd.DatetimeIndex(deliveries["delivered_time"]).normalize()
     damaged = reason == 1
-    frame = pd.DataFrame({
-        "return_date": (delivered + pd.to_timedelta(lag, unit="D")).date,
-        "reason": np.asarray(RETURN_REASONS, dtype=object)[reason],
-        "refund_amount": amount,
-        "recovered_cost": money(np.where(damaged, 0.0, cogs * RETURN_RECOVERY)),
-        "handling_cost": np.full(len(u), RETURN_HANDLING),
-    })
+    frame = pd.DataFrame(
+        {
+            "return_date": (delivered + pd.to_timedelta(lag, unit="D")).date,
+            "reason": np.asarray(RETURN_REASONS, dtype=object)[reason],
+            "refund_amount": amount,
+            "recovered_cost": money(np.where(damaged, 0.0, cogs * RETURN_RECOVERY)),
+            "handling_cost": np.full(len(u), RETURN_HANDLING),
+        }
+    )
     return frame[returned]
 
 
-def _memberships(people: pd.DataFrame, member_from: np.ndarray, member_to: np.ndarray,
-                 days: pd.DatetimeIndex, config: Config) -> pd.DataFrame:
+def _memberships(
+    people: pd.DataFrame, member_from: np.ndarray, member_to: np.ndarray, days: pd.DatetimeIndex, config: Config
+) -> pd.DataFrame:
     """Membership years bought: pre-existing members, joins during the year, and renewals that fall in it."""
     member = member_from < 10**6
-    first = pd.DataFrame({"customer_id": people["customer_id"][member], "start": member_from[member],
-                          "is_renewal": False})
+    first = pd.DataFrame(
+        {"customer_id": people["customer_id"][member], "start": member_from[member], "is_renewal": False}
+    )
     renew = member & (member_to - member_from > 365)
-    second = pd.DataFrame({"customer_id": people["customer_id"][renew], "start": member_from[renew] + 365,
-                           "is_renewal": True})
+    second = pd.DataFrame(
+        {"customer_id": people["customer_id"][renew], "start": member_from[renew] + 365, "is_renewal": True}
+    )
     frame = pd.concat([first, second], ignore_index=True).sort_values(["start", "customer_id"], ignore_index=True)
     start = days[0] + pd.to_timedelta(frame["start"].to_numpy(), unit="D")
-    return pd.DataFrame({
-        "membership_id": ids("M", len(frame)), "customer_id": frame["customer_id"].to_numpy(),
-        "start_date": start.date, "end_date": (start + pd.Timedelta(days=364)).date,
-        "fee_paid": money(np.full(len(frame), config.plus_fee)), "is_renewal": frame["is_renewal"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "membership_id": ids("M", len(frame)),
+            "customer_id": frame["customer_id"].to_numpy(),
+            "start_date": start.date,
+            "end_date": (start + pd.Timedelta(days=364)).date,
+            "fee_paid": money(np.full(len(frame), config.plus_fee)),
+            "is_renewal": frame["is_renewal"].to_numpy(),
+        }
+    )
 
 
-def _inventory(history: list, stocked: np.ndarray, reorder_point: np.ndarray, skus: pd.DataFrame,
-               days: pd.DatetimeIndex) -> pd.DataFrame:
+def _inventory(
+    history: list, stocked: np.ndarray, reorder_point: np.ndarray, skus: pd.DataFrame, days: pd.DatetimeIndex
+) -> pd.DataFrame:
     """Long table of the stock history, only for the warehouse–SKU pairs that are stocked."""
     keep = np.flatnonzero(stocked.ravel())
     stacked = [np.stack([h[i][keep] for h in history]) for i in range(6)]
     n_days = len(days)
-    return pd.DataFrame({
-        "date": np.repeat(days.date, len(keep)),
-        "warehouse_id": np.tile(WAREHOUSE_IDS[keep // N_SKUS], n_days),
-        "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % N_SKUS], n_days),
-        "stock_open": stacked[0].ravel(),
-        "received_units": stacked[1].ravel(),
-        "requested_units": stacked[2].ravel(),
-        "shipped_units": stacked[3].ravel(),
-        "stock_close": stacked[4].ravel(),
-        "on_order_units": stacked[5].ravel(),
-        "reorder_point": np.tile(reorder_point.ravel()[keep], n_days),
-    })
+    return pd.DataFrame(
+        {
+            "date": np.repeat(days.date, len(keep)),
+            "warehouse_id": np.tile(WAREHOUSE_IDS[keep // N_SKUS], n_days),
+            "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % N_SKUS], n_days),
+            "stock_open": stacked[0].ravel(),
+            "received_units": stacked[1].ravel(),
+            "requested_units": stacked[2].ravel(),
+            "shipped_units": stacked[3].ravel(),
+            "stock_close": stacked[4].ravel(),
+            "on_order_units": stacked[5].ravel(),
+            "reorder_point": np.tile(reorder_point.ravel()[keep], n_days),
+        }
+    )
 
 
 def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
     """The central hub and the regional warehouses."""
-    return pd.DataFrame({
-        "warehouse_id": WAREHOUSE_IDS,
-        "name": [CENTRAL[1], *(f"{city}仓 RDC" for city in REGIONS["warehouse_city"])],
-        "kind": ["central", *["regional"] * len(REGIONS)],
-        "region": ["all", *REGIONS["region"]],
-        "city": [CENTRAL[2], *REGIONS["warehouse_city"]],
-        "skus_stocked": stocked.sum(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "warehouse_id": WAREHOUSE_IDS,
+            "name": [CENTRAL[1], *(f"{city}仓 RDC" for city in REGIONS["warehouse_city"])],
+            "kind": ["central", *["regional"] * len(REGIONS)],
+            "region": ["all", *REGIONS["region"]],
+            "city": [CENTRAL[2], *REGIONS["warehouse_city"]],
+            "skus_stocked": stocked.sum(axis=1),
+        }
+    )
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
@@ -548,29 +677,33 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
     cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
     order_ids = ids("O", len(sim.day))
-    orders = pd.DataFrame({
-        "order_id": order_ids,
-        "customer_id": people["customer_id"].to_numpy()[sim.customer],
-        "order_time": order_time,
-        "sku_id": skus["sku_id"].to_numpy()[sim.sku],
-        "category": skus["category"].to_numpy()[sim.sku],
-        "quantity": sim.quantity,
-        "list_amount": list_amount,
-        "amount": amount,
-        "cogs": cogs,
-        "is_plus_member": is_member,
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": order_ids,
+            "customer_id": people["customer_id"].to_numpy()[sim.customer],
+            "order_time": order_time,
+            "sku_id": skus["sku_id"].to_numpy()[sim.sku],
+            "category": skus["category"].to_numpy()[sim.sku],
+            "quantity": sim.quantity,
+            "list_amount": list_amount,
+            "amount": amount,
+            "cogs": cogs,
+            "is_plus_member": is_member,
+        }
+    )
     deliveries = _deliveries(sim, people, skus, config, days, order_time)
     deliveries.insert(0, "order_id", order_ids)
     returns = _returns(sim, skus, deliveries, amount, cogs)
     returns.insert(0, "order_id", order_ids[returns.index])
     first = orders.groupby("customer_id")["order_time"].min().dt.date
     customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(
-        first_order_date=people["customer_id"].map(first).to_numpy())
+        first_order_date=people["customer_id"].map(first).to_numpy()
+    )
     return {
         "customers": customers,
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
-            planned_daily_units=np.round(_nationwide_units(config, skus), 3)),
+            planned_daily_units=np.round(_nationwide_units(config, skus), 3)
+        ),
         "warehouses": _warehouses(stocked),
         "orders": orders,
         "deliveries": deliveries,

@@ -63,46 +63,48 @@ SHARE_TOLERANCE = 0.001
 
 # Roster and post economics per tier (assumptions shaped by docs/SOURCES.md: fee per post ≈ ¥50–650 under 5k
 # followers, ¥800–2,000 for 5k–50k, from ¥5,000 above 50k, ¥40–55k at 1M+; ≈5% of KOLs over 1M followers).
-KOL_TIERS = pd.DataFrame({
-    "tier": TIERS,
-    "roster_per_scale": [110, 180, 520, 780],     # KOLs on the roster at scale 1
-    "followers_low": [500_000, 50_000, 5_000, 500],
-    "followers_high": [5_000_000, 500_000, 50_000, 5_000],
-    "pareto_alpha": [0.9, 1.0, 0.8, 0.5],           # most accounts sit near the bottom of their band
-    "fee_low": [20_000, 5_000, 800, 50],            # ¥ per post at the bottom of the band
-    "fee_high": [300_000, 20_000, 2_000, 650],      # ¥ per post at the top of the band
-    "reach": [0.6, 0.8, 1.2, 2.0],                  # impressions per follower (notes keep being found by search)
-    "engagement": [0.02, 0.03, 0.04, 0.05],         # likes + collects + comments per impression
-    "fit": [0.45, 0.55, 0.6, 0.6],                  # mean audience fit with young female makeup buyers
-    "capacity_per_scale": [90_000, 55_000, 23_000, 7_500],  # ¥ per month where the tier's audience saturates
-}).set_index("tier")
-CLICK_RATE = 0.25         # clicks to the store per fitting engagement
-SEARCH_RATE = 0.60        # later brand searches on Tmall per fitting engagement (种草 → 拔草)
-CONVERSION = 0.105        # first orders per session before saturation
-IMPRESSION_NOISE = 0.35   # lognormal sigma of a post's impressions around followers × reach
-FEE_INFLATION = 0.025     # KOL fees rise each month as more brands compete for the same accounts (assumption)
-MAX_POSTS_PER_KOL = 4     # a tier cannot buy more than this many posts per KOL per month
-KOL_BUDGET_SHARE = 0.8    # the rest of the marketing budget buys platform ads (assumption)
-ADS_ORDERS_PER_YUAN = 1 / 45   # new buyers per ¥ of Tmall ads before saturation (assumption)
+KOL_TIERS = pd.DataFrame(
+    {
+        "tier": TIERS,
+        "roster_per_scale": [110, 180, 520, 780],  # KOLs on the roster at scale 1
+        "followers_low": [500_000, 50_000, 5_000, 500],
+        "followers_high": [5_000_000, 500_000, 50_000, 5_000],
+        "pareto_alpha": [0.9, 1.0, 0.8, 0.5],  # most accounts sit near the bottom of their band
+        "fee_low": [20_000, 5_000, 800, 50],  # ¥ per post at the bottom of the band
+        "fee_high": [300_000, 20_000, 2_000, 650],  # ¥ per post at the top of the band
+        "reach": [0.6, 0.8, 1.2, 2.0],  # impressions per follower (notes keep being found by search)
+        "engagement": [0.02, 0.03, 0.04, 0.05],  # likes + collects + comments per impression
+        "fit": [0.45, 0.55, 0.6, 0.6],  # mean audience fit with young female makeup buyers
+        "capacity_per_scale": [90_000, 55_000, 23_000, 7_500],  # ¥ per month where the tier's audience saturates
+    }
+).set_index("tier")
+CLICK_RATE = 0.25  # clicks to the store per fitting engagement
+SEARCH_RATE = 0.60  # later brand searches on Tmall per fitting engagement (种草 → 拔草)
+CONVERSION = 0.105  # first orders per session before saturation
+IMPRESSION_NOISE = 0.35  # lognormal sigma of a post's impressions around followers × reach
+FEE_INFLATION = 0.025  # KOL fees rise each month as more brands compete for the same accounts (assumption)
+MAX_POSTS_PER_KOL = 4  # a tier cannot buy more than this many posts per KOL per month
+KOL_BUDGET_SHARE = 0.8  # the rest of the marketing budget buys platform ads (assumption)
+ADS_ORDERS_PER_YUAN = 1 / 45  # new buyers per ¥ of Tmall ads before saturation (assumption)
 ADS_CAPACITY_PER_SCALE = 36_000
-ORGANIC_PER_SCALE = 200   # new buyers a month who find the brand on their own (assumption)
+ORGANIC_PER_SCALE = 200  # new buyers a month who find the brand on their own (assumption)
 BUDGET_RAMP = (0.35, 1.65)  # budget multiplier at the first and last month (mean 1)
 BUDGET_SEASON = {2: 0.7, 6: 1.4, 10: 1.2, 11: 1.8, 12: 1.1}  # content before 618 and Double 11
 
 # Repurchase: monthly hazard, lognormal heterogeneity tied to a loyalty score that also drives WeChat adds.
 REPEAT_HAZARD = 0.055
 LOYALTY_SPREAD = 0.7
-ADD_SELECTION = 0.6       # add probability runs from (1 − s/2)× to (1 + s/2)× the rate with loyalty
-ACTIVE_RATE = 0.55        # contacts who read and react to the persona's posts (when enabled)
-ACTIVE_UPLIFT = 2.3       # repurchase hazard multiplier for active contacts
-CONTACT_UPLIFT = 1.25     # for contacts who only see the Moments posts
+ADD_SELECTION = 0.6  # add probability runs from (1 − s/2)× to (1 + s/2)× the rate with loyalty
+ACTIVE_RATE = 0.55  # contacts who read and react to the persona's posts (when enabled)
+ACTIVE_UPLIFT = 2.3  # repurchase hazard multiplier for active contacts
+CONTACT_UPLIFT = 1.25  # for contacts who only see the Moments posts
 PRIVATE_ORDER_SHARE = 0.6  # repeat orders of active contacts placed in the WeChat mini program
 ADD_DELAY_DAYS = 10
 
 # The A/B coupon test: sent to enrolled contacts on day 1 of month `months − AB_MONTHS_BEFORE_END`.
 AB_MONTHS_BEFORE_END = 3
 AB_WINDOW_DAYS = 14
-AB_BASE_RATE = 0.45       # purchase intensity over the window per unit of monthly hazard
+AB_BASE_RATE = 0.45  # purchase intensity over the window per unit of monthly hazard
 AB_COUPON_SENSITIVITY = 0.04  # relative rise in purchase intensity per ¥ of coupon
 
 # Costs (assumptions shaped by Yatsen's filings: gross margin 64–68%, fulfilment ≈ 7% of revenue).
@@ -111,88 +113,146 @@ RED_PACKET_PER_ADD = 2.0
 PERSONA_COST_PER_CONTACT_MONTH = 0.6
 OTHER_OPEX_PER_SCALE = 24_000  # G&A and R&D, ¥ per month at scale 1
 
-CATALOG = pd.DataFrame({
-    "sku": ["ES-01", "LP-01", "LP-02", "LP-03", "EP-09", "EP-12", "MS-01", "EL-01", "BR-01", "FD-01", "LQ-01",
-            "PW-01"],
-    "product": ["single eyeshadow", "lipstick", "velvet lipstick", "matte lipstick", "9-colour palette",
-                "12-colour palette", "mascara", "eyeliner", "brow pencil", "foundation", "lip gloss", "powder"],
-    "price": [29.0, 49.0, 59.0, 69.0, 89.0, 129.0, 59.0, 39.0, 29.0, 99.0, 45.0, 79.0],
-    "margin": [0.70, 0.66, 0.65, 0.64, 0.63, 0.60, 0.64, 0.68, 0.70, 0.58, 0.66, 0.62],
-    "popularity": [10, 14, 10, 8, 12, 8, 8, 7, 7, 4, 6, 6],
-})
+CATALOG = pd.DataFrame(
+    {
+        "sku": [
+            "ES-01",
+            "LP-01",
+            "LP-02",
+            "LP-03",
+            "EP-09",
+            "EP-12",
+            "MS-01",
+            "EL-01",
+            "BR-01",
+            "FD-01",
+            "LQ-01",
+            "PW-01",
+        ],
+        "product": [
+            "single eyeshadow",
+            "lipstick",
+            "velvet lipstick",
+            "matte lipstick",
+            "9-colour palette",
+            "12-colour palette",
+            "mascara",
+            "eyeliner",
+            "brow pencil",
+            "foundation",
+            "lip gloss",
+            "powder",
+        ],
+        "price": [29.0, 49.0, 59.0, 69.0, 89.0, 129.0, 59.0, 39.0, 29.0, 99.0, 45.0, 79.0],
+        "margin": [0.70, 0.66, 0.65, 0.64, 0.63, 0.60, 0.64, 0.68, 0.70, 0.58, 0.66, 0.62],
+        "popularity": [10, 14, 10, 8, 12, 8, 8, 7, 7, 4, 6, 6],
+    }
+)
 
 SCHEMA = {
-    "kols": Table("kols", "The KOL roster on Xiaohongshu: one row per account.", (
-        Column("kol_id", "str", "KOL key", unique=True),
-        Column("handle", "str", "account name (synthetic, zh_CN)"),
-        Column("tier", "str", "头部 top ≥500k, 腰部 mid 50k–500k, 初级 junior 5k–50k, 素人 amateur <5k followers",
-               choices=TIERS),
-        Column("followers", "int", "followers", min=0),
-        Column("fee_per_post", "float", "fee for one sponsored note, ¥", min=0),
-        Column("engagement_rate", "float", "likes + collects + comments per impression", min=0, max=1),
-        Column("audience_fit", "float", "share of the audience in the brand's target group", min=0, max=1),
-    )),
-    "posts": Table("posts", "One row per sponsored note, with its funnel down to first orders.", (
-        Column("post_id", "str", "post key", unique=True),
-        Column("kol_id", "str", "author (kols.kol_id)"),
-        Column("tier", "str", "author's tier", choices=TIERS),
-        Column("post_date", "date", "publication day"),
-        Column("fee", "float", "fee paid, ¥", min=0),
-        Column("impressions", "int", "times the note was shown", min=0),
-        Column("engagements", "int", "likes + collects + comments", min=0),
-        Column("clicks", "int", "clicks to the Tmall store", min=0),
-        Column("sessions", "int", "store sessions: clicks plus later brand searches (种草 → 拔草)", min=0),
-        Column("orders", "int", "first orders of new customers attributed to the note", min=0),
-    )),
-    "customers": Table("customers", "One row per customer: where they came from and when they first bought.", (
-        CUSTOMER_KEY,
-        CUSTOMER_NAME,
-        CITY,
-        CITY_TIER,
-        Column("source", "str", "acquisition source: a KOL tier, platform ads or organic", choices=SOURCES),
-        Column("post_id", "str", "the note that brought the customer (empty when not a KOL)", nullable=True),
-        FIRST_ORDER_DATE,
-    )),
-    "orders": Table("orders", "One row per paid order.", (
-        ORDER_KEY,
-        BUYER,
-        PAID_AT,
-        Column("channel", "str", "store", choices=CHANNELS),
-        Column("sku", "str", "product code"),
-        Column("quantity", "int", "items", min=1),
-        Column("list_amount", "float", "amount at list price, ¥", min=0),
-        Column("coupon", "float", "coupon discount, ¥", min=0),
-        Column("amount", "float", "amount paid, ¥", min=0),
-        Column("cogs", "float", "cost of goods sold, ¥", min=0),
-        Column("is_first", "bool", "the customer's first order"),
-    )),
-    "wechat_contacts": Table("wechat_contacts", "Customers who added the 小完子 WeChat persona from the parcel card.", (
-        Column("customer_id", "str", "customer (customers.customer_id)", unique=True),
-        Column("added_date", "date", "day the contact was added"),
-        Column("active", "bool", "read and reacted to the persona's posts in the first month"),
-    )),
-    "ab_assignments": Table("ab_assignments", "The coupon A/B test among private-domain contacts: one row per user.", (
-        Column("customer_id", "str", "customer (customers.customer_id)", unique=True),
-        Column("group", "str", "logged assignment", choices=GROUPS),
-        Column("coupon", "float", "coupon sent, ¥", min=0),
-        Column("assigned_date", "date", "day the coupon was sent"),
-        Column("converted", "bool", f"bought with the coupon within {AB_WINDOW_DAYS} days"),
-        Column("order_id", "str", "the coupon order (empty when not converted)", nullable=True),
-    )),
-    "monthly_finance": Table("monthly_finance", "The monthly P&L, ¥.", (
-        Column("month", "str", "calendar month YYYY-MM", unique=True),
-        Column("orders", "int", "paid orders", min=0),
-        Column("new_customers", "int", "first orders", min=0),
-        Column("revenue", "float", "amount paid (after coupons), ¥", min=0),
-        Column("cogs", "float", "cost of goods sold, ¥", min=0),
-        Column("gross_profit", "float", "revenue − COGS, ¥"),
-        Column("kol_fees", "float", "KOL post fees, ¥", min=0),
-        Column("platform_ads", "float", "Tmall ads, ¥", min=0),
-        Column("private_domain_cost", "float", "red packets and the persona team, ¥", min=0),
-        Column("fulfilment", "float", "warehousing and delivery, ¥", min=0),
-        Column("other_opex", "float", "general, administrative and R&D, ¥", min=0),
-        Column("net_profit", "float", "gross profit − all expenses, ¥"),
-    )),
+    "kols": Table(
+        "kols",
+        "The KOL roster on Xiaohongshu: one row per account.",
+        (
+            Column("kol_id", "str", "KOL key", unique=True),
+            Column("handle", "str", "account name (synthetic, zh_CN)"),
+            Column(
+                "tier",
+                "str",
+                "头部 top ≥500k, 腰部 mid 50k–500k, 初级 junior 5k–50k, 素人 amateur <5k followers",
+                choices=TIERS,
+            ),
+            Column("followers", "int", "followers", min=0),
+            Column("fee_per_post", "float", "fee for one sponsored note, ¥", min=0),
+            Column("engagement_rate", "float", "likes + collects + comments per impression", min=0, max=1),
+            Column("audience_fit", "float", "share of the audience in the brand's target group", min=0, max=1),
+        ),
+    ),
+    "posts": Table(
+        "posts",
+        "One row per sponsored note, with its funnel down to first orders.",
+        (
+            Column("post_id", "str", "post key", unique=True),
+            Column("kol_id", "str", "author (kols.kol_id)"),
+            Column("tier", "str", "author's tier", choices=TIERS),
+            Column("post_date", "date", "publication day"),
+            Column("fee", "float", "fee paid, ¥", min=0),
+            Column("impressions", "int", "times the note was shown", min=0),
+            Column("engagements", "int", "likes + collects + comments", min=0),
+            Column("clicks", "int", "clicks to the Tmall store", min=0),
+            Column("sessions", "int", "store sessions: clicks plus later brand searches (种草 → 拔草)", min=0),
+            Column("orders", "int", "first orders of new customers attributed to the note", min=0),
+        ),
+    ),
+    "customers": Table(
+        "customers",
+        "One row per customer: where they came from and when they first bought.",
+        (
+            CUSTOMER_KEY,
+            CUSTOMER_NAME,
+            CITY,
+            CITY_TIER,
+            Column("source", "str", "acquisition source: a KOL tier, platform ads or organic", choices=SOURCES),
+            Column("post_id", "str", "the note that brought the customer (empty when not a KOL)", nullable=True),
+            FIRST_ORDER_DATE,
+        ),
+    ),
+    "orders": Table(
+        "orders",
+        "One row per paid order.",
+        (
+            ORDER_KEY,
+            BUYER,
+            PAID_AT,
+            Column("channel", "str", "store", choices=CHANNELS),
+            Column("sku", "str", "product code"),
+            Column("quantity", "int", "items", min=1),
+            Column("list_amount", "float", "amount at list price, ¥", min=0),
+            Column("coupon", "float", "coupon discount, ¥", min=0),
+            Column("amount", "float", "amount paid, ¥", min=0),
+            Column("cogs", "float", "cost of goods sold, ¥", min=0),
+            Column("is_first", "bool", "the customer's first order"),
+        ),
+    ),
+    "wechat_contacts": Table(
+        "wechat_contacts",
+        "Customers who added the 小完子 WeChat persona from the parcel card.",
+        (
+            Column("customer_id", "str", "customer (customers.customer_id)", unique=True),
+            Column("added_date", "date", "day the contact was added"),
+            Column("active", "bool", "read and reacted to the persona's posts in the first month"),
+        ),
+    ),
+    "ab_assignments": Table(
+        "ab_assignments",
+        "The coupon A/B test among private-domain contacts: one row per user.",
+        (
+            Column("customer_id", "str", "customer (customers.customer_id)", unique=True),
+            Column("group", "str", "logged assignment", choices=GROUPS),
+            Column("coupon", "float", "coupon sent, ¥", min=0),
+            Column("assigned_date", "date", "day the coupon was sent"),
+            Column("converted", "bool", f"bought with the coupon within {AB_WINDOW_DAYS} days"),
+            Column("order_id", "str", "the coupon order (empty when not converted)", nullable=True),
+        ),
+    ),
+    "monthly_finance": Table(
+        "monthly_finance",
+        "The monthly P&L, ¥.",
+        (
+            Column("month", "str", "calendar month YYYY-MM", unique=True),
+            Column("orders", "int", "paid orders", min=0),
+            Column("new_customers", "int", "first orders", min=0),
+            Column("revenue", "float", "amount paid (after coupons), ¥", min=0),
+            Column("cogs", "float", "cost of goods sold, ¥", min=0),
+            Column("gross_profit", "float", "revenue − COGS, ¥"),
+            Column("kol_fees", "float", "KOL post fees, ¥", min=0),
+            Column("platform_ads", "float", "Tmall ads, ¥", min=0),
+            Column("private_domain_cost", "float", "red packets and the persona team, ¥", min=0),
+            Column("fulfilment", "float", "warehousing and delivery, ¥", min=0),
+            Column("other_opex", "float", "general, administrative and R&D, ¥", min=0),
+            Column("net_profit", "float", "gross profit − all expenses, ¥"),
+        ),
+    ),
 }
 
 
@@ -237,12 +297,12 @@ def check_parameters(values: dict) -> None:
     months = values.get("months", Config.months)
     if months < AB_MONTHS_BEFORE_END + 3:
         raise ParameterError(
-            f"parameter 'months' = {months} is too short: the A/B test needs at least "
-            f"{AB_MONTHS_BEFORE_END + 3} months"
+            f"parameter 'months' = {months} is too short: the A/B test needs at least {AB_MONTHS_BEFORE_END + 3} months"
         )
 
 
 # ---------------------------------------------------------------- calendar and budget
+
 
 def month_starts(config: Config) -> pd.DatetimeIndex:
     """First day of each simulated month, plus the day after the last month."""
@@ -276,6 +336,7 @@ def saturation(spend: np.ndarray | float, capacity: np.ndarray | float) -> np.nd
 
 # ---------------------------------------------------------------- KOLs and posts
 
+
 def _kols(config: Config, seeds: Seeds) -> pd.DataFrame:
     """The roster: followers (truncated Pareto within the tier's band), fee, engagement and audience fit."""
     rng = seeds("kols")
@@ -291,10 +352,17 @@ def _kols(config: Config, seeds: Seeds) -> pd.DataFrame:
         engagement = np.clip(row["engagement"] * rng.lognormal(0, 0.35, n), 0.001, 0.5)
         concentration = 12.0
         fit = rng.beta(row["fit"] * concentration, (1 - row["fit"]) * concentration, n)
-        parts.append(pd.DataFrame({
-            "tier": tier, "followers": followers, "fee_per_post": money(np.round(fee, -1)),
-            "engagement_rate": np.round(engagement, 4), "audience_fit": np.round(fit, 3),
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "tier": tier,
+                    "followers": followers,
+                    "fee_per_post": money(np.round(fee, -1)),
+                    "engagement_rate": np.round(engagement, 4),
+                    "audience_fit": np.round(fit, 3),
+                }
+            )
+        )
     kols = pd.concat(parts, ignore_index=True)
     kols.insert(0, "handle", sample_names(rng, len(kols), kind="handle"))
     kols.insert(0, "kol_id", ids("K", len(kols)))
@@ -326,13 +394,21 @@ def response_parameters(config: Config, kols: pd.DataFrame | None = None, month:
     per_post = pd.Series(expected_orders_per_post(kols), index=kols.index)
     tiers = kols["tier"].to_numpy()
     rows = [
-        {"tier": tier,
-         "orders_per_yuan": per_post[tiers == tier].mean() / (kols.loc[tiers == tier, "fee_per_post"].mean() * price),
-         "capacity": KOL_TIERS.loc[tier, "capacity_per_scale"] * config.scale}
+        {
+            "tier": tier,
+            "orders_per_yuan": per_post[tiers == tier].mean()
+            / (kols.loc[tiers == tier, "fee_per_post"].mean() * price),
+            "capacity": KOL_TIERS.loc[tier, "capacity_per_scale"] * config.scale,
+        }
         for tier in TIERS
     ]
-    rows.append({"tier": "platform_ads", "orders_per_yuan": ADS_ORDERS_PER_YUAN,
-                 "capacity": ADS_CAPACITY_PER_SCALE * config.scale})
+    rows.append(
+        {
+            "tier": "platform_ads",
+            "orders_per_yuan": ADS_ORDERS_PER_YUAN,
+            "capacity": ADS_CAPACITY_PER_SCALE * config.scale,
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -354,8 +430,7 @@ def _book_posts(config: Config, seeds: Seeds, kols: pd.DataFrame, budgets: pd.Da
             if take < len(queue):  # the next post with the probability that keeps expected spend = budget
                 before = spent[take - 1] if take else 0.0
                 take += int(u_last < (budget - before) / fee[queue[take]])
-            rows.append(pd.DataFrame({"kol": queue[:take], "month": m, "day": days[:take],
-                                      "fee": fee[queue[:take]]}))
+            rows.append(pd.DataFrame({"kol": queue[:take], "month": m, "day": days[:take], "fee": fee[queue[:take]]}))
     booked = pd.concat(rows, ignore_index=True)
     booked["post_date"] = starts[booked["month"].to_numpy()] + pd.to_timedelta(booked["day"].to_numpy(), unit="D")
     return booked.sort_values(["post_date", "kol"], kind="stable").reset_index(drop=True)
@@ -378,15 +453,25 @@ def _posts(config: Config, seeds: Seeds, kols: pd.DataFrame, budgets: pd.DataFra
     spend = pd.Series(fee).groupby([booked["month"].to_numpy(), tier]).transform("sum").to_numpy()
     capacity = KOL_TIERS.loc[tier, "capacity_per_scale"].to_numpy() * config.scale
     orders = rng.binomial(sessions, CONVERSION * saturation(spend, capacity))
-    return pd.DataFrame({
-        "post_id": ids("P", len(k)), "kol_id": kols["kol_id"].to_numpy()[k], "tier": tier,
-        "post_date": booked["post_date"].dt.date.to_numpy(), "fee": money(fee), "impressions": impressions,
-        "engagements": engagements, "clicks": clicks, "sessions": sessions, "orders": orders,
-        "month": booked["month"].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "post_id": ids("P", len(k)),
+            "kol_id": kols["kol_id"].to_numpy()[k],
+            "tier": tier,
+            "post_date": booked["post_date"].dt.date.to_numpy(),
+            "fee": money(fee),
+            "impressions": impressions,
+            "engagements": engagements,
+            "clicks": clicks,
+            "sessions": sessions,
+            "orders": orders,
+            "month": booked["month"].to_numpy(),
+        }
+    )
 
 
 # ---------------------------------------------------------------- customers
+
 
 def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataFrame:
     """New customers: one per first order of a post, plus platform-ads and organic buyers per month."""
@@ -397,8 +482,15 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
     lag = pd.to_timedelta(rng.geometric(0.25, len(from_posts)) - 1, unit="D")
     kol_dates = pd.DatetimeIndex(posts["post_date"].to_numpy()[from_posts]) + lag
     kol_dates = np.minimum(kol_dates.to_numpy(), last_day.to_datetime64())
-    parts = [pd.DataFrame({"source": posts["tier"].to_numpy()[from_posts],
-                           "post_id": posts["post_id"].to_numpy()[from_posts], "date": kol_dates})]
+    parts = [
+        pd.DataFrame(
+            {
+                "source": posts["tier"].to_numpy()[from_posts],
+                "post_id": posts["post_id"].to_numpy()[from_posts],
+                "date": kol_dates,
+            }
+        )
+    ]
     ads = budgets["platform_ads"].to_numpy()
     capacity = ADS_CAPACITY_PER_SCALE * config.scale
     expected = {
@@ -424,12 +516,19 @@ def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFram
     tiers = sample_tiers(rng, n, [0.22, 0.33, 0.22, 0.14, 0.09])
     start = pd.Timestamp(config.start)
     first_month = ((arrivals["date"].dt.year - start.year) * 12 + arrivals["date"].dt.month - start.month).to_numpy()
-    return pd.DataFrame({
-        "customer_id": ids("C", n), "name": sample_names(rng, n), "city": sample_cities(rng, tiers),
-        "city_tier": tiers, "source": arrivals["source"].to_numpy(), "post_id": arrivals["post_id"].to_numpy(),
-        "first_date": arrivals["date"].to_numpy(), "first_month": first_month,
-        "loyalty": rng.standard_normal(n),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ids("C", n),
+            "name": sample_names(rng, n),
+            "city": sample_cities(rng, tiers),
+            "city_tier": tiers,
+            "source": arrivals["source"].to_numpy(),
+            "post_id": arrivals["post_id"].to_numpy(),
+            "first_date": arrivals["date"].to_numpy(),
+            "first_month": first_month,
+            "loyalty": rng.standard_normal(n),
+        }
+    )
 
 
 def _contacts(config: Config, seeds: Seeds, people: pd.DataFrame) -> pd.DataFrame:
@@ -466,8 +565,9 @@ def _basket(u_sku: np.ndarray, u_qty: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return row, 1 + (u_qty < 0.25).astype(int) + (u_qty < 0.05).astype(int)
 
 
-def _repeat_orders(config: Config, seeds: Seeds, people: pd.DataFrame, hazard: np.ndarray,
-                   active: np.ndarray) -> pd.DataFrame:
+def _repeat_orders(
+    config: Config, seeds: Seeds, people: pd.DataFrame, hazard: np.ndarray, active: np.ndarray
+) -> pd.DataFrame:
     """Month by month, each customer past their first month buys again with probability 1 − e^(−hazard)."""
     rng = seeds("repeat")
     starts, demand = month_starts(config), _month_demand(config)
@@ -478,11 +578,19 @@ def _repeat_orders(config: Config, seeds: Seeds, people: pd.DataFrame, hazard: n
         buy = np.flatnonzero((first_month < m) & (u_buy < -np.expm1(-REPEAT_HAZARD * demand[m] * hazard)))
         seconds = np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64)
         row, quantity = _basket(u_sku[buy], u_qty[buy])
-        parts.append(pd.DataFrame({
-            "who": buy, "order_date": starts[m] + pd.to_timedelta(seconds, unit="s"), "row": row,
-            "quantity": quantity, "coupon": 0.0,
-            "wechat": active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE), "ab": False,
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "who": buy,
+                    "order_date": starts[m] + pd.to_timedelta(seconds, unit="s"),
+                    "row": row,
+                    "quantity": quantity,
+                    "coupon": 0.0,
+                    "wechat": active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE),
+                    "ab": False,
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -492,21 +600,30 @@ def _first_orders(seeds: Seeds, people: pd.DataFrame) -> pd.DataFrame:
     n = len(people)
     seconds = rng.integers(8 * 3600, 24 * 3600, n)
     row, quantity = _basket(rng.random(n), rng.random(n))
-    return pd.DataFrame({
-        "who": np.arange(n), "order_date": pd.DatetimeIndex(people["first_date"]) + pd.to_timedelta(seconds, "s"),
-        "row": row, "quantity": quantity, "coupon": 0.0, "wechat": False, "ab": False,
-    })
+    return pd.DataFrame(
+        {
+            "who": np.arange(n),
+            "order_date": pd.DatetimeIndex(people["first_date"]) + pd.to_timedelta(seconds, "s"),
+            "row": row,
+            "quantity": quantity,
+            "coupon": 0.0,
+            "wechat": False,
+            "ab": False,
+        }
+    )
 
 
 # ---------------------------------------------------------------- the A/B coupon test
+
 
 def ab_test_day(config: Config) -> pd.Timestamp:
     """The day the test coupons are sent."""
     return month_starts(config)[config.months - AB_MONTHS_BEFORE_END]
 
 
-def _ab_test(config: Config, seeds: Seeds, people: pd.DataFrame, contacts: pd.DataFrame,
-             hazard: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _ab_test(
+    config: Config, seeds: Seeds, people: pd.DataFrame, contacts: pd.DataFrame, hazard: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Enrol contacts, assign arms (with the fallback bug), and draw coupon purchases over the window."""
     rng = seeds("ab_test")
     n = len(people)
@@ -521,21 +638,34 @@ def _ab_test(config: Config, seeds: Seeds, people: pd.DataFrame, contacts: pd.Da
     intensity = AB_BASE_RATE * REPEAT_HAZARD * hazard * (1 + AB_COUPON_SENSITIVITY * coupon)
     converted = enrolled & (u_buy < -np.expm1(-intensity))
     who = np.flatnonzero(enrolled)
-    assignments = pd.DataFrame({
-        "who": who, "group": np.where(treated[who], "treatment", "control"), "coupon": money(coupon[who]),
-        "assigned_date": day.date(), "converted": converted[who],
-    })
+    assignments = pd.DataFrame(
+        {
+            "who": who,
+            "group": np.where(treated[who], "treatment", "control"),
+            "coupon": money(coupon[who]),
+            "assigned_date": day.date(),
+            "converted": converted[who],
+        }
+    )
     buyers = np.flatnonzero(converted)
     seconds = np.floor(u_day[buyers] * AB_WINDOW_DAYS * 86_400).astype(np.int64)
     row, _ = _basket(u_sku[buyers], np.ones(len(buyers)))
-    orders = pd.DataFrame({
-        "who": buyers, "order_date": day + pd.to_timedelta(seconds, unit="s"), "row": row, "quantity": 1,
-        "coupon": coupon[buyers], "wechat": True, "ab": True,
-    })
+    orders = pd.DataFrame(
+        {
+            "who": buyers,
+            "order_date": day + pd.to_timedelta(seconds, unit="s"),
+            "row": row,
+            "quantity": 1,
+            "coupon": coupon[buyers],
+            "wechat": True,
+            "ab": True,
+        }
+    )
     return assignments, orders
 
 
 # ---------------------------------------------------------------- orders and finance
+
 
 def _orders(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """All orders priced from the catalogue, in time order, with ids."""
@@ -546,26 +676,38 @@ def _orders(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
     cost = CATALOG["price"].to_numpy()[row] * (1 - CATALOG["margin"].to_numpy()[row])
-    orders = pd.DataFrame({
-        "order_id": ids("O", len(raw)), "customer_id": people["customer_id"].to_numpy()[raw["who"].to_numpy()],
-        "order_date": raw["order_date"].to_numpy(),
-        "channel": np.where(raw["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
-        "sku": CATALOG["sku"].to_numpy()[row], "quantity": raw["quantity"].to_numpy(),
-        "list_amount": list_amount, "coupon": coupon, "amount": money(list_amount - coupon),
-        "cogs": money(cost * raw["quantity"].to_numpy()), "is_first": raw["is_first"].to_numpy(),
-    })
+    orders = pd.DataFrame(
+        {
+            "order_id": ids("O", len(raw)),
+            "customer_id": people["customer_id"].to_numpy()[raw["who"].to_numpy()],
+            "order_date": raw["order_date"].to_numpy(),
+            "channel": np.where(raw["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
+            "sku": CATALOG["sku"].to_numpy()[row],
+            "quantity": raw["quantity"].to_numpy(),
+            "list_amount": list_amount,
+            "coupon": coupon,
+            "amount": money(list_amount - coupon),
+            "cogs": money(cost * raw["quantity"].to_numpy()),
+            "is_first": raw["is_first"].to_numpy(),
+        }
+    )
     return orders.assign(ab=raw["ab"].to_numpy(), who=raw["who"].to_numpy())
 
 
-def _finance(config: Config, orders: pd.DataFrame, posts: pd.DataFrame, budgets: pd.DataFrame,
-             contacts: pd.DataFrame) -> pd.DataFrame:
+def _finance(
+    config: Config, orders: pd.DataFrame, posts: pd.DataFrame, budgets: pd.DataFrame, contacts: pd.DataFrame
+) -> pd.DataFrame:
     """The monthly P&L from orders, post fees, ads, the private domain and fixed costs."""
     months = budgets.index
     by_month = orders.groupby(pd.DatetimeIndex(orders["order_date"]).strftime("%Y-%m"))
-    frame = pd.DataFrame({
-        "orders": by_month.size(), "new_customers": by_month["is_first"].sum(),
-        "revenue": by_month["amount"].sum(), "cogs": by_month["cogs"].sum(),
-    }).reindex(months, fill_value=0)
+    frame = pd.DataFrame(
+        {
+            "orders": by_month.size(),
+            "new_customers": by_month["is_first"].sum(),
+            "revenue": by_month["amount"].sum(),
+            "cogs": by_month["cogs"].sum(),
+        }
+    ).reindex(months, fill_value=0)
     fees = posts.groupby(pd.to_datetime(posts["post_date"]).dt.strftime("%Y-%m"))["fee"].sum()
     added = contacts.loc[contacts["added"]]
     adds = added.groupby(added["added_date"].dt.strftime("%Y-%m")).size().reindex(months, fill_value=0)
@@ -604,13 +746,18 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
         "kols": kols,
         "posts": posts.drop(columns="month"),
         "customers": people.assign(first_order_date=pd.DatetimeIndex(people["first_date"]).date)[
-            [c.name for c in SCHEMA["customers"].columns]],
+            [c.name for c in SCHEMA["customers"].columns]
+        ],
         "orders": orders.drop(columns=["ab", "who"]),
-        "wechat_contacts": pd.DataFrame({
-            "customer_id": customer_id[added], "added_date": contacts["added_date"][added].dt.date.to_numpy(),
-            "active": contacts["active"].to_numpy()[added],
-        }),
+        "wechat_contacts": pd.DataFrame(
+            {
+                "customer_id": customer_id[added],
+                "added_date": contacts["added_date"][added].dt.date.to_numpy(),
+                "active": contacts["active"].to_numpy()[added],
+            }
+        ),
         "ab_assignments": assignments.assign(customer_id=customer_id[assignments["who"].to_numpy()])[
-            [c.name for c in SCHEMA["ab_assignments"].columns]],
+            [c.name for c in SCHEMA["ab_assignments"].columns]
+        ],
         "monthly_finance": _finance(config, orders, posts, budgets, contacts),
     }

@@ -51,13 +51,15 @@ PRICE_SIGMA = np.array([0.45, 0.5, 0.5, 0.55])
 COST_RATIO = np.array([0.70, 0.66, 0.52, 0.86])
 SUBSIDISED = np.array([False, False, False, True])  # 百亿补贴 targets branded electronics
 # Category mix of purchase intents by city tier (rows tier 1…5, assumption): higher tiers buy more electronics.
-CATEGORY_MIX = np.array([
-    [0.28, 0.30, 0.26, 0.16],
-    [0.33, 0.30, 0.25, 0.12],
-    [0.40, 0.31, 0.20, 0.09],
-    [0.44, 0.31, 0.18, 0.07],
-    [0.48, 0.31, 0.15, 0.06],
-])
+CATEGORY_MIX = np.array(
+    [
+        [0.28, 0.30, 0.26, 0.16],
+        [0.33, 0.30, 0.25, 0.12],
+        [0.40, 0.31, 0.20, 0.09],
+        [0.44, 0.31, 0.18, 0.07],
+        [0.48, 0.31, 0.15, 0.06],
+    ]
+)
 
 # City tiers 1…5 (assumption unless noted): lower tiers are more price-sensitive and share more.
 MARKET_AT_SCALE_1 = np.array([2_000, 5_400, 3_500, 3_000, 3_200])  # reachable buyers per tier
@@ -92,74 +94,98 @@ COST_PER_ORDER = 0.2  # payment, servers, customer service per order, ¥
 FIXED_COST_PER_MONTH = 300.0  # R&D and admin at scale 1, ¥
 
 SCHEMA = {
-    "users": Table("users", "One row per buyer: city tier, how they were acquired, by whom, and at what cost.", (
-        Column("user_id", "str", "user key", unique=True),
-        Column("name", "str", "user name (synthetic, zh_CN)"),
-        CITY,
-        CITY_TIER,
-        Column("wechat_contacts", "int", "friends a share of theirs reaches on average", min=0),
-        Column("acquired_via", "str", "how the user came: organic, paid ads, a team share or a bargain share",
-               choices=SOURCES),
-        Column("referred_by", "str", "user whose share brought them (users.user_id)", nullable=True),
-        Column("referral_share_id", "str", "the share that brought them (shares.share_id)", nullable=True),
-        Column("first_order_at", "datetime", "time of the first order (it may have been refunded)"),
-        Column("acquisition_cost", "float", "paid-ads cost of acquiring this user, ¥ (0 when not paid)", min=0),
-    )),
-    "orders": Table("orders", "One row per order, solo or as part of a team; failed teams are refunded.", (
-        ORDER_KEY,
-        Column("user_id", "str", "buyer (users.user_id)"),
-        Column("ordered_at", "datetime", "payment time"),
-        Column("category", "str", "product category", choices=CATEGORIES),
-        Column("mode", "str", "solo purchase or team purchase (拼团)", choices=MODES),
-        Column("team_id", "str", "team joined or opened (teams.team_id)", nullable=True),
-        Column("list_amount", "float", "solo price, ¥", min=0),
-        Column("amount", "float", "paid by the buyer after the team discount and subsidy, ¥", min=0),
-        Column("subsidy", "float", "paid by the platform (百亿补贴), ¥", min=0),
-        Column("merchant_cost", "float", "merchant's cost of the goods, ¥", min=0),
-        Column("status", "str", "completed, or refunded because the team did not fill", choices=STATUSES),
-    )),
-    "teams": Table("teams", "One row per team opened: was it shared, how many joined, did it complete in time.", (
-        Column("team_id", "str", "team key", unique=True),
-        Column("opener_id", "str", "user who opened the team (users.user_id)"),
-        Column("category", "str", "product category", choices=CATEGORIES),
-        Column("opened_at", "datetime", "time the team opened"),
-        Column("team_size", "int", "buyers needed, the opener included", min=2),
-        Column("shared", "bool", "the opener shared it on WeChat"),
-        Column("partners_joined", "int", "partners who joined within the window", min=0),
-        Column("completed", "bool", "enough partners joined within the window: ships at the team price"),
-        Column("closed_at", "datetime", "when it filled, or when the window ran out"),
-    )),
-    "shares": Table("shares", "One row per WeChat share of a team or a bargain: the viral funnel.", (
-        Column("share_id", "str", "share key", unique=True),
-        Column("user_id", "str", "sharer (users.user_id)"),
-        Column("share_type", "str", "a team invitation or a bargain (砍价) request", choices=SHARE_TYPES),
-        Column("team_id", "str", "the shared team (teams.team_id); empty for bargains", nullable=True),
-        Column("shared_at", "datetime", "time of the share"),
-        Column("reached", "int", "friends who saw it", min=0),
-        Column("clicks", "int", "friends who clicked (for a bargain: helped)", min=0),
-        Column("signups", "int", "clickers who were not users and signed up", min=0),
-        Column("first_orders", "int", "new users whose first order came from this share", min=0),
-        Column("friends_needed", "int", "bargain: helpers needed for the free item (0 for teams)", min=0),
-        Column("item_given", "bool", "bargain: enough friends helped and the item was given free"),
-        Column("giveaway_cost", "float", "bargain: cost of the free item to the platform, ¥", min=0),
-    )),
-    "monthly_finance": Table("monthly_finance", "The platform's monthly P&L from completed orders.", (
-        Column("month", "date", "first day of the month"),
-        Column("orders", "int", "completed orders", min=0),
-        Column("active_buyers", "int", "users with a completed order in the month", min=0),
-        Column("new_buyers", "int", "users whose first order fell in the month", min=0),
-        Column("gmv", "float", "value of completed orders before the platform subsidy, ¥", min=0),
-        Column("commission_revenue", "float", "take rate × GMV, ¥", min=0),
-        Column("ad_revenue", "float", "merchants' advertising, ¥", min=0),
-        Column("revenue", "float", "commission + ads, ¥", min=0),
-        Column("subsidy_cost", "float", "百亿补贴 paid on completed orders, ¥", min=0),
-        Column("paid_acquisition_cost", "float", "ads bought to acquire new users, ¥", min=0),
-        Column("bargain_giveaway_cost", "float", "items given free in 砍价免费拿, ¥", min=0),
-        Column("coupon_cost", "float", "new-user coupons, ¥", min=0),
-        Column("marketing_expense", "float", "subsidies + paid acquisition + giveaways + coupons, ¥", min=0),
-        Column("other_operating_cost", "float", "payments, servers, service, R&D and admin, ¥", min=0),
-        Column("net_income", "float", "revenue − marketing − other costs, ¥"),
-    )),
+    "users": Table(
+        "users",
+        "One row per buyer: city tier, how they were acquired, by whom, and at what cost.",
+        (
+            Column("user_id", "str", "user key", unique=True),
+            Column("name", "str", "user name (synthetic, zh_CN)"),
+            CITY,
+            CITY_TIER,
+            Column("wechat_contacts", "int", "friends a share of theirs reaches on average", min=0),
+            Column(
+                "acquired_via",
+                "str",
+                "how the user came: organic, paid ads, a team share or a bargain share",
+                choices=SOURCES,
+            ),
+            Column("referred_by", "str", "user whose share brought them (users.user_id)", nullable=True),
+            Column("referral_share_id", "str", "the share that brought them (shares.share_id)", nullable=True),
+            Column("first_order_at", "datetime", "time of the first order (it may have been refunded)"),
+            Column("acquisition_cost", "float", "paid-ads cost of acquiring this user, ¥ (0 when not paid)", min=0),
+        ),
+    ),
+    "orders": Table(
+        "orders",
+        "One row per order, solo or as part of a team; failed teams are refunded.",
+        (
+            ORDER_KEY,
+            Column("user_id", "str", "buyer (users.user_id)"),
+            Column("ordered_at", "datetime", "payment time"),
+            Column("category", "str", "product category", choices=CATEGORIES),
+            Column("mode", "str", "solo purchase or team purchase (拼团)", choices=MODES),
+            Column("team_id", "str", "team joined or opened (teams.team_id)", nullable=True),
+            Column("list_amount", "float", "solo price, ¥", min=0),
+            Column("amount", "float", "paid by the buyer after the team discount and subsidy, ¥", min=0),
+            Column("subsidy", "float", "paid by the platform (百亿补贴), ¥", min=0),
+            Column("merchant_cost", "float", "merchant's cost of the goods, ¥", min=0),
+            Column("status", "str", "completed, or refunded because the team did not fill", choices=STATUSES),
+        ),
+    ),
+    "teams": Table(
+        "teams",
+        "One row per team opened: was it shared, how many joined, did it complete in time.",
+        (
+            Column("team_id", "str", "team key", unique=True),
+            Column("opener_id", "str", "user who opened the team (users.user_id)"),
+            Column("category", "str", "product category", choices=CATEGORIES),
+            Column("opened_at", "datetime", "time the team opened"),
+            Column("team_size", "int", "buyers needed, the opener included", min=2),
+            Column("shared", "bool", "the opener shared it on WeChat"),
+            Column("partners_joined", "int", "partners who joined within the window", min=0),
+            Column("completed", "bool", "enough partners joined within the window: ships at the team price"),
+            Column("closed_at", "datetime", "when it filled, or when the window ran out"),
+        ),
+    ),
+    "shares": Table(
+        "shares",
+        "One row per WeChat share of a team or a bargain: the viral funnel.",
+        (
+            Column("share_id", "str", "share key", unique=True),
+            Column("user_id", "str", "sharer (users.user_id)"),
+            Column("share_type", "str", "a team invitation or a bargain (砍价) request", choices=SHARE_TYPES),
+            Column("team_id", "str", "the shared team (teams.team_id); empty for bargains", nullable=True),
+            Column("shared_at", "datetime", "time of the share"),
+            Column("reached", "int", "friends who saw it", min=0),
+            Column("clicks", "int", "friends who clicked (for a bargain: helped)", min=0),
+            Column("signups", "int", "clickers who were not users and signed up", min=0),
+            Column("first_orders", "int", "new users whose first order came from this share", min=0),
+            Column("friends_needed", "int", "bargain: helpers needed for the free item (0 for teams)", min=0),
+            Column("item_given", "bool", "bargain: enough friends helped and the item was given free"),
+            Column("giveaway_cost", "float", "bargain: cost of the free item to the platform, ¥", min=0),
+        ),
+    ),
+    "monthly_finance": Table(
+        "monthly_finance",
+        "The platform's monthly P&L from completed orders.",
+        (
+            Column("month", "date", "first day of the month"),
+            Column("orders", "int", "completed orders", min=0),
+            Column("active_buyers", "int", "users with a completed order in the month", min=0),
+            Column("new_buyers", "int", "users whose first order fell in the month", min=0),
+            Column("gmv", "float", "value of completed orders before the platform subsidy, ¥", min=0),
+            Column("commission_revenue", "float", "take rate × GMV, ¥", min=0),
+            Column("ad_revenue", "float", "merchants' advertising, ¥", min=0),
+            Column("revenue", "float", "commission + ads, ¥", min=0),
+            Column("subsidy_cost", "float", "百亿补贴 paid on completed orders, ¥", min=0),
+            Column("paid_acquisition_cost", "float", "ads bought to acquire new users, ¥", min=0),
+            Column("bargain_giveaway_cost", "float", "items given free in 砍价免费拿, ¥", min=0),
+            Column("coupon_cost", "float", "new-user coupons, ¥", min=0),
+            Column("marketing_expense", "float", "subsidies + paid acquisition + giveaways + coupons, ¥", min=0),
+            Column("other_operating_cost", "float", "payments, servers, service, R&D and admin, ¥", min=0),
+            Column("net_income", "float", "revenue − marketing − other costs, ¥"),
+        ),
+    ),
 }
 
 
@@ -204,6 +230,7 @@ def team_probability(group_discount: float) -> np.ndarray:
 
 # ---------------------------------------------------------------- the monthly simulation
 
+
 class _Simulation:
     """State of the month-by-month run: users so far, and the rows of each table as month chunks."""
 
@@ -212,10 +239,21 @@ class _Simulation:
         self.seeds = Seeds(config.seed)
         self.month_starts = pd.date_range(START, periods=config.months + 1, freq="MS")
         self.market = MARKET_AT_SCALE_1 * config.scale
-        self.users = {k: np.empty(0, dtype=t) for k, t in (
-            ("tier", int), ("contacts", int), ("rate", float), ("churn", float), ("alive", bool),
-            ("source", int), ("referrer", int), ("share", int), ("first", "datetime64[s]"), ("cost", float),
-        )}
+        self.users = {
+            k: np.empty(0, dtype=t)
+            for k, t in (
+                ("tier", int),
+                ("contacts", int),
+                ("rate", float),
+                ("churn", float),
+                ("alive", bool),
+                ("source", int),
+                ("referrer", int),
+                ("share", int),
+                ("first", "datetime64[s]"),
+                ("cost", float),
+            )
+        }
         self.orders: list[dict[str, np.ndarray]] = []
         self.teams: list[dict[str, np.ndarray]] = []
         self.shares: list[dict[str, np.ndarray]] = []
@@ -234,16 +272,23 @@ class _Simulation:
         weight = festival_multiplier(days, strength=0.6)
         day = rng.choice(len(days), size=n, p=weight / weight.sum())
         seconds = rng.integers(7 * 3600, 24 * 3600, n)
-        return (days.to_numpy().astype("datetime64[s]")[day] + seconds.astype("timedelta64[s]"))
+        return days.to_numpy().astype("datetime64[s]")[day] + seconds.astype("timedelta64[s]")
 
     def season(self, month: int) -> float:
         """Mean festival lift of the month's days: Double 11 months sell more."""
         days = pd.date_range(self.month_starts[month], self.month_starts[month + 1] - pd.Timedelta(days=1))
         return float(festival_multiplier(days, strength=0.6).mean())
 
-    def add_users(self, rng: np.random.Generator, tiers: np.ndarray, source: int, first: np.ndarray,
-                  referrer: np.ndarray | None = None, share: np.ndarray | None = None,
-                  cost: np.ndarray | None = None) -> np.ndarray:
+    def add_users(
+        self,
+        rng: np.random.Generator,
+        tiers: np.ndarray,
+        source: int,
+        first: np.ndarray,
+        referrer: np.ndarray | None = None,
+        share: np.ndarray | None = None,
+        cost: np.ndarray | None = None,
+    ) -> np.ndarray:
         """Append new users of one source; returns their indices."""
         n = len(tiers)
         start = len(self.users["tier"])
@@ -303,18 +348,30 @@ class _Simulation:
         item_cost = money(BARGAIN_ITEM_PRICE * rng.lognormal(0, 0.4, n) * BARGAIN_ITEM_COST * given)
         share_ids = self.n_shares + np.arange(n)
         self.n_shares += n
-        self.shares.append({
-            "share": share_ids, "user": who, "type": np.full(n, 1), "team": np.full(n, -1), "at": shared_at,
-            "reached": asked, "clicks": helpers, "signups": signups, "first_orders": first_orders,
-            "needed": needed, "given": given, "cost": item_cost,
-        })
+        self.shares.append(
+            {
+                "share": share_ids,
+                "user": who,
+                "type": np.full(n, 1),
+                "team": np.full(n, -1),
+                "at": shared_at,
+                "reached": asked,
+                "clicks": helpers,
+                "signups": signups,
+                "first_orders": first_orders,
+                "needed": needed,
+                "given": given,
+                "cost": item_cost,
+            }
+        )
         parent = np.repeat(np.arange(n), first_orders)
         delay = rng.exponential(BARGAIN_ORDER_DAYS * 86400, len(parent)).astype("int64").astype("timedelta64[s]")
         month_end = self.month_starts[month + 1].to_datetime64().astype("datetime64[s]") - np.timedelta64(1, "s")
         first = np.minimum(shared_at[parent] + delay, month_end)
         new_tiers = self.contact_tiers(rng, tiers[parent])
-        return self.add_users(rng, new_tiers, SOURCES.index("bargain"), first,
-                              referrer=who[parent], share=share_ids[parent])
+        return self.add_users(
+            rng, new_tiers, SOURCES.index("bargain"), first, referrer=who[parent], share=share_ids[parent]
+        )
 
     def contact_tiers(self, rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:
         """Tiers of friends recruited by sharers in `tiers`: mostly the same tier (friends live nearby)."""
@@ -356,8 +413,15 @@ class _Simulation:
         self.add_orders(who, at, category, list_price, np.where(team, -1, -2), month)
         self.open_teams(rng, month, who[team], at[team], category[team], list_price[team])
 
-    def open_teams(self, rng: np.random.Generator, month: int, opener: np.ndarray, at: np.ndarray,
-                   category: np.ndarray, list_price: np.ndarray) -> None:
+    def open_teams(
+        self,
+        rng: np.random.Generator,
+        month: int,
+        opener: np.ndarray,
+        at: np.ndarray,
+        category: np.ndarray,
+        list_price: np.ndarray,
+    ) -> None:
         """Share each team, recruit partners within the window, record teams, shares and partner orders."""
         config, users = self.config, self.users
         n, d = len(opener), config.group_discount
@@ -394,22 +458,46 @@ class _Simulation:
         share_ids = np.full(n, -1)
         share_ids[shared] = self.n_shares + np.arange(shared.sum())
         self.n_shares += int(shared.sum())
-        self.teams.append({
-            "team": team_ids, "opener": opener, "category": category, "at": at, "shared": shared,
-            "joined": joined, "completed": completed, "closed": closed,
-        })
-        self.shares.append({
-            "share": share_ids[shared], "user": opener[shared], "type": np.zeros(shared.sum(), int),
-            "team": team_ids[shared], "at": at[shared], "reached": reached[shared], "clicks": clicks[shared],
-            "signups": signups[shared], "first_orders": new_joined[shared], "needed": np.zeros(shared.sum(), int),
-            "given": np.zeros(shared.sum(), bool), "cost": np.zeros(shared.sum()),
-        })
+        self.teams.append(
+            {
+                "team": team_ids,
+                "opener": opener,
+                "category": category,
+                "at": at,
+                "shared": shared,
+                "joined": joined,
+                "completed": completed,
+                "closed": closed,
+            }
+        )
+        self.shares.append(
+            {
+                "share": share_ids[shared],
+                "user": opener[shared],
+                "type": np.zeros(shared.sum(), int),
+                "team": team_ids[shared],
+                "at": at[shared],
+                "reached": reached[shared],
+                "clicks": clicks[shared],
+                "signups": signups[shared],
+                "first_orders": new_joined[shared],
+                "needed": np.zeros(shared.sum(), int),
+                "given": np.zeros(shared.sum(), bool),
+                "cost": np.zeros(shared.sum()),
+            }
+        )
         # The first `new_joined` slots of each team are new users, the rest existing buyers.
         rank = np.arange(len(slot_team)) - np.repeat(np.cumsum(joined) - joined, joined)
         is_new = rank < new_joined[slot_team]
         new_team = slot_team[is_new]
-        new_users = self.add_users(rng, self.contact_tiers(rng, tiers[new_team]), SOURCES.index("team_share"),
-                                   join_at[is_new], referrer=opener[new_team], share=share_ids[new_team])
+        new_users = self.add_users(
+            rng,
+            self.contact_tiers(rng, tiers[new_team]),
+            SOURCES.index("team_share"),
+            join_at[is_new],
+            referrer=opener[new_team],
+            share=share_ids[new_team],
+        )
         partner = np.empty(len(slot_team), dtype=int)
         partner[is_new] = new_users
         old = np.flatnonzero(~is_new)
@@ -422,8 +510,9 @@ class _Simulation:
         for chunk in self.orders[-2:]:
             chunk["refunded"] |= np.isin(chunk["team"], failed)
 
-    def pick_partners(self, rng: np.random.Generator, tiers: np.ndarray, opener: np.ndarray,
-                      at: np.ndarray) -> np.ndarray:
+    def pick_partners(
+        self, rng: np.random.Generator, tiers: np.ndarray, opener: np.ndarray, at: np.ndarray
+    ) -> np.ndarray:
         """Existing live buyers joining teams, frequent shoppers more often: a buyer of the opener's tier (else
         any tier) whose first order came before `at`, never the opener; −1 where there is none yet."""
         users = self.users
@@ -445,13 +534,27 @@ class _Simulation:
                 picked[mask] = np.where(choice == opener[mask], other, choice)
         return picked
 
-    def add_orders(self, who: np.ndarray, at: np.ndarray, category: np.ndarray, list_price: np.ndarray,
-                   team: np.ndarray, month: int) -> None:
+    def add_orders(
+        self,
+        who: np.ndarray,
+        at: np.ndarray,
+        category: np.ndarray,
+        list_price: np.ndarray,
+        team: np.ndarray,
+        month: int,
+    ) -> None:
         """Append a chunk of orders; `team` is a team index, −1 (team to open) or −2 (solo)."""
-        self.orders.append({
-            "user": who, "at": at, "category": category, "list": list_price, "team": team.copy(),
-            "refunded": np.zeros(len(who), dtype=bool), "month": np.full(len(who), month),
-        })
+        self.orders.append(
+            {
+                "user": who,
+                "at": at,
+                "category": category,
+                "list": list_price,
+                "team": team.copy(),
+                "refunded": np.zeros(len(who), dtype=bool),
+                "month": np.full(len(who), month),
+            }
+        )
 
     # ------------------------------------------------------------ step 3: churn
     def churn(self, month: int) -> None:
@@ -471,6 +574,7 @@ class _Simulation:
 
 # ---------------------------------------------------------------- tables
 
+
 def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[str, np.ndarray]:
     return {k: np.concatenate([c[k] for c in chunks]) if chunks else np.empty(0) for k in keys}
 
@@ -482,6 +586,7 @@ def _in_id_order(frame: pd.DataFrame, key: str) -> pd.DataFrame:
 
 def _ranks(sim: _Simulation) -> dict[str, np.ndarray]:
     """New index of every user, team and share so that ids follow time (U000001 is the first buyer)."""
+
     def rank(times: np.ndarray) -> np.ndarray:
         out = np.empty(len(times), dtype=int)
         out[np.argsort(times, kind="stable")] = np.arange(len(times))
@@ -515,18 +620,24 @@ def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFram
     on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
     subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
     order = np.lexsort((o["user"], o["at"]))
-    frame = pd.DataFrame({
-        "user_id": _text_ids("U", o["user"], ranks),
-        "ordered_at": pd.to_datetime(o["at"]),
-        "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
-        "mode": np.where(team, "team", "solo").astype(object),
-        "team_id": _text_ids("T", o["team"], ranks),
-        "list_amount": money(o["list"]),
-        "amount": money(amount - subsidy),
-        "subsidy": subsidy,
-        "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
-        "status": np.where(o["refunded"], "refunded", "completed").astype(object),
-    }).iloc[order].reset_index(drop=True)
+    frame = (
+        pd.DataFrame(
+            {
+                "user_id": _text_ids("U", o["user"], ranks),
+                "ordered_at": pd.to_datetime(o["at"]),
+                "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
+                "mode": np.where(team, "team", "solo").astype(object),
+                "team_id": _text_ids("T", o["team"], ranks),
+                "list_amount": money(o["list"]),
+                "amount": money(amount - subsidy),
+                "subsidy": subsidy,
+                "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
+                "status": np.where(o["refunded"], "refunded", "completed").astype(object),
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     frame.insert(0, "order_id", ids("O", len(frame)))
     return frame
 
@@ -535,57 +646,89 @@ def _users_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
-    return _in_id_order(pd.DataFrame({
-        "user_id": _text_ids("U", np.arange(n), ranks),
-        "name": sample_names(rng, n),
-        "city": sample_cities(rng, u["tier"]),
-        "city_tier": u["tier"],
-        "wechat_contacts": u["contacts"],
-        "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
-        "referred_by": _text_ids("U", u["referrer"], ranks),
-        "referral_share_id": _text_ids("S", u["share"], ranks),
-        "first_order_at": pd.to_datetime(u["first"]),
-        "acquisition_cost": money(u["cost"]),
-    }), "user_id")
+    return _in_id_order(
+        pd.DataFrame(
+            {
+                "user_id": _text_ids("U", np.arange(n), ranks),
+                "name": sample_names(rng, n),
+                "city": sample_cities(rng, u["tier"]),
+                "city_tier": u["tier"],
+                "wechat_contacts": u["contacts"],
+                "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
+                "referred_by": _text_ids("U", u["referrer"], ranks),
+                "referral_share_id": _text_ids("S", u["share"], ranks),
+                "first_order_at": pd.to_datetime(u["first"]),
+                "acquisition_cost": money(u["cost"]),
+            }
+        ),
+        "user_id",
+    )
 
 
 def _teams_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
     t = _stack(sim.teams, ("team", "opener", "category", "at", "shared", "joined", "completed", "closed"))
-    return _in_id_order(pd.DataFrame({
-        "team_id": _text_ids("T", t["team"], ranks),
-        "opener_id": _text_ids("U", t["opener"], ranks),
-        "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
-        "opened_at": pd.to_datetime(t["at"]),
-        "team_size": np.full(len(t["team"]), sim.config.team_size),
-        "shared": t["shared"].astype(bool),
-        "partners_joined": t["joined"].astype(int),
-        "completed": t["completed"].astype(bool),
-        "closed_at": pd.to_datetime(t["closed"]),
-    }), "team_id")
+    return _in_id_order(
+        pd.DataFrame(
+            {
+                "team_id": _text_ids("T", t["team"], ranks),
+                "opener_id": _text_ids("U", t["opener"], ranks),
+                "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
+                "opened_at": pd.to_datetime(t["at"]),
+                "team_size": np.full(len(t["team"]), sim.config.team_size),
+                "shared": t["shared"].astype(bool),
+                "partners_joined": t["joined"].astype(int),
+                "completed": t["completed"].astype(bool),
+                "closed_at": pd.to_datetime(t["closed"]),
+            }
+        ),
+        "team_id",
+    )
 
 
 def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
-    s = _stack(sim.shares, ("share", "user", "type", "team", "at", "reached", "clicks", "signups",
-                            "first_orders", "needed", "given", "cost"))
-    return _in_id_order(pd.DataFrame({
-        "share_id": _text_ids("S", s["share"], ranks),
-        "user_id": _text_ids("U", s["user"], ranks),
-        "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
-        "team_id": _text_ids("T", s["team"], ranks),
-        "shared_at": pd.to_datetime(s["at"]),
-        "reached": s["reached"].astype(int),
-        "clicks": s["clicks"].astype(int),
-        "signups": s["signups"].astype(int),
-        "first_orders": s["first_orders"].astype(int),
-        "friends_needed": s["needed"].astype(int),
-        "item_given": s["given"].astype(bool),
-        "giveaway_cost": money(s["cost"]),
-    }), "share_id")
+    s = _stack(
+        sim.shares,
+        (
+            "share",
+            "user",
+            "type",
+            "team",
+            "at",
+            "reached",
+            "clicks",
+            "signups",
+            "first_orders",
+            "needed",
+            "given",
+            "cost",
+        ),
+    )
+    return _in_id_order(
+        pd.DataFrame(
+            {
+                "share_id": _text_ids("S", s["share"], ranks),
+                "user_id": _text_ids("U", s["user"], ranks),
+                "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
+                "team_id": _text_ids("T", s["team"], ranks),
+                "shared_at": pd.to_datetime(s["at"]),
+                "reached": s["reached"].astype(int),
+                "clicks": s["clicks"].astype(int),
+                "signups": s["signups"].astype(int),
+                "first_orders": s["first_orders"].astype(int),
+                "friends_needed": s["needed"].astype(int),
+                "item_given": s["given"].astype(bool),
+                "giveaway_cost": money(s["cost"]),
+            }
+        ),
+        "share_id",
+    )
 
 
-def monthly_finance(config: Config, users: pd.DataFrame, orders: pd.DataFrame, shares: pd.DataFrame,
-                    months: pd.DatetimeIndex) -> pd.DataFrame:
+def monthly_finance(
+    config: Config, users: pd.DataFrame, orders: pd.DataFrame, shares: pd.DataFrame, months: pd.DatetimeIndex
+) -> pd.DataFrame:
     """The platform's monthly P&L from the order, user and share tables."""
+
     def by_month(stamps: pd.Series, values: pd.Series | np.ndarray | None = None) -> np.ndarray:
         key = pd.to_datetime(stamps).dt.to_period("M").dt.to_timestamp()
         data = pd.Series(np.ones(len(key)) if values is None else np.asarray(values, dtype=float), index=key)
@@ -607,23 +750,25 @@ def monthly_finance(config: Config, users: pd.DataFrame, orders: pd.DataFrame, s
     marketing = money(subsidy + paid + bargain + coupons)
     orders_n = by_month(done["ordered_at"])
     other = money(orders_n * COST_PER_ORDER + FIXED_COST_PER_MONTH * config.scale)
-    return pd.DataFrame({
-        "month": months.date,
-        "orders": orders_n.astype(int),
-        "active_buyers": active.reindex(months, fill_value=0).to_numpy().astype(int),
-        "new_buyers": new_buyers.astype(int),
-        "gmv": money(gmv),
-        "commission_revenue": commission,
-        "ad_revenue": ads,
-        "revenue": money(revenue),
-        "subsidy_cost": subsidy,
-        "paid_acquisition_cost": paid,
-        "bargain_giveaway_cost": bargain,
-        "coupon_cost": coupons,
-        "marketing_expense": marketing,
-        "other_operating_cost": other,
-        "net_income": money(revenue - marketing - other),
-    })
+    return pd.DataFrame(
+        {
+            "month": months.date,
+            "orders": orders_n.astype(int),
+            "active_buyers": active.reindex(months, fill_value=0).to_numpy().astype(int),
+            "new_buyers": new_buyers.astype(int),
+            "gmv": money(gmv),
+            "commission_revenue": commission,
+            "ad_revenue": ads,
+            "revenue": money(revenue),
+            "subsidy_cost": subsidy,
+            "paid_acquisition_cost": paid,
+            "bargain_giveaway_cost": bargain,
+            "coupon_cost": coupons,
+            "marketing_expense": marketing,
+            "other_operating_cost": other,
+            "net_income": money(revenue - marketing - other),
+        }
+    )
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:

@@ -43,34 +43,46 @@ CATEGORIES = ("skincare", "snacks", "home", "apparel")
 POST_PROMO_DAYS = 30
 
 SCHEMA = {
-    "customers": Table("customers", "One row per customer: where they live and how they first came.", (
-        CUSTOMER_KEY,
-        CUSTOMER_NAME,
-        CITY,
-        CITY_TIER,
-        Column("channel", "str", "acquisition channel", choices=CHANNELS),
-        FIRST_ORDER_DATE,
-    )),
-    "orders": Table("orders", "One row per paid order.", (
-        ORDER_KEY,
-        BUYER,
-        PAID_AT,
-        Column("amount", "float", "amount paid, ¥", min=0),
-        Column("list_amount", "float", "amount at list price before the promotion discount, ¥", min=0),
-        Column("quantity", "int", "items in the order", min=1),
-        Column("channel", "str", "sales channel", choices=CHANNELS),
-        Column("category", "str", "product category", choices=CATEGORIES),
-        Column("sku", "str", "product code"),
-        Column("is_promo", "bool", "placed during the 618 promotion"),
-    )),
-    "funnel_daily": Table("funnel_daily", "Daily site funnel from visit to paid order.", (
-        Column("date", "date", "day"),
-        Column("sessions", "int", "visits", min=0),
-        Column("product_views", "int", "visits that viewed a product page", min=0),
-        Column("add_to_cart", "int", "visits that added to cart", min=0),
-        Column("checkout", "int", "visits that started checkout", min=0),
-        Column("orders", "int", "paid orders", min=0),
-    )),
+    "customers": Table(
+        "customers",
+        "One row per customer: where they live and how they first came.",
+        (
+            CUSTOMER_KEY,
+            CUSTOMER_NAME,
+            CITY,
+            CITY_TIER,
+            Column("channel", "str", "acquisition channel", choices=CHANNELS),
+            FIRST_ORDER_DATE,
+        ),
+    ),
+    "orders": Table(
+        "orders",
+        "One row per paid order.",
+        (
+            ORDER_KEY,
+            BUYER,
+            PAID_AT,
+            Column("amount", "float", "amount paid, ¥", min=0),
+            Column("list_amount", "float", "amount at list price before the promotion discount, ¥", min=0),
+            Column("quantity", "int", "items in the order", min=1),
+            Column("channel", "str", "sales channel", choices=CHANNELS),
+            Column("category", "str", "product category", choices=CATEGORIES),
+            Column("sku", "str", "product code"),
+            Column("is_promo", "bool", "placed during the 618 promotion"),
+        ),
+    ),
+    "funnel_daily": Table(
+        "funnel_daily",
+        "Daily site funnel from visit to paid order.",
+        (
+            Column("date", "date", "day"),
+            Column("sessions", "int", "visits", min=0),
+            Column("product_views", "int", "visits that viewed a product page", min=0),
+            Column("add_to_cart", "int", "visits that added to cart", min=0),
+            Column("checkout", "int", "visits that started checkout", min=0),
+            Column("orders", "int", "paid orders", min=0),
+        ),
+    ),
 }
 
 
@@ -125,18 +137,20 @@ def _people(rng: np.random.Generator, arrival: np.ndarray) -> pd.DataFrame:
     """Customer traits: city, channel, purchase rate, dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
     n = len(arrival)
     tiers = sample_tiers(rng, n, [0.15, 0.30, 0.25, 0.18, 0.12])
-    return pd.DataFrame({
-        "name": sample_names(rng, n),
-        "city": sample_cities(rng, tiers),
-        "city_tier": tiers,
-        "channel": rng.choice(np.asarray(CHANNELS, dtype=object), size=n, p=CHANNEL_SHARES),
-        "arrival": arrival,
-        # BG/NBD: purchase rate per day ~ Gamma(r, 1/alpha); dropout after a purchase ~ Beta(a, b).
-        "rate": rng.gamma(0.9, 1 / 75, n),
-        "dropout": rng.beta(0.7, 3.0, n),
-        # Gamma-Gamma: typical basket scale per customer.
-        "basket": 90 / rng.gamma(4.0, 1.0, n) * 3.0,
-    })
+    return pd.DataFrame(
+        {
+            "name": sample_names(rng, n),
+            "city": sample_cities(rng, tiers),
+            "city_tier": tiers,
+            "channel": rng.choice(np.asarray(CHANNELS, dtype=object), size=n, p=CHANNEL_SHARES),
+            "arrival": arrival,
+            # BG/NBD: purchase rate per day ~ Gamma(r, 1/alpha); dropout after a purchase ~ Beta(a, b).
+            "rate": rng.gamma(0.9, 1 / 75, n),
+            "dropout": rng.beta(0.7, 3.0, n),
+            # Gamma-Gamma: typical basket scale per customer.
+            "basket": 90 / rng.gamma(4.0, 1.0, n) * 3.0,
+        }
+    )
 
 
 def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataFrame:
@@ -201,17 +215,23 @@ def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.Datetim
     order_time = days[when] + pd.to_timedelta(seconds, unit="s")
     order = np.lexsort((who, order_time.asi8))
     category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
-    frame = pd.DataFrame({
-        "customer_id": people["customer_id"].to_numpy()[who],
-        "order_date": order_time,
-        "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount)),
-        "list_amount": list_amount,
-        "quantity": 1 + rng.poisson(0.4, n),
-        "channel": people["channel"].to_numpy()[who],
-        "category": category,
-        "sku": np.char.add("SKU-", np.char.zfill(rng.integers(1, 41, n).astype(str), 3)).astype(object),
-        "is_promo": promo,
-    }).iloc[order].reset_index(drop=True)
+    frame = (
+        pd.DataFrame(
+            {
+                "customer_id": people["customer_id"].to_numpy()[who],
+                "order_date": order_time,
+                "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount)),
+                "list_amount": list_amount,
+                "quantity": 1 + rng.poisson(0.4, n),
+                "channel": people["channel"].to_numpy()[who],
+                "category": category,
+                "sku": np.char.add("SKU-", np.char.zfill(rng.integers(1, 41, n).astype(str), 3)).astype(object),
+                "is_promo": promo,
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     frame.insert(0, "order_id", ids("O", len(frame)))
     return frame
 
@@ -224,10 +244,16 @@ def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.Datetim
     cart = checkout + rng.negative_binomial(np.maximum(checkout, 1), config.checkout_rate) * (checkout > 0)
     views = cart + rng.negative_binomial(np.maximum(cart, 1), config.cart_rate) * (cart > 0)
     sessions = views + rng.negative_binomial(np.maximum(views, 1), config.view_rate) * (views > 0)
-    return pd.DataFrame({
-        "date": days, "sessions": sessions, "product_views": views, "add_to_cart": cart,
-        "checkout": checkout, "orders": paid,
-    })
+    return pd.DataFrame(
+        {
+            "date": days,
+            "sessions": sessions,
+            "product_views": views,
+            "add_to_cart": cart,
+            "checkout": checkout,
+            "orders": paid,
+        }
+    )
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:

@@ -36,7 +36,13 @@ def casebook(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
 
     def call(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
         env = {**os.environ, "PYTHONHASHSEED": "random"}
-        return subprocess.run([sys.executable, "-m", "helpers", *args], cwd=cwd or tmp_path, env=env,
-                              capture_output=True, text=True, check=False)
+        return subprocess.run(
+            [sys.executable, "-m", "helpers", *args],
+            cwd=cwd or tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
 
     return call

@@ -44,14 +44,22 @@ def robust_z(series: pd.Series, window: int = 28) -> pd.DataFrame:
     """Each day's expected value (median of the previous `window` days) and its robust z-score."""
     past = series.shift(1).rolling(window, min_periods=window // 2)
     expected = past.median()
-    mad = series.shift(1).rolling(window, min_periods=window // 2).apply(
-        lambda x: np.nanmedian(np.abs(x - np.nanmedian(x))), raw=True)
+    mad = (
+        series.shift(1)
+        .rolling(window, min_periods=window // 2)
+        .apply(lambda x: np.nanmedian(np.abs(x - np.nanmedian(x))), raw=True)
+    )
     spread = (1.4826 * mad).where(lambda s: s > 0)
     return pd.DataFrame({"value": series, "expected": expected, "robust_z": (series - expected) / spread})
 
 
-def anomaly_alerts(daily: pd.DataFrame, columns: tuple[str, ...] = ("orders", "gmv"), window: int = 28,
-                   threshold: float = 3.5, explanations: Mapping[str, pd.Series] | None = None) -> pd.DataFrame:
+def anomaly_alerts(
+    daily: pd.DataFrame,
+    columns: tuple[str, ...] = ("orders", "gmv"),
+    window: int = 28,
+    threshold: float = 3.5,
+    explanations: Mapping[str, pd.Series] | None = None,
+) -> pd.DataFrame:
     """One row per anomalous day and metric: value, expected value, robust z, direction and the reason.
 
     `explanations` maps a label to a boolean Series by date (e.g. {"stock-outs": days with many empty

@@ -21,7 +21,11 @@ def lapsed_share(sleeping: float | None, churned: float | None) -> float:
 
 
 def customer_summary(
-    orders: pd.DataFrame, *, customer: str = "customer_id", date: str = "order_date", amount: str = "amount",
+    orders: pd.DataFrame,
+    *,
+    customer: str = "customer_id",
+    date: str = "order_date",
+    amount: str = "amount",
     asof: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """One row per customer: first and last order, orders, revenue and days since the last order at `asof`.
@@ -30,10 +34,16 @@ def customer_summary(
     """
     stamps = pd.to_datetime(orders[date])
     asof = pd.Timestamp(asof) if asof is not None else stamps.max().normalize() + pd.Timedelta(days=1)
-    grouped = pd.DataFrame({"customer": orders[customer].to_numpy(), "date": stamps.to_numpy(),
-                            "amount": orders[amount].to_numpy(dtype=float)}).groupby("customer", sort=True)
-    summary = grouped.agg(first_order=("date", "min"), last_order=("date", "max"),
-                          orders=("date", "size"), revenue=("amount", "sum"))
+    grouped = pd.DataFrame(
+        {
+            "customer": orders[customer].to_numpy(),
+            "date": stamps.to_numpy(),
+            "amount": orders[amount].to_numpy(dtype=float),
+        }
+    ).groupby("customer", sort=True)
+    summary = grouped.agg(
+        first_order=("date", "min"), last_order=("date", "max"), orders=("date", "size"), revenue=("amount", "sum")
+    )
     summary["recency_days"] = (asof - summary["last_order"]).dt.days
     summary.index.name = customer
     return summary
@@ -44,11 +54,16 @@ def check_lapse_days(sleeping_days: int, churned_days: int) -> None:
     if not 0 < sleeping_days < churned_days:
         raise ParameterError(
             f"parameter 'sleeping_days' = {sleeping_days} is not allowed: must be below churned_days "
-            f"({churned_days}) and above 0, since a customer sleeps before churning")
+            f"({churned_days}) and above 0, since a customer sleeps before churning"
+        )
 
 
 def lifecycle_tiers(
-    summary: pd.DataFrame, *, sleeping_days: int = 90, churned_days: int = 180, high_value_share: float = 0.2,
+    summary: pd.DataFrame,
+    *,
+    sleeping_days: int = 90,
+    churned_days: int = 180,
+    high_value_share: float = 0.2,
 ) -> pd.Series:
     """The tier of each customer; every customer gets exactly one.
 
@@ -73,8 +88,11 @@ def lifecycle_tiers(
 
 def tier_table(summary: pd.DataFrame, tiers: pd.Series) -> pd.DataFrame:
     """Customers, share, revenue and revenue share per tier, every tier listed (zero when empty)."""
-    frame = summary.assign(tier=tiers).groupby("tier", observed=False).agg(
-        customers=("orders", "size"), revenue=("revenue", "sum"))
+    frame = (
+        summary.assign(tier=tiers)
+        .groupby("tier", observed=False)
+        .agg(customers=("orders", "size"), revenue=("revenue", "sum"))
+    )
     total_customers, total_revenue = frame["customers"].sum(), frame["revenue"].sum()
     frame["customer_share"] = frame["customers"] / total_customers if total_customers else np.nan
     frame["revenue_share"] = frame["revenue"] / total_revenue if total_revenue else np.nan

@@ -13,16 +13,28 @@ import pandas as pd
 from helpers.core.numbers import ratio
 
 
-def income_statement(revenue: float, cogs: float, fulfillment: float, other_expenses: float = 0.0,
-                     other_income: float = 0.0) -> pd.DataFrame:
+def income_statement(
+    revenue: float, cogs: float, fulfillment: float, other_expenses: float = 0.0, other_income: float = 0.0
+) -> pd.DataFrame:
     """The P&L steps with amounts and shares of revenue: revenue, COGS, gross profit, fulfilment, other, net."""
     gross = revenue - cogs
     net = gross - fulfillment - other_expenses + other_income
-    lines = [("Revenue", revenue), ("Cost of goods sold", -cogs), ("Gross profit", gross),
-             ("Fulfilment", -fulfillment), ("Other operating expenses", -other_expenses),
-             ("Other income", other_income), ("Net profit", net)]
-    return pd.DataFrame({"line": [name for name, _ in lines], "amount": [float(v) for _, v in lines],
-                         "share_of_revenue": [ratio(v, revenue) for _, v in lines]})
+    lines = [
+        ("Revenue", revenue),
+        ("Cost of goods sold", -cogs),
+        ("Gross profit", gross),
+        ("Fulfilment", -fulfillment),
+        ("Other operating expenses", -other_expenses),
+        ("Other income", other_income),
+        ("Net profit", net),
+    ]
+    return pd.DataFrame(
+        {
+            "line": [name for name, _ in lines],
+            "amount": [float(v) for _, v in lines],
+            "share_of_revenue": [ratio(v, revenue) for _, v in lines],
+        }
+    )
 
 
 def _line(statement: pd.DataFrame, name: str) -> float:

@@ -28,8 +28,9 @@ LULL_DAYS = 10  # days either side of the Spring Festival that may carry the lul
 BASELINE_DAYS = 56  # centred rolling median that ordinary demand is measured against
 
 
-def daily_units(orders: pd.DataFrame, by: str = "category", date: str = "order_time",
-                units: str = "quantity") -> pd.DataFrame:
+def daily_units(
+    orders: pd.DataFrame, by: str = "category", date: str = "order_time", units: str = "quantity"
+) -> pd.DataFrame:
     """Units ordered per day (rows, every day present) and group (columns)."""
     day = pd.to_datetime(orders[date]).dt.normalize()
     table = orders.groupby([day, orders[by]])[units].sum().unstack(by, fill_value=0)
@@ -72,16 +73,23 @@ def _effect_on(dates: pd.DatetimeIndex, effects: pd.Series) -> np.ndarray:
 def _fit(values: np.ndarray, trend: bool, brute: bool):
     """Fit additive Holt-Winters; returns (results, converged) with convergence warnings caught, not shown."""
     start = "heuristic" if len(values) >= 4 * SEASON else "estimated"  # heuristic: as good here, 4× faster
-    model = ExponentialSmoothing(values, trend="add" if trend else None, damped_trend=trend,
-                                 seasonal="add", seasonal_periods=SEASON, initialization_method=start)
+    model = ExponentialSmoothing(
+        values,
+        trend="add" if trend else None,
+        damped_trend=trend,
+        seasonal="add",
+        seasonal_periods=SEASON,
+        initialization_method=start,
+    )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", ConvergenceWarning)
         result = model.fit(use_brute=brute)
     return result, not any(issubclass(w.category, ConvergenceWarning) for w in caught)
 
 
-def holt_winters(series: pd.Series, horizon: int, handle_festivals: bool = True,
-                 trend: bool = False) -> tuple[pd.Series, dict]:
+def holt_winters(
+    series: pd.Series, horizon: int, handle_festivals: bool = True, trend: bool = False
+) -> tuple[pd.Series, dict]:
     """Forecast `horizon` days after `series` (daily, DatetimeIndex); returns the forecast and fit notes.
 
     Level + weekly season by default (`trend=True` adds a damped trend: slower, and little help on a year of
@@ -102,8 +110,12 @@ def holt_winters(series: pd.Series, horizon: int, handle_festivals: bool = True,
     model = "damped trend + weekly" if use_trend else "level + weekly"
     forecast = np.maximum(result.forecast(horizon) * ahead, 0.0)
     residual_sd = float(np.std(calm - result.fittedvalues, ddof=1))
-    notes = {"model": model, "converged": converged, "festival_days_ahead": int((ahead != 1).sum()),
-             "residual_sd": residual_sd}
+    notes = {
+        "model": model,
+        "converged": converged,
+        "festival_days_ahead": int((ahead != 1).sum()),
+        "residual_sd": residual_sd,
+    }
     return pd.Series(forecast, index=future, name=series.name), notes
 
 
@@ -121,9 +133,16 @@ def holdout_scores(units: pd.DataFrame, holdout_days: int = 28) -> pd.DataFrame:
     for column in units.columns:
         handled, notes = holt_winters(train[column], holdout_days, handle_festivals=True)
         plain, _ = holt_winters(train[column], holdout_days, handle_festivals=False)
-        rows.append({"category": column, "mape": mape(test[column], handled),
-                     "mape_without_festivals": mape(test[column], plain), "model": notes["model"],
-                     "festival_days_ahead": notes["festival_days_ahead"], "converged": notes["converged"]})
+        rows.append(
+            {
+                "category": column,
+                "mape": mape(test[column], handled),
+                "mape_without_festivals": mape(test[column], plain),
+                "model": notes["model"],
+                "festival_days_ahead": notes["festival_days_ahead"],
+                "converged": notes["converged"],
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -135,8 +154,9 @@ def overall_mape(scores: pd.DataFrame, units: pd.DataFrame, holdout_days: int = 
     return float(np.average(values[use], weights=weights[use])) if use.any() else float("nan")
 
 
-def forecast_reorder_points(units: pd.DataFrame, lead_time_days: int, service_level: float = 0.95,
-                            horizon: int = 28) -> pd.DataFrame:
+def forecast_reorder_points(
+    units: pd.DataFrame, lead_time_days: int, service_level: float = 0.95, horizon: int = 28
+) -> pd.DataFrame:
     """Reorder point per column from the forecast: demand over the lead time + z × σ × √lead time.
 
     σ is the daily residual spread of the fitted model; `service_level` is the chance of not stocking out
@@ -148,7 +168,13 @@ def forecast_reorder_points(units: pd.DataFrame, lead_time_days: int, service_le
         forecast, notes = holt_winters(units[column], max(horizon, lead_time_days))
         lead_demand = float(forecast.iloc[:lead_time_days].sum())
         safety = z * notes["residual_sd"] * np.sqrt(lead_time_days)
-        rows.append({"category": column, "forecast_daily": float(forecast.iloc[:horizon].mean()),
-                     "lead_time_demand": lead_demand, "safety_stock": safety,
-                     "reorder_point": float(np.ceil(lead_demand + safety))})
+        rows.append(
+            {
+                "category": column,
+                "forecast_daily": float(forecast.iloc[:horizon].mean()),
+                "lead_time_demand": lead_demand,
+                "safety_stock": safety,
+                "reorder_point": float(np.ceil(lead_demand + safety)),
+            }
+        )
     return pd.DataFrame(rows)

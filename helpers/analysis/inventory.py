@@ -72,8 +72,9 @@ def days_of_supply(inventory: pd.DataFrame, window: int = 28) -> pd.DataFrame:
     return table.reset_index()
 
 
-def reorder_alerts(inventory: pd.DataFrame, lead_time_days: float, window: int = 28,
-                   cover_days: float | None = None) -> pd.DataFrame:
+def reorder_alerts(
+    inventory: pd.DataFrame, lead_time_days: float, window: int = 28, cover_days: float | None = None
+) -> pd.DataFrame:
     """库存预警: warehouse–SKUs whose inventory position is below lead-time demand, worst first.
 
     The textbook reorder rule: inventory position (on hand + on order − backorders) at or below the demand of
@@ -97,11 +98,15 @@ def sku_abc(orders: pd.DataFrame, skus: pd.DataFrame, a_share: float = 0.8, b_sh
     Ranked by gross profit (amount − cogs) rather than revenue, because the margin pays for fulfilment.
     """
     sales = orders.groupby("sku_id").agg(units=("quantity", "sum"), revenue=("amount", "sum"), cogs=("cogs", "sum"))
-    table = skus[["sku_id", "category"]].merge(sales.reset_index(), on="sku_id", how="left").fillna(
-        {"units": 0, "revenue": 0.0, "cogs": 0.0})
+    table = (
+        skus[["sku_id", "category"]]
+        .merge(sales.reset_index(), on="sku_id", how="left")
+        .fillna({"units": 0, "revenue": 0.0, "cogs": 0.0})
+    )
     table["gross_profit"] = table["revenue"] - table["cogs"]
-    table["gross_margin"] = np.where(table["revenue"] > 0, table["gross_profit"] / table["revenue"].where(
-        table["revenue"] > 0, 1), np.nan)
+    table["gross_margin"] = np.where(
+        table["revenue"] > 0, table["gross_profit"] / table["revenue"].where(table["revenue"] > 0, 1), np.nan
+    )
     table = table.sort_values("gross_profit", ascending=False, ignore_index=True)
     total = table["gross_profit"].clip(lower=0).sum()
     table["cumulative_share"] = table["gross_profit"].clip(lower=0).cumsum() / total if total > 0 else np.nan

@@ -24,15 +24,21 @@ def customer_revenue(orders: pd.DataFrame) -> pd.Series:
     return orders.groupby("customer_id")["amount"].sum()
 
 
-def tier_economics(posts: pd.DataFrame, customers: pd.DataFrame, orders: pd.DataFrame, tiers: Sequence[str],
-                   extra_spend: Mapping[str, float] | None = None) -> pd.DataFrame:
+def tier_economics(
+    posts: pd.DataFrame,
+    customers: pd.DataFrame,
+    orders: pd.DataFrame,
+    tiers: Sequence[str],
+    extra_spend: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
     """One row per tier (and per extra source such as platform ads): spend, funnel totals and unit costs.
 
     CPM = spend per 1,000 impressions; CPE = spend per engagement; cost per order = spend per new customer
     (first order); ROI = revenue of the customers the tier brought (all their orders) per ¥ of spend.
     """
-    funnel = posts.groupby("tier").agg(posts=("post_id", "size"), spend=("fee", "sum"),
-                                       **{step: (step, "sum") for step in FUNNEL_STEPS[:-1]})
+    funnel = posts.groupby("tier").agg(
+        posts=("post_id", "size"), spend=("fee", "sum"), **{step: (step, "sum") for step in FUNNEL_STEPS[:-1]}
+    )
     sources = list(tiers) + list(extra_spend or {})
     funnel = funnel.reindex(sources)
     funnel["posts"] = funnel["posts"].fillna(0)
@@ -42,8 +48,12 @@ def tier_economics(posts: pd.DataFrame, customers: pd.DataFrame, orders: pd.Data
     revenue = customer_revenue(orders)
     acquired = customers.groupby("source")["customer_id"].size()
     funnel["new_customers"] = acquired.reindex(sources, fill_value=0).astype(float)
-    funnel["revenue"] = (customers.assign(revenue=customers["customer_id"].map(revenue).fillna(0.0))
-                         .groupby("source")["revenue"].sum().reindex(sources, fill_value=0.0))
+    funnel["revenue"] = (
+        customers.assign(revenue=customers["customer_id"].map(revenue).fillna(0.0))
+        .groupby("source")["revenue"]
+        .sum()
+        .reindex(sources, fill_value=0.0)
+    )
     funnel["cpm"] = ratio(funnel["spend"] * 1000, funnel["impressions"])
     funnel["cpe"] = ratio(funnel["spend"], funnel["engagements"])
     funnel["cost_per_order"] = ratio(funnel["spend"], funnel["new_customers"])
@@ -63,8 +73,10 @@ def monthly_response(posts: pd.DataFrame, tiers: Sequence[str]) -> pd.DataFrame:
     month = pd.to_datetime(posts["post_date"]).dt.strftime("%Y-%m").rename("month")
     cells = pd.MultiIndex.from_product([sorted(month.unique()), list(tiers)], names=["month", "tier"])
     sums = posts.groupby([month, posts["tier"]])[["fee", "orders"]].sum().reindex(cells, fill_value=0.0)
-    wide = {name: sums[column].astype(float).unstack("tier").reindex(columns=list(tiers))
-            for name, column in (("spend", "fee"), ("new_customers", "orders"))}
+    wide = {
+        name: sums[column].astype(float).unstack("tier").reindex(columns=list(tiers))
+        for name, column in (("spend", "fee"), ("new_customers", "orders"))
+    }
     return pd.concat(wide, axis=1).rename_axis("month")
 
 
@@ -91,15 +103,17 @@ def fit_response(spend: Sequence[float], customers: Sequence[float]) -> tuple[fl
         return float("nan"), float("nan")
     start = (y.sum() / x.sum() * 1.5, float(x.mean()))
     try:
-        (k, capacity), _ = curve_fit(expected_customers, x, y, p0=start, bounds=([0, x.max() * 0.05],
-                                                                                 [np.inf, x.max() * 100]))
+        (k, capacity), _ = curve_fit(
+            expected_customers, x, y, p0=start, bounds=([0, x.max() * 0.05], [np.inf, x.max() * 100])
+        )
     except (RuntimeError, ValueError):
         return float("nan"), float("nan")
     return float(k), float(capacity)
 
 
-def marginal_roi_table(response: pd.DataFrame, spend: Mapping[str, float],
-                       value_per_customer: Mapping[str, float]) -> pd.DataFrame:
+def marginal_roi_table(
+    response: pd.DataFrame, spend: Mapping[str, float], value_per_customer: Mapping[str, float]
+) -> pd.DataFrame:
     """Average and marginal ROI (revenue per ¥) of each source at its current monthly spend.
 
     `response` has columns tier, orders_per_yuan (k) and capacity (C); `value_per_customer` is the revenue a
@@ -115,8 +129,9 @@ def marginal_roi_table(response: pd.DataFrame, spend: Mapping[str, float],
     return frame.reset_index()
 
 
-def marginal_roi_curves(response: pd.DataFrame, value_per_customer: Mapping[str, float],
-                        max_spend: float, points: int = 41) -> pd.DataFrame:
+def marginal_roi_curves(
+    response: pd.DataFrame, value_per_customer: Mapping[str, float], max_spend: float, points: int = 41
+) -> pd.DataFrame:
     """Marginal ROI of each source over a grid of monthly spend from 0 to `max_spend` (columns: sources)."""
     grid = np.linspace(0, max_spend, points)
     curves = {
@@ -132,8 +147,9 @@ def best_next_yuan(table: pd.DataFrame) -> str | None:
     return None if valid.empty else str(valid.loc[valid["marginal_roi"].idxmax(), "tier"])
 
 
-def max_affordable_cac(order_value: float, gross_margin: float, repeat_rate: float,
-                       cost_per_order: float = 0.0) -> float:
+def max_affordable_cac(
+    order_value: float, gross_margin: float, repeat_rate: float, cost_per_order: float = 0.0
+) -> float:
     """The most a new customer may cost: contribution per order × expected orders 1 / (1 − repeat rate).
 
     Each order earns `order_value × gross_margin − cost_per_order`; a customer who buys again with probability

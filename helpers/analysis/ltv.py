@@ -37,8 +37,11 @@ FREQUENCY_GROUPS = 7  # holdout check groups 0, 1, …, 6 and "7+" repeat purcha
 
 # ---------------------------------------------------------------- the calibration / holdout split
 
+
 def holdout_split(
-    orders: pd.DataFrame, calibration_end: str = "", holdout_days: int = 90,
+    orders: pd.DataFrame,
+    calibration_end: str = "",
+    holdout_days: int = 90,
 ) -> tuple[pd.Timestamp, pd.Timestamp]:
     """(calibration end, observation end) days: `calibration_end`, or `holdout_days` before the last order day.
 
@@ -51,8 +54,10 @@ def holdout_split(
         try:
             end = pd.Timestamp(calibration_end).normalize()
         except ValueError:
-            raise ParameterError(f"parameter 'calibration_end' = {calibration_end!r} is not allowed: "
-                                 "must be a date such as 2023-10-01, or empty") from None
+            raise ParameterError(
+                f"parameter 'calibration_end' = {calibration_end!r} is not allowed: "
+                "must be a date such as 2023-10-01, or empty"
+            ) from None
         name, value = "calibration_end", calibration_end
     else:
         end, name, value = last - pd.Timedelta(days=holdout_days), "holdout_days", holdout_days
@@ -62,17 +67,23 @@ def holdout_split(
     if not first <= end < last:
         raise ParameterError(
             f"parameter '{name}' = {value!r} is not allowed: the calibration period must end between the first "
-            f"order ({first:%Y-%m-%d}) and the day before the last order ({last:%Y-%m-%d})")
+            f"order ({first:%Y-%m-%d}) and the day before the last order ({last:%Y-%m-%d})"
+        )
     return end, last
 
 
 # ---------------------------------------------------------------- per-customer model inputs
 
+
 def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
     """One row per customer and day with orders: the day and the amount spent that day."""
-    frame = pd.DataFrame({"customer_id": orders["customer_id"].to_numpy(),
-                          "day": pd.to_datetime(orders["order_date"]).dt.normalize().to_numpy(),
-                          "amount": orders["amount"].to_numpy(dtype=float)})
+    frame = pd.DataFrame(
+        {
+            "customer_id": orders["customer_id"].to_numpy(),
+            "day": pd.to_datetime(orders["order_date"]).dt.normalize().to_numpy(),
+            "amount": orders["amount"].to_numpy(dtype=float),
+        }
+    )
     return frame.groupby(["customer_id", "day"], sort=True, as_index=False)["amount"].sum()
 
 
@@ -86,17 +97,21 @@ def model_inputs(days: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     grouped = seen.groupby("customer_id", sort=True)
     first = grouped["day"].transform("min")
     repeat = seen["day"] > first
-    frame = pd.DataFrame({
-        "frequency": grouped["day"].size() - 1,
-        "recency": (grouped["day"].max() - grouped["day"].min()).dt.days,
-        "T": (end - grouped["day"].min()).dt.days,
-        "monetary_value": seen["amount"].where(repeat).groupby(seen["customer_id"]).mean(),
-    })
+    frame = pd.DataFrame(
+        {
+            "frequency": grouped["day"].size() - 1,
+            "recency": (grouped["day"].max() - grouped["day"].min()).dt.days,
+            "T": (end - grouped["day"].min()).dt.days,
+            "monetary_value": seen["amount"].where(repeat).groupby(seen["customer_id"]).mean(),
+        }
+    )
     return frame.astype({"frequency": int, "recency": float, "T": float})
 
 
 def calibration_holdout(
-    days: pd.DataFrame, calibration_end: pd.Timestamp, observation_end: pd.Timestamp,
+    days: pd.DataFrame,
+    calibration_end: pd.Timestamp,
+    observation_end: pd.Timestamp,
 ) -> pd.DataFrame:
     """Model inputs at `calibration_end` plus the repeat purchase days each customer made in the holdout."""
     frame = model_inputs(days, calibration_end)
@@ -107,6 +122,7 @@ def calibration_holdout(
 
 
 # ---------------------------------------------------------------- fitting, quietly and robustly
+
 
 @dataclass
 class Fit:
@@ -132,11 +148,14 @@ def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], l
             try:
                 model.fit(*arrays, **kwargs)
             except (ConvergenceError, np.linalg.LinAlgError, ValueError) as error:
-                notes.append(f"{label} could not be fitted with penalizer {penalizer:g} "
-                             f"({str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__})")
+                notes.append(
+                    f"{label} could not be fitted with penalizer {penalizer:g} "
+                    f"({str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__})"
+                )
                 continue
-        found = sorted({_explain(str(w.message)) for w in caught
-                        if not issubclass(w.category, FutureWarning | DeprecationWarning)})
+        found = sorted(
+            {_explain(str(w.message)) for w in caught if not issubclass(w.category, FutureWarning | DeprecationWarning)}
+        )
         notes += [f"{label} (penalizer {penalizer:g}): {text}" for text in found]
         if penalizer:
             notes.append(f"{label} was fitted with a small penalizer ({penalizer:g}) to converge")
@@ -147,8 +166,10 @@ def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], l
 def _explain(message: str) -> str:
     """A numerical warning from a fit in words a reader can act on (the raw text when it is not a known one)."""
     if "sqrt" in message:
-        return ("the standard errors of the estimates are not available: this data pins some parameter down "
-                "poorly, so read the parameters as rough (the predictions are still checked on the holdout)")
+        return (
+            "the standard errors of the estimates are not available: this data pins some parameter down "
+            "poorly, so read the parameters as rough (the predictions are still checked on the holdout)"
+        )
     if "overflow" in message or "divide by zero" in message:
         return f"numerical overflow during the fit ({message}); the optimiser recovered, check the holdout"
     return message
@@ -159,11 +180,19 @@ def fit_bgnbd(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> Fit:
 
     Customers with the same (frequency, recency, T) are fitted once with a weight, which keeps large bases fast.
     """
-    patterns = pd.DataFrame({"f": np.asarray(frequency, dtype=int), "r": np.asarray(recency, dtype=float),
-                             "t": np.asarray(T, dtype=float)}).value_counts(sort=False).reset_index()
+    patterns = (
+        pd.DataFrame(
+            {
+                "f": np.asarray(frequency, dtype=int),
+                "r": np.asarray(recency, dtype=float),
+                "t": np.asarray(T, dtype=float),
+            }
+        )
+        .value_counts(sort=False)
+        .reset_index()
+    )
     arrays = (patterns["f"].to_numpy(), patterns["r"].to_numpy(), patterns["t"].to_numpy())
-    return _fit_quietly(BetaGeoFitter, arrays, ("r", "alpha", "a", "b"), "BG/NBD",
-                        weights=patterns["count"].to_numpy())
+    return _fit_quietly(BetaGeoFitter, arrays, ("r", "alpha", "a", "b"), "BG/NBD", weights=patterns["count"].to_numpy())
 
 
 def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
@@ -171,13 +200,18 @@ def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
     frequency, monetary_value = np.asarray(frequency, dtype=float), np.asarray(monetary_value, dtype=float)
     usable = (frequency > 0) & np.isfinite(monetary_value) & (monetary_value > 0)
     if usable.sum() < 10:
-        return Fit(None, dict.fromkeys(("p", "q", "v"), float("nan")),
-                   [f"Gamma-Gamma needs at least 10 repeat customers; found {int(usable.sum())}"])
-    return _fit_quietly(GammaGammaFitter, (frequency[usable], monetary_value[usable]), ("p", "q", "v"),
-                        "Gamma-Gamma", q_constraint=True)
+        return Fit(
+            None,
+            dict.fromkeys(("p", "q", "v"), float("nan")),
+            [f"Gamma-Gamma needs at least 10 repeat customers; found {int(usable.sum())}"],
+        )
+    return _fit_quietly(
+        GammaGammaFitter, (frequency[usable], monetary_value[usable]), ("p", "q", "v"), "Gamma-Gamma", q_constraint=True
+    )
 
 
 # ---------------------------------------------------------------- predictions (numpy arrays only)
+
 
 def _quiet(function, *arrays: np.ndarray) -> np.ndarray:
     """Call a lifetimes prediction with numpy arrays; overflow in extreme histories gives NaN, not a warning."""
@@ -191,8 +225,13 @@ def expected_purchases(fit: Fit, t: float | np.ndarray, frame: pd.DataFrame) -> 
     if not fit.converged:
         return np.full(len(frame), np.nan)
     t = np.broadcast_to(np.asarray(t, dtype=float), (len(frame),))
-    return _quiet(fit.model.conditional_expected_number_of_purchases_up_to_time,
-                  t, frame["frequency"], frame["recency"], frame["T"])
+    return _quiet(
+        fit.model.conditional_expected_number_of_purchases_up_to_time,
+        t,
+        frame["frequency"],
+        frame["recency"],
+        frame["T"],
+    )
 
 
 def probability_alive(fit: Fit, frame: pd.DataFrame) -> np.ndarray:
@@ -212,31 +251,48 @@ def expected_spend(fit: Fit, frame: pd.DataFrame) -> np.ndarray:
 
 # ---------------------------------------------------------------- the holdout check and the value of the base
 
+
 def holdout_check(fit: Fit, frame: pd.DataFrame, groups: int = FREQUENCY_GROUPS) -> pd.DataFrame:
     """Predicted vs actual repeat purchase days in the holdout, by calibration frequency (0, 1, …, 'N+')."""
     predicted = expected_purchases(fit, frame["duration_holdout"].to_numpy(), frame)
     capped = np.minimum(frame["frequency"].to_numpy(), groups)
     labels = np.where(capped >= groups, f"{groups}+", capped.astype(str))
-    table = pd.DataFrame({"group": labels, "order": capped, "actual": frame["frequency_holdout"].to_numpy(dtype=float),
-                          "predicted": predicted}).groupby(["order", "group"]).agg(
-        customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    table = (
+        pd.DataFrame(
+            {
+                "group": labels,
+                "order": capped,
+                "actual": frame["frequency_holdout"].to_numpy(dtype=float),
+                "predicted": predicted,
+            }
+        )
+        .groupby(["order", "group"])
+        .agg(customers=("actual", "size"), actual=("actual", "mean"), predicted=("predicted", "mean"))
+    )
     return table.reset_index(level="order", drop=True).reset_index()
 
 
-def customer_values(fit_purchases: Fit, fit_spend: Fit, frame: pd.DataFrame, horizon_days: int = HORIZON_DAYS,
-                    ) -> pd.DataFrame:
+def customer_values(
+    fit_purchases: Fit,
+    fit_spend: Fit,
+    frame: pd.DataFrame,
+    horizon_days: int = HORIZON_DAYS,
+) -> pd.DataFrame:
     """Per customer: probability alive, expected purchase days, spend per purchase and value over `horizon_days`.
 
     The value is expected revenue (not discounted, not margin): expected purchases × expected spend.
     """
     purchases = expected_purchases(fit_purchases, float(horizon_days), frame)
     spend = expected_spend(fit_spend, frame)
-    return pd.DataFrame({
-        "p_alive": probability_alive(fit_purchases, frame),
-        "expected_purchases": purchases,
-        "expected_spend": spend,
-        "expected_value": purchases * spend,
-    }, index=frame.index)
+    return pd.DataFrame(
+        {
+            "p_alive": probability_alive(fit_purchases, frame),
+            "expected_purchases": purchases,
+            "expected_spend": spend,
+            "expected_value": purchases * spend,
+        },
+        index=frame.index,
+    )
 
 
 @dataclass
@@ -275,13 +331,19 @@ class LtvResult:
         return float((self.holdout["actual"] * self.holdout["customers"]).sum())
 
 
-def lifetime_value(orders: pd.DataFrame, calibration_end: str = "", holdout_days: int = 90,
-                   horizon_days: int = HORIZON_DAYS) -> LtvResult:
+def lifetime_value(
+    orders: pd.DataFrame, calibration_end: str = "", holdout_days: int = 90, horizon_days: int = HORIZON_DAYS
+) -> LtvResult:
     """Validate BG/NBD on a holdout, then refit on all data and value every customer over `horizon_days`."""
     cal_end, obs_end = holdout_split(orders, calibration_end, holdout_days)
-    shortened = [] if calibration_end or (obs_end - cal_end).days == holdout_days else [
-        f"the holdout of {holdout_days} days is longer than the history, so the model was tested on its second "
-        f"half ({(obs_end - cal_end).days} days) instead"]
+    shortened = (
+        []
+        if calibration_end or (obs_end - cal_end).days == holdout_days
+        else [
+            f"the holdout of {holdout_days} days is longer than the history, so the model was tested on its second "
+            f"half ({(obs_end - cal_end).days} days) instead"
+        ]
+    )
     days = purchase_days(orders)
     calibration = calibration_holdout(days, cal_end, obs_end)
     holdout_fit = fit_bgnbd(calibration["frequency"], calibration["recency"], calibration["T"])
@@ -290,5 +352,6 @@ def lifetime_value(orders: pd.DataFrame, calibration_end: str = "", holdout_days
     fit_spend = fit_gamma_gamma(full["frequency"], full["monetary_value"])
     values = full.join(customer_values(fit_purchases, fit_spend, full, horizon_days))
     notes = shortened + [f"holdout {n}" for n in holdout_fit.notes] + fit_purchases.notes + fit_spend.notes
-    return LtvResult(cal_end, obs_end, holdout_check(holdout_fit, calibration), holdout_fit, fit_purchases,
-                     fit_spend, values, notes)
+    return LtvResult(
+        cal_end, obs_end, holdout_check(holdout_fit, calibration), holdout_fit, fit_purchases, fit_spend, values, notes
+    )

@@ -33,8 +33,9 @@ def causal_uplift(observed: pd.DataFrame, counterfactual: pd.DataFrame, flag: st
     return float(observed.loc[observed[flag], "amount"].sum() / base) if base > 0 else float("nan")
 
 
-def before_after_uplift(orders: pd.DataFrame, memberships: pd.DataFrame, window: int = 90,
-                        min_days: int = 30) -> dict[str, float]:
+def before_after_uplift(
+    orders: pd.DataFrame, memberships: pd.DataFrame, window: int = 90, min_days: int = 30
+) -> dict[str, float]:
     """Joiners' order rate after joining / before, each relative to non-members' orders on the same days.
 
     Uses first-time joins inside the data with at least `min_days` on both sides and a first order before
@@ -48,13 +49,20 @@ def before_after_uplift(orders: pd.DataFrame, memberships: pd.DataFrame, window:
     joins["first"] = joins["customer_id"].map(first)
     joins["before"] = (joins["join"] - start).dt.days.clip(upper=window)
     joins["after"] = (end - joins["join"]).dt.days.add(1).clip(upper=window)
-    joins = joins[(joins["before"] >= min_days) & (joins["after"] >= min_days)
-                  & (joins["first"] <= joins["join"] - pd.to_timedelta(joins["before"], unit="D"))]
+    joins = joins[
+        (joins["before"] >= min_days)
+        & (joins["after"] >= min_days)
+        & (joins["first"] <= joins["join"] - pd.to_timedelta(joins["before"], unit="D"))
+    ]
     if joins.empty:
         return {"uplift": float("nan"), "joiners": 0}
     members = member_ids(memberships)
-    baseline = day[~orders["customer_id"].isin(members)].value_counts().reindex(
-        pd.date_range(start, end, freq="D"), fill_value=0).cumsum()
+    baseline = (
+        day[~orders["customer_id"].isin(members)]
+        .value_counts()
+        .reindex(pd.date_range(start, end, freq="D"), fill_value=0)
+        .cumsum()
+    )
     offset = (joins["join"] - start).dt.days.to_numpy()
 
     def exposure(lo: np.ndarray, hi: np.ndarray) -> float:  # non-member orders on days [lo, hi)
@@ -73,8 +81,9 @@ def before_after_uplift(orders: pd.DataFrame, memberships: pd.DataFrame, window:
     return {"uplift": float(uplift), "joiners": len(joins)}
 
 
-def membership_break_even(fee: float, discount: float, margin: float, annual_spend: float,
-                          expected_uplift: float, perk_cost: float = 0.0) -> dict[str, float]:
+def membership_break_even(
+    fee: float, discount: float, margin: float, annual_spend: float, expected_uplift: float, perk_cost: float = 0.0
+) -> dict[str, float]:
     """Is a paid membership worth it for a shop? Profit per member with and without it, and the break-even uplift.
 
     Without: margin × spend. With: fee − perk cost + (margin − discount) × spend × (1 + uplift), the discount
@@ -85,5 +94,10 @@ def membership_break_even(fee: float, discount: float, margin: float, annual_spe
     with_plan = fee - perk_cost + (margin - discount) * annual_spend * (1 + expected_uplift)
     kept = (margin - discount) * annual_spend
     break_even = (without - fee + perk_cost) / kept - 1 if kept > 0 else float("nan")
-    return {"profit_without": without, "profit_with": with_plan, "profit_change": with_plan - without,
-            "break_even_uplift": break_even, "worth_it": bool(with_plan > without)}
+    return {
+        "profit_without": without,
+        "profit_with": with_plan,
+        "profit_change": with_plan - without,
+        "break_even_uplift": break_even,
+        "worth_it": bool(with_plan > without),
+    }

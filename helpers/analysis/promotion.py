@@ -39,8 +39,10 @@ def break_even_curve(margin: float, points: int = 60) -> pd.DataFrame:
     +1,900%) would squash the part of the curve where real decisions lie into the bottom of the chart.
     """
     discounts = np.linspace(0, margin * CURVE_END, points)
-    return pd.DataFrame({"required uplift": [break_even_uplift(margin, d) for d in discounts]},
-                        index=pd.Index(discounts, name="discount"))
+    return pd.DataFrame(
+        {"required uplift": [break_even_uplift(margin, d) for d in discounts]},
+        index=pd.Index(discounts, name="discount"),
+    )
 
 
 def window(orders: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp, date: str = "order_date") -> pd.DataFrame:
@@ -54,18 +56,31 @@ def counterfactual_baseline(orders: pd.DataFrame, list_amount: str = "list_amoun
     return Baseline(float(len(orders)), float(orders[list_amount].sum()), "counterfactual run without the promotion")
 
 
-def run_rate_baseline(orders: pd.DataFrame, first: pd.Timestamp, days: int, *, lookback: int = 28,
-                      date: str = "order_date", list_amount: str = "list_amount") -> Baseline:
+def run_rate_baseline(
+    orders: pd.DataFrame,
+    first: pd.Timestamp,
+    days: int,
+    *,
+    lookback: int = 28,
+    date: str = "order_date",
+    list_amount: str = "list_amount",
+) -> Baseline:
     """The naive baseline: the `lookback` days before the window, scaled to the window's `days`."""
     before = window(orders, first - pd.Timedelta(days=lookback), first - pd.Timedelta(days=1), date)
     factor = days / lookback
-    return Baseline(len(before) * factor, float(before[list_amount].sum()) * factor,
-                    f"run rate of the {lookback} days before")
+    return Baseline(
+        len(before) * factor, float(before[list_amount].sum()) * factor, f"run rate of the {lookback} days before"
+    )
 
 
 def promotion_effect(
-    observed: pd.DataFrame, baseline: Baseline, *, margin: float, marketing_cost: float,
-    amount: str = "amount", list_amount: str = "list_amount",
+    observed: pd.DataFrame,
+    baseline: Baseline,
+    *,
+    margin: float,
+    marketing_cost: float,
+    amount: str = "amount",
+    list_amount: str = "list_amount",
 ) -> dict[str, float]:
     """Compare a promotion window's orders with its baseline; naive and true returns side by side.
 

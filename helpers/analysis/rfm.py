@@ -44,11 +44,14 @@ def rfm_cutoffs(summary: pd.DataFrame, method: str = "mean") -> dict[str, float]
 
 def rfm_flags(summary: pd.DataFrame, cutoffs: dict[str, float]) -> pd.DataFrame:
     """Booleans R↑ (more recent than the cut-off), F↑ and M↑ (above their cut-offs) per customer."""
-    return pd.DataFrame({
-        "r_high": summary["recency_days"].to_numpy(dtype=float) < cutoffs["recency_days"],
-        "f_high": summary["orders"].to_numpy(dtype=float) > cutoffs["orders"],
-        "m_high": summary["revenue"].to_numpy(dtype=float) > cutoffs["revenue"],
-    }, index=summary.index)
+    return pd.DataFrame(
+        {
+            "r_high": summary["recency_days"].to_numpy(dtype=float) < cutoffs["recency_days"],
+            "f_high": summary["orders"].to_numpy(dtype=float) > cutoffs["orders"],
+            "m_high": summary["revenue"].to_numpy(dtype=float) > cutoffs["revenue"],
+        },
+        index=summary.index,
+    )
 
 
 def rfm_segments(summary: pd.DataFrame, cutoffs: dict[str, float]) -> pd.Series:
@@ -62,23 +65,34 @@ def rfm_segments(summary: pd.DataFrame, cutoffs: dict[str, float]) -> pd.Series:
 
 def rfm_scores(summary: pd.DataFrame, bins: int = 5) -> pd.DataFrame:
     """R, F and M scores 1–`bins` from percentile ranks (5 = most recent / most orders / most revenue)."""
+
     def score(values: pd.Series, ascending: bool) -> np.ndarray:
         """Quintile of the percentile rank, 1 (worst) to `bins` (best)."""
         rank = values.astype(float).rank(method="average", pct=True, ascending=ascending)
         return np.clip(np.ceil(rank.to_numpy() * bins), 1, bins).astype(int)
 
-    return pd.DataFrame({
-        "r_score": score(summary["recency_days"], ascending=False),
-        "f_score": score(summary["orders"], ascending=True),
-        "m_score": score(summary["revenue"], ascending=True),
-    }, index=summary.index)
+    return pd.DataFrame(
+        {
+            "r_score": score(summary["recency_days"], ascending=False),
+            "f_score": score(summary["orders"], ascending=True),
+            "m_score": score(summary["revenue"], ascending=True),
+        },
+        index=summary.index,
+    )
 
 
 def segment_table(summary: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     """Per segment: customers, share, revenue, revenue share, mean days since last order, mean orders (all eight)."""
-    frame = summary.assign(segment=segments).groupby("segment", observed=False).agg(
-        customers=("orders", "size"), revenue=("revenue", "sum"),
-        recency_days=("recency_days", "mean"), orders=("orders", "mean"))
+    frame = (
+        summary.assign(segment=segments)
+        .groupby("segment", observed=False)
+        .agg(
+            customers=("orders", "size"),
+            revenue=("revenue", "sum"),
+            recency_days=("recency_days", "mean"),
+            orders=("orders", "mean"),
+        )
+    )
     customers, revenue = frame["customers"].sum(), frame["revenue"].sum()
     frame["customer_share"] = frame["customers"] / customers if customers else np.nan
     frame["revenue_share"] = frame["revenue"] / revenue if revenue else np.nan

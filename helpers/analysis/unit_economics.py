@@ -24,6 +24,7 @@ def completed(orders: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- acquisition cost
 
+
 def acquisition_costs(users: pd.DataFrame, finance: pd.DataFrame) -> pd.DataFrame:
     """New buyers, spend and CAC per acquisition source, plus viral (team + bargain) and blended rows.
 
@@ -51,6 +52,7 @@ def cac(table: pd.DataFrame, source: str) -> float:
 
 # ---------------------------------------------------------------- lifetime value
 
+
 def revenue_rate(finance: pd.DataFrame) -> pd.Series:
     """Platform revenue per ¥ of GMV, per month (take rate plus ads): what a buyer's spend is worth to it."""
     months = pd.to_datetime(finance["month"])
@@ -77,8 +79,9 @@ def cost_per_order(orders: pd.DataFrame, finance: pd.DataFrame) -> float:
     return max(float(slope), 0.0)
 
 
-def ltv_by_tier(users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame,
-                horizon_months: int = 12) -> pd.DataFrame:
+def ltv_by_tier(
+    users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame, horizon_months: int = 12
+) -> pd.DataFrame:
     """Per city tier, on one cohort — the buyers observed for `horizon_months` after their first order: their
     CAC, revenue LTV (platform revenue per buyer in those months), LTV as contribution (revenue minus the
     subsidies paid on their orders and the variable cost per order) and LTV/CAC on contribution; an 'all' row
@@ -92,8 +95,9 @@ def ltv_by_tier(users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame
     horizon = pd.DateOffset(months=horizon_months)
     in_horizon = (pd.to_datetime(done["ordered_at"]) < done["user_id"].map(first) + horizon).to_numpy()
     buyer = done["user_id"].to_numpy()[in_horizon]
-    per_buyer = pd.DataFrame({"revenue": revenue[in_horizon], "contribution": contribution[in_horizon]}).groupby(
-        buyer).sum()
+    per_buyer = (
+        pd.DataFrame({"revenue": revenue[in_horizon], "contribution": contribution[in_horizon]}).groupby(buyer).sum()
+    )
     cohort = users[pd.to_datetime(users["first_order_at"]) + horizon <= _data_end(finance)]
     values = per_buyer.reindex(cohort["user_id"]).fillna(0.0).set_axis(cohort.index)
     spend = _spend_per_user(users, finance)
@@ -102,11 +106,20 @@ def ltv_by_tier(users: pd.DataFrame, orders: pd.DataFrame, finance: pd.DataFrame
         mine = users if tier == "all" else users[users["city_tier"] == tier]
         seen = cohort if tier == "all" else cohort[cohort["city_tier"] == tier]
         tier_cac = float(spend[seen.index].mean()) if len(seen) else float("nan")
-        revenue_ltv, ltv = (float(values.loc[seen.index, c].mean()) if len(seen) else float("nan")
-                            for c in ("revenue", "contribution"))
-        rows.append({"city_tier": tier, "buyers": len(mine), "observed_buyers": len(seen), "cac": tier_cac,
-                     "revenue_ltv": revenue_ltv, "ltv": ltv,
-                     "ltv_cac": ratio(ltv, tier_cac) if tier_cac else float("nan")})
+        revenue_ltv, ltv = (
+            float(values.loc[seen.index, c].mean()) if len(seen) else float("nan") for c in ("revenue", "contribution")
+        )
+        rows.append(
+            {
+                "city_tier": tier,
+                "buyers": len(mine),
+                "observed_buyers": len(seen),
+                "cac": tier_cac,
+                "revenue_ltv": revenue_ltv,
+                "ltv": ltv,
+                "ltv_cac": ratio(ltv, tier_cac) if tier_cac else float("nan"),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -120,6 +133,7 @@ def _spend_per_user(users: pd.DataFrame, finance: pd.DataFrame) -> pd.Series:
 
 # ---------------------------------------------------------------- subsidy ROI
 
+
 def subsidy_effect(observed: pd.DataFrame, counterfactual: pd.DataFrame | None, start_month: int) -> dict[str, float]:
     """What the subsidy bought: incremental GMV and revenue against the same run without it (same seed), its
     ROI = (incremental revenue − subsidy cost) / subsidy cost, and the naive before/after view a dashboard shows.
@@ -129,25 +143,35 @@ def subsidy_effect(observed: pd.DataFrame, counterfactual: pd.DataFrame | None, 
     """
     cost = float(observed["subsidy_cost"].sum())
     first = max(start_month - 1, 0)
-    after, before = observed.iloc[first:], observed.iloc[max(0, 2 * first - len(observed)):first]
+    after, before = observed.iloc[first:], observed.iloc[max(0, 2 * first - len(observed)) : first]
     naive_gmv = (after["gmv"].mean() - before["gmv"].mean()) * len(after) if len(before) and len(after) else np.nan
     rate_after = ratio(after["revenue"].sum(), after["gmv"].sum()) if len(after) else np.nan
-    out = {"subsidy_cost": cost, "naive_incremental_gmv": float(naive_gmv),
-           "naive_gmv_per_yuan": ratio(naive_gmv, cost) if cost else np.nan,
-           "naive_roi": ratio(naive_gmv * rate_after - cost, cost) if cost else np.nan,
-           "incremental_gmv": np.nan, "incremental_revenue": np.nan, "gmv_per_yuan": np.nan, "roi": np.nan,
-           "incremental_net_income": np.nan}
+    out = {
+        "subsidy_cost": cost,
+        "naive_incremental_gmv": float(naive_gmv),
+        "naive_gmv_per_yuan": ratio(naive_gmv, cost) if cost else np.nan,
+        "naive_roi": ratio(naive_gmv * rate_after - cost, cost) if cost else np.nan,
+        "incremental_gmv": np.nan,
+        "incremental_revenue": np.nan,
+        "gmv_per_yuan": np.nan,
+        "roi": np.nan,
+        "incremental_net_income": np.nan,
+    }
     if counterfactual is not None:
         gmv = float(observed["gmv"].sum() - counterfactual["gmv"].sum())
         revenue = float(observed["revenue"].sum() - counterfactual["revenue"].sum())
-        out.update(incremental_gmv=gmv, incremental_revenue=revenue,
-                   incremental_net_income=float(observed["net_income"].sum() - counterfactual["net_income"].sum()),
-                   gmv_per_yuan=ratio(gmv, cost) if cost else np.nan,
-                   roi=ratio(revenue - cost, cost) if cost else np.nan)
+        out.update(
+            incremental_gmv=gmv,
+            incremental_revenue=revenue,
+            incremental_net_income=float(observed["net_income"].sum() - counterfactual["net_income"].sum()),
+            gmv_per_yuan=ratio(gmv, cost) if cost else np.nan,
+            roi=ratio(revenue - cost, cost) if cost else np.nan,
+        )
     return {k: float(v) for k, v in out.items()}
 
 
 # ---------------------------------------------------------------- buyers, repeat, P&L
+
 
 def repeat_rate(users: pd.DataFrame, orders: pd.DataFrame, days: int = 90) -> float:
     """Share of buyers with another completed order within `days` of their first order, over buyers whose first
@@ -179,8 +203,12 @@ def annual_active_buyers(users: pd.DataFrame, orders: pd.DataFrame, months: int 
     buyers = recent["user_id"].unique()
     tiers = users.set_index("user_id")["city_tier"].reindex(buyers)
     gmv = float((recent["amount"] + recent["subsidy"]).sum())
-    return {"active_buyers": float(len(buyers)), "gmv": gmv, "spend_per_buyer": ratio(gmv, len(buyers)),
-            "lower_tier_share": float((tiers >= LOWER_TIERS_FROM).mean())}
+    return {
+        "active_buyers": float(len(buyers)),
+        "gmv": gmv,
+        "spend_per_buyer": ratio(gmv, len(buyers)),
+        "lower_tier_share": float((tiers >= LOWER_TIERS_FROM).mean()),
+    }
 
 
 def tier_mix(users: pd.DataFrame, orders: pd.DataFrame, freq: str = "Q") -> pd.DataFrame:
@@ -188,8 +216,9 @@ def tier_mix(users: pd.DataFrame, orders: pd.DataFrame, freq: str = "Q") -> pd.D
     done = completed(orders)
     period = pd.to_datetime(done["ordered_at"]).dt.to_period(freq).astype(str)
     tiers = done["user_id"].map(users.set_index("user_id")["city_tier"])
-    active = pd.DataFrame({"period": period.to_numpy(), "user": done["user_id"].to_numpy(),
-                           "tier": tiers.to_numpy()}).drop_duplicates()
+    active = pd.DataFrame(
+        {"period": period.to_numpy(), "user": done["user_id"].to_numpy(), "tier": tiers.to_numpy()}
+    ).drop_duplicates()
     counts = active.groupby(["period", "tier"]).size().unstack("tier", fill_value=0)
     return counts.div(counts.sum(axis=1), axis=0)
 
@@ -205,8 +234,19 @@ def margin_per_order(orders: pd.DataFrame) -> float:
 
 def pnl_totals(finance: pd.DataFrame) -> dict[str, float]:
     """Totals of the P&L lines and the ratios: marketing expense / revenue and net margin."""
-    lines = ("gmv", "revenue", "commission_revenue", "ad_revenue", "subsidy_cost", "paid_acquisition_cost",
-             "bargain_giveaway_cost", "coupon_cost", "marketing_expense", "other_operating_cost", "net_income")
+    lines = (
+        "gmv",
+        "revenue",
+        "commission_revenue",
+        "ad_revenue",
+        "subsidy_cost",
+        "paid_acquisition_cost",
+        "bargain_giveaway_cost",
+        "coupon_cost",
+        "marketing_expense",
+        "other_operating_cost",
+        "net_income",
+    )
     totals = {line: float(finance[line].sum()) for line in lines}
     totals["marketing_expense_ratio"] = ratio(totals["marketing_expense"], totals["revenue"])
     totals["net_margin"] = ratio(totals["net_income"], totals["revenue"])

@@ -42,12 +42,16 @@ def team_completion(teams: pd.DataFrame, users: pd.DataFrame | None = None) -> p
     for tier, group in frame.groupby("city_tier", sort=True):
         shared = group[group["shared"]]
         alone = group[~group["shared"]]
-        rows.append({
-            "city_tier": tier, "teams": len(group), "share_rate": ratio(len(shared), len(group)),
-            "completion_shared": ratio(shared["completed"].sum(), len(shared)),
-            "completion_unshared": ratio(alone["completed"].sum(), len(alone)),
-            "completion": ratio(group["completed"].sum(), len(group)),
-        })
+        rows.append(
+            {
+                "city_tier": tier,
+                "teams": len(group),
+                "share_rate": ratio(len(shared), len(group)),
+                "completion_shared": ratio(shared["completed"].sum(), len(shared)),
+                "completion_unshared": ratio(alone["completed"].sum(), len(alone)),
+                "completion": ratio(group["completed"].sum(), len(group)),
+            }
+        )
     columns = ["city_tier", "teams", "share_rate", "completion_shared", "completion_unshared", "completion"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -85,11 +89,17 @@ def k_factor(shares: pd.DataFrame, users: pd.DataFrame, window_days: int = K_WIN
     in_window = referees[(delay <= window).to_numpy()]
     kinds = in_window["referral_share_id"].map(shares.set_index("share_id")["share_type"])
     n_cohort, n_users, n_shares = len(cohort), len(users), len(shares)
-    return {"users": float(n_users), "shares": float(n_shares), "cohort_buyers": float(n_cohort),
-            "cohort_referees": float(len(in_window)), "invites_per_user": ratio(n_shares, n_users),
-            "conversion": ratio(shares["first_orders"].sum(), n_shares),
-            "k_factor": ratio(len(in_window), n_cohort), "k_any_time": ratio(len(referees), n_cohort),
-            **{f"k_{kind}": ratio((kinds == kind).sum(), n_cohort) for kind in ("team", "bargain")}}
+    return {
+        "users": float(n_users),
+        "shares": float(n_shares),
+        "cohort_buyers": float(n_cohort),
+        "cohort_referees": float(len(in_window)),
+        "invites_per_user": ratio(n_shares, n_users),
+        "conversion": ratio(shares["first_orders"].sum(), n_shares),
+        "k_factor": ratio(len(in_window), n_cohort),
+        "k_any_time": ratio(len(referees), n_cohort),
+        **{f"k_{kind}": ratio((kinds == kind).sum(), n_cohort) for kind in ("team", "bargain")},
+    }
 
 
 def viral_cycle_days(users: pd.DataFrame, shares: pd.DataFrame) -> dict[str, float]:
@@ -104,8 +114,11 @@ def viral_cycle_days(users: pd.DataFrame, shares: pd.DataFrame) -> dict[str, flo
     generation = own - referred["referred_by"].map(first).to_numpy()
     latency = own - referred["referral_share_id"].map(shared_at).to_numpy()
     day = pd.Timedelta(days=1)
-    return {"generation_days": float(generation.mean() / day), "share_to_order_days": float(latency.mean() / day),
-            "referred_users": float(len(referred))}
+    return {
+        "generation_days": float(generation.mean() / day),
+        "share_to_order_days": float(latency.mean() / day),
+        "referred_users": float(len(referred)),
+    }
 
 
 def bargain_summary(shares: pd.DataFrame) -> dict[str, float]:
@@ -114,9 +127,13 @@ def bargain_summary(shares: pd.DataFrame) -> dict[str, float]:
     given = rows["item_given"].astype(bool)
     cost, new = float(rows["giveaway_cost"].sum()), float(rows["first_orders"].sum())
     return {
-        "campaigns": float(len(rows)), "helper_clicks": float(rows["clicks"].sum()),
-        "items_given": float(given.sum()), "success_rate": ratio(given.sum(), len(rows)),
-        "giveaway_cost": cost, "new_buyers": new, "cost_per_new_buyer": ratio(cost, new),
+        "campaigns": float(len(rows)),
+        "helper_clicks": float(rows["clicks"].sum()),
+        "items_given": float(given.sum()),
+        "success_rate": ratio(given.sum(), len(rows)),
+        "giveaway_cost": cost,
+        "new_buyers": new,
+        "cost_per_new_buyer": ratio(cost, new),
         "clicks_per_campaign": ratio(rows["clicks"].sum(), len(rows)),
     }
 
@@ -126,8 +143,12 @@ def bargain_by_friends_needed(shares: pd.DataFrame) -> pd.DataFrame:
     per new buyer — the escalation ('invite 2 more') trades free items for exposure."""
     rows = shares[shares["share_type"] == "bargain"]
     grouped = rows.groupby("friends_needed").agg(
-        campaigns=("share_id", "size"), success_rate=("item_given", "mean"), clicks=("clicks", "mean"),
-        new_buyers=("first_orders", "sum"), giveaway_cost=("giveaway_cost", "sum"))
+        campaigns=("share_id", "size"),
+        success_rate=("item_given", "mean"),
+        clicks=("clicks", "mean"),
+        new_buyers=("first_orders", "sum"),
+        giveaway_cost=("giveaway_cost", "sum"),
+    )
     grouped["success_rate"] = grouped["success_rate"].astype(float)
     grouped["new_buyers_per_campaign"] = grouped["new_buyers"] / grouped["campaigns"]
     grouped["cost_per_new_buyer"] = grouped["giveaway_cost"] / grouped["new_buyers"].replace(0, np.nan)

@@ -19,17 +19,25 @@ def winback_list(summary: pd.DataFrame, tiers: pd.Series, m_high: pd.Series, val
     """
     chosen = (tiers == SLEEPING).to_numpy() & m_high.reindex(summary.index).fillna(False).to_numpy(dtype=bool)
     frame = summary.loc[chosen, ["last_order", "recency_days", "orders", "revenue"]].join(
-        values[["p_alive", "expected_purchases", "expected_value"]])
+        values[["p_alive", "expected_purchases", "expected_value"]]
+    )
     frame = frame.rename_axis("customer_id").reset_index()
-    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="stable",
-                              na_position="last")
+    frame = frame.sort_values(
+        ["expected_value", "customer_id"], ascending=[False, True], kind="stable", na_position="last"
+    )
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     frame["last_order"] = pd.to_datetime(frame["last_order"]).dt.strftime("%Y-%m-%d")
     return frame.reset_index(drop=True)
 
 
-def winback_payoff(contacts: int, response_rate: float, baseline_rate: float, value_per_return: float,
-                   margin: float, cost_per_contact: float) -> dict[str, float]:
+def winback_payoff(
+    contacts: int,
+    response_rate: float,
+    baseline_rate: float,
+    value_per_return: float,
+    margin: float,
+    cost_per_contact: float,
+) -> dict[str, float]:
     """A win-back campaign judged on gross margin and incremental response.
 
     Only customers who come back because of the contact count: `response_rate` minus `baseline_rate`, the share
@@ -42,6 +50,11 @@ def winback_payoff(contacts: int, response_rate: float, baseline_rate: float, va
     returned = contacts * (response_rate - baseline_rate)
     revenue, cost = returned * value_per_return, contacts * cost_per_contact
     profit_per_return = value_per_return * margin
-    return {"returned": returned, "revenue": revenue, "gross_profit": revenue * margin, "cost": cost,
-            "net": revenue * margin - cost,
-            "break_even_response": cost_per_contact / profit_per_return if profit_per_return > 0 else float("nan")}
+    return {
+        "returned": returned,
+        "revenue": revenue,
+        "gross_profit": revenue * margin,
+        "cost": cost,
+        "net": revenue * margin - cost,
+        "break_even_response": cost_per_contact / profit_per_return if profit_per_return > 0 else float("nan"),
+    }

@@ -112,8 +112,9 @@ def _check_people(path: str, scenario: dict[str, Any]) -> None:
     """Trainees are distinct non-empty names with distinct seeds; `seeds` are distinct integers ≥ 0."""
     seed_given = "seed" in scenario.get("parameters", {}) or "seed" in scenario.get("grid", {})
     if seed_given and (scenario.get("trainees") or scenario.get("seeds")):
-        raise UsageError(f"scenario '{path}': 'seed' is set by 'trainees'/'seeds'; leave it out of "
-                             "'parameters' and 'grid'")
+        raise UsageError(
+            f"scenario '{path}': 'seed' is set by 'trainees'/'seeds'; leave it out of 'parameters' and 'grid'"
+        )
     if scenario.get("trainees") and scenario.get("seeds"):
         raise UsageError(f"scenario '{path}': give either 'trainees' (seeds from the names) or 'seeds', not both")
     seen: dict[int, str] = {}
@@ -167,8 +168,10 @@ def expand(scenario: dict[str, Any]) -> list[Run]:
                 label.insert(0, trainee if trainee is not None else f"seed={seed}")
             run = Run(_slug("__".join(label) or "default"), notebooks, parameters, setting, trainee, seed)
             if run.run_id in runs:
-                raise UsageError(f"runs '{runs[run.run_id].trainee}' and '{trainee}' would share the folder "
-                                 f"'{run.run_id}'; make the trainee names differ in letters or digits")
+                raise UsageError(
+                    f"runs '{runs[run.run_id].trainee}' and '{trainee}' would share the folder "
+                    f"'{run.run_id}'; make the trainee names differ in letters or digits"
+                )
             runs[run.run_id] = run
     return list(runs.values())
 
@@ -202,15 +205,29 @@ def execute_run(run: Run, parameters: dict[str, Any], timeout: int) -> RunOutput
     """
     with tempfile.TemporaryDirectory(prefix="casebook-run-") as tmp:
         folder = Path(tmp) / "run"
-        command = [sys.executable, "-m", "helpers", "run", *run.notebooks, "--out", str(folder),
-                   "--execution-timeout", str(timeout), "--jobs", "1"]  # the batch's --jobs already fills the cores
+        command = [
+            sys.executable,
+            "-m",
+            "helpers",
+            "run",
+            *run.notebooks,
+            "--out",
+            str(folder),
+            "--execution-timeout",
+            str(timeout),
+            "--jobs",
+            "1",
+        ]  # the batch's --jobs already fills the cores
         for name, value in parameters.items():
             command += ["-p", name, str(value)]
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         seconds = time.perf_counter() - started
-        files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
-                 if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)}
+        files = {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and not any(p.startswith(".") for p in path.relative_to(folder).parts)
+        }
     problems = [line for line in done.stderr.splitlines() if "FAILED" in line or line.startswith("casebook:")]
     reason = problems[-1] if problems else (f"exit code {done.returncode}" if done.returncode else "")
     reason = TIMING.sub("", reason)  # the time is in its own column; the reason stays the same on a re-run
@@ -234,8 +251,9 @@ def _outputs_locally(runs: list[Run], timeout: int, jobs: int) -> Iterator[RunOu
             yield future.result()
 
 
-def run_batch(scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: int = 600,
-              scheduler: str | None = None) -> pd.DataFrame:
+def run_batch(
+    scenario: dict[str, Any], out: Path, *, jobs: int = 1, timeout: int = 600, scheduler: str | None = None
+) -> pd.DataFrame:
     """Validate every run first, then execute them (`jobs` at a time, or on a Dask cluster); write the summary.
 
     `scheduler` is a Dask scheduler address, or "local" for a local cluster of `jobs` worker processes.
@@ -300,14 +318,32 @@ def _summary_rows(run: Run, code: int, reason: str, seconds: float, folder: Path
     for path in executed:
         recorded = read_metrics(path)
         metrics = {k: v for k, v in recorded.items() if _scalar(v)}
-        rows.append({**head, "workbook": path.stem, "status": "ok", "seconds": round(seconds, 1), "reason": "",
-                     "metrics": metrics, "review": recorded.get("review", [])})
+        rows.append(
+            {
+                **head,
+                "workbook": path.stem,
+                "status": "ok",
+                "seconds": round(seconds, 1),
+                "reason": "",
+                "metrics": metrics,
+                "review": recorded.get("review", []),
+            }
+        )
     if code != 0:
         done = {path.stem for path in executed}
         wanted = [notebook_path(n).stem for n in run.notebooks] if run.notebooks else [p.stem for p in all_notebooks()]
         missing = ",".join(stem for stem in wanted if stem not in done) or "(others)"
-        rows.append({**head, "workbook": missing, "status": "failed", "seconds": round(seconds, 1),
-                     "reason": reason, "metrics": {}, "review": []})
+        rows.append(
+            {
+                **head,
+                "workbook": missing,
+                "status": "failed",
+                "seconds": round(seconds, 1),
+                "reason": reason,
+                "metrics": {},
+                "review": [],
+            }
+        )
     return rows
 
 
@@ -341,11 +377,18 @@ def summary_table(rows: list[dict[str, Any]], runs: list[Run]) -> pd.DataFrame:
     return table[fixed + [c for c in table.columns if c not in fixed]]
 
 
-def write_summary(scenario: dict[str, Any], summary: pd.DataFrame, runs: list[Run],
-                  reviews: dict[tuple[str, str], list[dict[str, Any]]], folder: Path) -> None:
+def write_summary(
+    scenario: dict[str, Any],
+    summary: pd.DataFrame,
+    runs: list[Run],
+    reviews: dict[tuple[str, str], list[dict[str, Any]]],
+    folder: Path,
+) -> None:
     """summary.csv (UTF-8 with BOM, defused), summary.xlsx and the class page summary.html into `folder`."""
     write_for_excel(summary, folder / "summary.csv", text_columns=TEXT_COLUMNS)
-    people = [ClassRun(run.run_id, run.trainee or (f"seed={run.seed}" if run.seed is not None else ""), run.setting)
-              for run in runs]
+    people = [
+        ClassRun(run.run_id, run.trainee or (f"seed={run.seed}" if run.seed is not None else ""), run.setting)
+        for run in runs
+    ]
     title = str(scenario.get("title", "Casebook batch"))
     write_text(folder / "summary.html", batch_report.render(title, summary, people, reviews))

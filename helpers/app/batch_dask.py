@@ -26,13 +26,18 @@ def _client(scheduler: str, workers: int) -> Iterator[object]:
         with Client(scheduler) as client:
             yield client
         return
-    with (LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None)
-          as cluster, Client(cluster) as client):
+    with (
+        LocalCluster(
+            n_workers=max(1, workers), threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         yield client
 
 
-def outputs_on_dask(execute_run: Callable[..., Any], runs: Sequence[Any], timeout: int, scheduler: str,
-                    workers: int) -> Iterator[Any]:
+def outputs_on_dask(
+    execute_run: Callable[..., Any], runs: Sequence[Any], timeout: int, scheduler: str, workers: int
+) -> Iterator[Any]:
     """Submit `execute_run(run, parameters, timeout)` for every run to the cluster; yield each output as it comes.
 
     The batch passes its own `execute_run` (and its `Run` objects), so this module needs nothing from the batch.
@@ -40,7 +45,6 @@ def outputs_on_dask(execute_run: Callable[..., Any], runs: Sequence[Any], timeou
     from distributed import as_completed  # lazy: see above
 
     with _client(scheduler, workers) as client:
-        futures = [client.submit(execute_run, run, absolute_paths(run.parameters), timeout, pure=False)
-                   for run in runs]
+        futures = [client.submit(execute_run, run, absolute_paths(run.parameters), timeout, pure=False) for run in runs]
         for future in as_completed(futures):
             yield future.result()

@@ -82,17 +82,21 @@ class ClassRun:
     setting: Mapping[str, Any]
 
 
-def render(title: str, summary: pd.DataFrame, runs: Sequence[ClassRun],
-           reviews: Mapping[tuple[str, str], list[dict[str, Any]]]) -> str:
+def render(
+    title: str, summary: pd.DataFrame, runs: Sequence[ClassRun], reviews: Mapping[tuple[str, str], list[dict[str, Any]]]
+) -> str:
     """The whole page; `reviews[(run_id, workbook)]` is the recorded "review" findings list of that run."""
     grid = list(dict.fromkeys(name for run in runs for name in run.setting))
     stems = [s for s in dict.fromkeys(summary["workbook"]) if workbook(s) is not None]
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     return env.from_string(TEMPLATE).render(
-        title=title, runs=len(runs), ok=int(summary["status"].eq("ok").sum()),
+        title=title,
+        runs=len(runs),
+        ok=int(summary["status"].eq("ok").sum()),
         failed=int(summary["status"].ne("ok").sum()),
         grid="; ".join(f"{name} ∈ " + ", ".join(map(fmt.text, _values(runs, name))) for name in grid),
-        header=_header(summary, stems, grid), rows=_rows(summary, stems, grid),
+        header=_header(summary, stems, grid),
+        rows=_rows(summary, stems, grid),
         workbooks=[_section(stem, summary, runs, grid, reviews) for stem in stems],
     )
 
@@ -119,22 +123,29 @@ def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> l
     rows = []
     for record in summary.to_dict("records"):
         ok = record["status"] == "ok"
-        cells = [{"text": record["workbook"], "css": ""}, {"text": record["trainee"], "css": ""},
-                 {"text": fmt.text(record["seed"]), "css": "num"}]
+        cells = [
+            {"text": record["workbook"], "css": ""},
+            {"text": record["trainee"], "css": ""},
+            {"text": fmt.text(record["seed"]), "css": "num"},
+        ]
         cells += [{"text": fmt.text(record.get(name)), "css": ""} for name in grid]
         status = "ok" if ok else f"failed: {record['reason']}"
         cells.append({"text": status, "css": "ok" if ok else "failed"})
         for name, kind in _headline(stems):
             value = record.get(name)
-            cells.append({"text": fmt.as_kind(kind, value) if ok and not fmt.is_missing(value) else "",
-                          "css": "num"})
+            cells.append({"text": fmt.as_kind(kind, value) if ok and not fmt.is_missing(value) else "", "css": "num"})
         link = f"{quote(record['run'])}/{quote(record['workbook'])}.html" if ok else ""
         rows.append({"run": record["run"], "link": link, "cells": cells})
     return rows
 
 
-def _section(stem: str, summary: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
-             reviews: Mapping[tuple[str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+def _section(
+    stem: str,
+    summary: pd.DataFrame,
+    runs: Sequence[ClassRun],
+    grid: Sequence[str],
+    reviews: Mapping[tuple[str, str], list[dict[str, Any]]],
+) -> dict[str, Any]:
     entry = workbook(stem)
     done = summary[(summary["workbook"] == stem) & summary["status"].eq("ok")]
     finished = [run for run in runs if run.run_id in set(done["run"])]
@@ -149,8 +160,15 @@ def _section(stem: str, summary: pd.DataFrame, runs: Sequence[ClassRun], grid: S
         keys = list(dict.fromkeys(line_key(run, grid[1:]) for run in finished))
         legend = [f"line {n} = {key}" for n, key in enumerate(keys, start=1) if not drawable(key)]
     matrix_runs, matrix = _matrix(stem, finished, reviews)
-    return {"title": entry.title if entry else stem, "x": grid[0] if grid else "", "chart": chart,
-            "no_chart": why, "legend": legend, "matrix_runs": matrix_runs, "matrix": matrix}
+    return {
+        "title": entry.title if entry else stem,
+        "x": grid[0] if grid else "",
+        "chart": chart,
+        "no_chart": why,
+        "legend": legend,
+        "matrix_runs": matrix_runs,
+        "matrix": matrix,
+    }
 
 
 def line_key(run: ClassRun, others: Sequence[str]) -> str:
@@ -164,8 +182,9 @@ def drawable(text: str) -> bool:
     return all(ord(char) in charmap for char in text)
 
 
-def _chart(done: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
-           metrics: Sequence[tuple[str, str]]) -> str:
+def _chart(
+    done: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str], metrics: Sequence[tuple[str, str]]
+) -> str:
     """One panel per metric: the first grid parameter on x (its values in order), a line per trainee/setting."""
     matplotlib.use("Agg")  # a batch may run where no display exists
     plots.setup()
@@ -185,7 +204,7 @@ def _chart(done: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
             ax.plot(xs, ys, marker="o", label=key if drawable(key) else f"line {number}")
         ax.set_xticks(range(len(x_values)), [fmt.text(v) for v in x_values])
         plots.label(ax, name, x_name, "", y=AXIS_KIND.get(kind))
-    for ax in list(axes.flat)[len(metrics):]:
+    for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     if len(labels) > 1:
@@ -196,12 +215,15 @@ def _chart(done: pd.DataFrame, runs: Sequence[ClassRun], grid: Sequence[str],
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _matrix(stem: str, runs: Sequence[ClassRun], reviews: Mapping[tuple[str, str], list[dict[str, Any]]]
-            ) -> tuple[list[list[str]], list[dict[str, Any]]]:
+def _matrix(
+    stem: str, runs: Sequence[ClassRun], reviews: Mapping[tuple[str, str], list[dict[str, Any]]]
+) -> tuple[list[list[str]], list[dict[str, Any]]]:
     """Judged findings × finished runs (headed by trainee and grid values); a finding missing from a run's card
     shows as a grey dash."""
-    cards = {run.run_id: {f["id"]: f for f in reviews.get((run.run_id, stem), []) if f.get("verdict") in JUDGED}
-             for run in runs}
+    cards = {
+        run.run_id: {f["id"]: f for f in reviews.get((run.run_id, stem), []) if f.get("verdict") in JUDGED}
+        for run in runs
+    }
     ids = list(dict.fromkeys(fid for card in cards.values() for fid in card))
     matrix = []
     for fid in ids:
@@ -212,6 +234,8 @@ def _matrix(stem: str, runs: Sequence[ClassRun], reviews: Mapping[tuple[str, str
             title = f"{finding['text']} ({finding.get('evidence', '')})" if finding else "not on this run's card"
             cells.append({"verdict": verdict or "—", "colour": COLOURS.get(verdict, "#cfcfcf"), "title": title})
         matrix.append({"id": fid, "flips": len({c["verdict"] for c in cells}) > 1, "cells": cells})
-    heads = [[part for part in (run.label, *(f"{n}={fmt.text(v)}" for n, v in run.setting.items())) if part]
-             or [run.run_id] for run in runs]
+    heads = [
+        [part for part in (run.label, *(f"{n}={fmt.text(v)}" for n, v in run.setting.items())) if part] or [run.run_id]
+        for run in runs
+    ]
     return heads, matrix

@@ -44,6 +44,7 @@ def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] |
 
 # ---------------------------------------------------------------- commands
 
+
 def cmd_list(args: argparse.Namespace) -> int:
     """Print every workbook with its parameters: name, type, default, allowed values, help."""
     for path in all_notebooks():
@@ -152,16 +153,23 @@ def cmd_html(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     """Many runs from an instructor's scenario file; a failed run does not stop the others."""
     scenario = load_scenario(args.scenario)
-    summary = run_batch(scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout,
-                        scheduler=args.scheduler)
+    summary = run_batch(
+        scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout, scheduler=args.scheduler
+    )
     return 0 if summary["status"].eq("ok").all() else EXIT_FAILED
 
 
 # ---------------------------------------------------------------- parser
 
+
 def _timeout(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--execution-timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
-                        help=f"longest a single cell may run (default {DEFAULT_TIMEOUT})")
+    parser.add_argument(
+        "--execution-timeout",
+        type=int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"longest a single cell may run (default {DEFAULT_TIMEOUT})",
+    )
 
 
 def _positive(text: str) -> int:
@@ -184,9 +192,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="YAML mapping of parameters")
     p.add_argument("--out", default="output/run", help="output folder (default output/run)")
-    p.add_argument("--jobs", type=_positive, default=None, metavar="N",
-                   help="workbooks at once, each in its own process (default: the usable cores, capped by "
-                        "available memory at 1 GiB per workbook)")
+    p.add_argument(
+        "--jobs",
+        type=_positive,
+        default=None,
+        metavar="N",
+        help="workbooks at once, each in its own process (default: the usable cores, capped by "
+        "available memory at 1 GiB per workbook)",
+    )
     _timeout(p)
     p.set_defaults(func=cmd_run)
 
@@ -194,8 +207,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scenario")
     p.add_argument("--out", default="output/batch")
     p.add_argument("--jobs", type=int, default=1, help="runs at once (default 1); with --scheduler local: workers")
-    p.add_argument("--scheduler", metavar="ADDRESS|local",
-                   help="run on a Dask distributed cluster (tcp://host:8786), or 'local' to start one here")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS|local",
+        help="run on a Dask distributed cluster (tcp://host:8786), or 'local' to start one here",
+    )
     _timeout(p)
     p.set_defaults(func=cmd_batch)
 
@@ -220,8 +236,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check-data", help="validate your own CSV file or folder for a case")
     p.add_argument("case")
     p.add_argument("path")
-    p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="for your_shop: column mapping and encoding, e.g. -p col_order_id 订单编号")
+    p.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        metavar=("NAME", "VALUE"),
+        help="for your_shop: column mapping and encoding, e.g. -p col_order_id 订单编号",
+    )
     p.set_defaults(func=cmd_check_data)
 
     p = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (before committing)")

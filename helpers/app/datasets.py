@@ -15,7 +15,12 @@ from helpers.workbooks.your_shop import check_export
 
 
 def generate_case(
-    case: str, out: Path, *, seed: int | None = None, orders: int | None = None, fmt: str = "csv",
+    case: str,
+    out: Path,
+    *,
+    seed: int | None = None,
+    orders: int | None = None,
+    fmt: str = "csv",
 ) -> None:
     """Generate `case` with its defaults (or the given seed / size) and write tables + manifest.json into `out`."""
     module = generator(case)
@@ -52,8 +57,15 @@ def data_dictionary() -> str:
     for case in CASES:
         lines += ["", f"## {case}"]
         for table in case_schema(case).values():
-            lines += ["", f"### `{table.name}.csv`", "", table.description, "",
-                      "| column | type | allowed | meaning |", "|---|---|---|---|"]
+            lines += [
+                "",
+                f"### `{table.name}.csv`",
+                "",
+                table.description,
+                "",
+                "| column | type | allowed | meaning |",
+                "|---|---|---|---|",
+            ]
             for c in table.columns:
                 allowed = _allowed(c)
                 lines.append(f"| `{c.name}` | {c.kind} | {allowed} | {c.description} |")

@@ -26,8 +26,9 @@ def svg(tex: str, fontsize: float = 13.0) -> str:
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "casebook", "svg.fonttype": "path"}):
         try:
-            figure.savefig(buffer, format="svg", bbox_inches="tight", pad_inches=0.02, transparent=True,
-                           metadata={"Date": None})
+            figure.savefig(
+                buffer, format="svg", bbox_inches="tight", pad_inches=0.02, transparent=True, metadata={"Date": None}
+            )
         except ValueError as error:
             raise ValueError(f"formula ${tex}$ cannot be drawn for the HTML report: {error}") from None
     return buffer.getvalue().decode("utf-8")

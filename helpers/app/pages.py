@@ -10,8 +10,12 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-TEMPLATES = Environment(loader=PackageLoader("helpers.app", "templates"), autoescape=True,
-                        undefined=StrictUndefined, keep_trailing_newline=True)
+TEMPLATES = Environment(
+    loader=PackageLoader("helpers.app", "templates"),
+    autoescape=True,
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+)
 
 
 def render(template: str, **context: Any) -> str:

@@ -81,8 +81,10 @@ def plan(names: Sequence[str], values: Mapping[str, Any]) -> dict[Path, dict[str
     known = sorted({name for spec in specs.values() for name in spec.params} - {OUTPUT_PARAMETER})
     for name, value in values.items():
         if name == OUTPUT_PARAMETER:
-            raise ParameterError(f"parameter '{name}' = {value!r} is not allowed: it is set by the runner to the run's "
-                                 "output folder; choose that folder with --out")
+            raise ParameterError(
+                f"parameter '{name}' = {value!r} is not allowed: it is set by the runner to the run's "
+                "output folder; choose that folder with --out"
+            )
         if name not in known:
             where = paths[0].stem if len(paths) == 1 else "the chosen workbooks"
             raise unknown_parameter(name, value, known, where)
@@ -118,8 +120,10 @@ def absolute_paths(values: Mapping[str, Any]) -> dict[str, Any]:
 
     The kernel runs inside notebooks/, so a relative path would otherwise point somewhere else.
     """
-    return {k: str(Path(v).expanduser().resolve()) if k.endswith(PATH_SUFFIXES) and isinstance(v, str) and v else v
-            for k, v in values.items()}
+    return {
+        k: str(Path(v).expanduser().resolve()) if k.endswith(PATH_SUFFIXES) and isinstance(v, str) and v else v
+        for k, v in values.items()
+    }
 
 
 def _lock(folder: Path) -> FileLock:
@@ -140,8 +144,9 @@ def _error_text(error: BaseException, timeout: int) -> str:
     return f"{name}: {error}"
 
 
-def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT,
-            lab: bool = False) -> RunResult:
+def execute(
+    path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT, lab: bool = False
+) -> RunResult:
     """Run one workbook into `out_dir` (`<stem>.ipynb`, `<stem>.html`, files it writes); nothing on failure.
 
     The finished files are moved into place and `metrics.json` / `index.html` updated under one lock, so a
@@ -163,8 +168,14 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
         executed = staging / path.name
         try:
             papermill.execute_notebook(
-                str(path), str(executed), parameters=injected, cwd=str(notebooks_dir()),
-                kernel_name="python3", progress_bar=False, log_output=False, execution_timeout=timeout,
+                str(path),
+                str(executed),
+                parameters=injected,
+                cwd=str(notebooks_dir()),
+                kernel_name="python3",
+                progress_bar=False,
+                log_output=False,
+                execution_timeout=timeout,
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on the user's terminal
             )
         except Exception as error:  # papermill wraps every cell failure; report it, keep nothing
@@ -173,8 +184,9 @@ def execute(path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout
         notebook = json.loads(_relocated(executed.read_text(encoding="utf-8"), staging, out_dir))
         write_text(executed, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
         write_text(staging / f"{path.stem}.html", to_html(notebook))
-        result = RunResult(path.stem, dict(parameters), time.perf_counter() - started,
-                           metrics_from_cells(notebook["cells"]))
+        result = RunResult(
+            path.stem, dict(parameters), time.perf_counter() - started, metrics_from_cells(notebook["cells"])
+        )
         with _lock(out_dir):
             for item in sorted(staging.iterdir()):
                 os.replace(item, out_dir / item.name)
@@ -213,8 +225,11 @@ def to_html(notebook: dict) -> str:
             cell.source = draw_formulas(cell.source)
         if cell.get("outputs"):
             cell.outputs = [o for o in cell.outputs if MIME not in o.get("data", {})]
-    exporter = HTMLExporter(template_name="lab", template_file="casebook_offline.html.j2",
-                            extra_loaders=[DictLoader({"casebook_offline.html.j2": OFFLINE_TEMPLATE})])
+    exporter = HTMLExporter(
+        template_name="lab",
+        template_file="casebook_offline.html.j2",
+        extra_loaders=[DictLoader({"casebook_offline.html.j2": OFFLINE_TEMPLATE})],
+    )
     body, _ = exporter.from_notebook_node(node)
     return body
 
@@ -237,8 +252,14 @@ def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def index_html(merged: Mapping[str, Any]) -> str:
     """A small landing page linking every report, with its headline metrics."""
-    rows = [{"stem": stem, "title": entry.title if (entry := workbook(stem)) else stem,
-             "figures": headline(stem, merged[stem]["metrics"])} for stem in sorted(merged)]
+    rows = [
+        {
+            "stem": stem,
+            "title": entry.title if (entry := workbook(stem)) else stem,
+            "figures": headline(stem, merged[stem]["metrics"]),
+        }
+        for stem in sorted(merged)
+    ]
     return render("index.html.j2", rows=rows)
 
 
@@ -253,8 +274,13 @@ def default_jobs(count: int) -> int:
 
 
 def run(
-    names: Sequence[str], values: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT,
-    on_done: Callable[[RunResult], None] | None = None, jobs: int | None = 1,
+    names: Sequence[str],
+    values: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    on_done: Callable[[RunResult], None] | None = None,
+    jobs: int | None = 1,
 ) -> list[RunResult]:
     """Validate everything first, then execute the notebooks into `out_dir`, `jobs` at a time (None: the default).
 
@@ -282,8 +308,13 @@ def _worker_start() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
-def _run_parallel(chosen: Sequence[tuple[Path, dict[str, Any]]], out_dir: Path, timeout: int, jobs: int,
-                  on_done: Callable[[RunResult], None] | None) -> list[RunResult]:
+def _run_parallel(
+    chosen: Sequence[tuple[Path, dict[str, Any]]],
+    out_dir: Path,
+    timeout: int,
+    jobs: int,
+    on_done: Callable[[RunResult], None] | None,
+) -> list[RunResult]:
     """Execute in `jobs` worker processes (spawned: no state inherited from the parent's threads)."""
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)

@@ -79,7 +79,13 @@ def text(value: object) -> str:
 
 
 KINDS = {
-    "yuan": yuan, "pct": pct, "pp": pp, "num": num, "ratio": ratio, "days": days, "text": text,
+    "yuan": yuan,
+    "pct": pct,
+    "pp": pp,
+    "num": num,
+    "ratio": ratio,
+    "days": days,
+    "text": text,
     "float": lambda v: num(v, 2),
 }
 

@@ -22,4 +22,3 @@ def ratio(numerator, denominator):
     if isinstance(denominator, pd.Series):
         return (numerator / denominator.where(denominator != 0)).astype(float)
     return float(numerator) / float(denominator) if denominator else float("nan")
-

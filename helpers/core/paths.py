@@ -28,5 +28,7 @@ def notebooks_dir() -> Path:
     for folder in (CHECKOUT / "notebooks", Path.cwd() / "notebooks"):
         if folder.is_dir():
             return folder
-    raise UsageError(f"no notebooks/ folder found beside the package or in {Path.cwd()}: "
-                     f"run from the Casebook checkout or set {NOTEBOOKS_ENV} to its notebooks/ folder")
+    raise UsageError(
+        f"no notebooks/ folder found beside the package or in {Path.cwd()}: "
+        f"run from the Casebook checkout or set {NOTEBOOKS_ENV} to its notebooks/ folder"
+    )

@@ -39,8 +39,14 @@ def export_winback(frame: pd.DataFrame, folder: str | Path, name: str = FILE_NAM
     never as a formula.
     """
     path = Path(folder)
-    rounded = frame.assign(**{c: frame[c].round(2) for c in ("revenue", "expected_value") if c in frame},
-                           **{c: frame[c].round(4) for c in ("p_alive", "expected_purchases") if c in frame})
-    write_for_excel(rounded, path / name, text_columns=["customer_id"],
-                    money_columns=[c for c in ("revenue", "expected_value") if c in rounded])
+    rounded = frame.assign(
+        **{c: frame[c].round(2) for c in ("revenue", "expected_value") if c in frame},
+        **{c: frame[c].round(4) for c in ("p_alive", "expected_purchases") if c in frame},
+    )
+    write_for_excel(
+        rounded,
+        path / name,
+        text_columns=["customer_id"],
+        money_columns=[c for c in ("revenue", "expected_value") if c in rounded],
+    )
     return path / name

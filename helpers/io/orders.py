@@ -43,6 +43,7 @@ EXCEL_TEXT = r'^="(.*)"$'  # Taobao exports write long order numbers as ="1234�
 
 # ---------------------------------------------------------------- column mapping
 
+
 def column_map(values: Mapping[str, object]) -> dict[str, str]:
     """Canonical column → export header from workbook parameters (`col_order_id`, …); empty optionals dropped."""
     mapping = {name: str(values.get(f"col_{name}", name) or name) for name in REQUIRED}
@@ -67,15 +68,22 @@ def _missing_columns(headers: list[str], mapping: Mapping[str, str], source: str
     absent = [f"{header!r} (col_{role})" for role, header in mapping.items() if header not in headers]
     if absent:
         found = ", ".join(repr(h) for h in headers) or "none"
-        problems.append(f"{source}: missing column(s) {', '.join(absent)}; columns found: {found}. "
-                        "Set the col_… parameters to your export's headers.")
+        problems.append(
+            f"{source}: missing column(s) {', '.join(absent)}; columns found: {found}. "
+            "Set the col_… parameters to your export's headers."
+        )
     shared = pd.Series(list(mapping)).groupby(pd.Series(list(mapping.values()))).agg(list)
-    problems += [f"{source}: column {header!r} is mapped to several roles ({', '.join(f'col_{r}' for r in roles)}); "
-                 "map each role to its own column" for header, roles in shared.items() if len(roles) > 1]
+    problems += [
+        f"{source}: column {header!r} is mapped to several roles ({', '.join(f'col_{r}' for r in roles)}); "
+        "map each role to its own column"
+        for header, roles in shared.items()
+        if len(roles) > 1
+    ]
     return problems
 
 
 # ---------------------------------------------------------------- reading
+
 
 def detect_encoding(path: str | Path) -> str:
     """'utf-8-sig', 'utf-8' or 'gb18030' (a superset of GBK) from the file's first megabyte; '' if none fits."""
@@ -102,7 +110,10 @@ def _header(path: Path, encoding: str) -> tuple[list[str], str]:
 
 
 def read_export(
-    path: str | Path, *, encoding: str = "auto", columns: Mapping[str, str] | None = None,
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame | None, list[str]]:
     """The mapped columns of an export as text, renamed to their roles; or None and the reasons it cannot be read."""
     file, mapping = Path(path), _complete(columns)
@@ -132,12 +143,15 @@ def read_export(
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(raw_headers, pa.string()),
                 include_columns=[as_written[header] for header in mapping.values()],
-                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        return None, [f"{source}: cannot be read as {chosen} CSV ({_first_line(error)}); "
-                      "check the encoding and that every row has as many cells as the header"]
+        return None, [
+            f"{source}: cannot be read as {chosen} CSV ({_first_line(error)}); "
+            "check the encoding and that every row has as many cells as the header"
+        ]
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     frame.columns = list(mapping)
     if frame.empty:
@@ -155,6 +169,7 @@ def _first_line(error: Exception) -> str:
 
 
 # ---------------------------------------------------------------- validation
+
 
 def rows_text(mask: np.ndarray) -> str:
     """'3 rows: 2, 5, 9' or '12 rows: 2, 5, 9, 11, 14 (and 7 more)' with spreadsheet row numbers (header = row 1)."""
@@ -184,8 +199,9 @@ def parse_dates(text: pa.ChunkedArray) -> pd.Series:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")  # anything pandas is unsure about goes to the pattern instead
-            parsed = pd.to_datetime(pd.Series(text.to_pandas(types_mapper=pd.ArrowDtype)), format="ISO8601",
-                                    errors="coerce")
+            parsed = pd.to_datetime(
+                pd.Series(text.to_pandas(types_mapper=pd.ArrowDtype)), format="ISO8601", errors="coerce"
+            )
         parsed = parsed.astype("datetime64[ns]")
     except (ValueError, TypeError, Warning):
         parsed = pd.Series(pd.NaT, index=range(len(text)), dtype="datetime64[ns]")
@@ -228,7 +244,9 @@ def _excel_text(text: pa.ChunkedArray) -> pa.ChunkedArray:
 
 
 def validate(
-    raw: pd.DataFrame, source: str = "orders", headers: Mapping[str, str] | None = None,
+    raw: pd.DataFrame,
+    source: str = "orders",
+    headers: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Typed transactions from text columns named by role, and every problem found (empty when clean)."""
     names = dict(headers or {}) or {c: c for c in raw.columns}
@@ -245,21 +263,35 @@ def validate(
             problems.append(f"{where[role]}: empty {label} in {rows_text(blank[role])}")
 
     out["order_date"] = parse_dates(text["order_date"]).to_numpy()
-    problems += _bad_values(out["order_date"].isna().to_numpy(), blank["order_date"], raw["order_date"],
-                            where["order_date"], "not a date (use e.g. 2023-01-05 or 2023/1/5 13:45)")
+    problems += _bad_values(
+        out["order_date"].isna().to_numpy(),
+        blank["order_date"],
+        raw["order_date"],
+        where["order_date"],
+        "not a date (use e.g. 2023-01-05 or 2023/1/5 13:45)",
+    )
     out["amount"] = parse_amounts(text["amount"])
-    problems += _bad_values(~np.isfinite(out["amount"].to_numpy()), blank["amount"], raw["amount"],
-                            where["amount"], "not a number")
+    problems += _bad_values(
+        ~np.isfinite(out["amount"].to_numpy()), blank["amount"], raw["amount"], where["amount"], "not a number"
+    )
     negative = out["amount"].to_numpy() < 0
     if negative.any():
-        problems.append(f"{where['amount']}: negative amount in {rows_text(negative)} "
-                        f"(e.g. {raw['amount'].iloc[int(np.argmax(negative))]!r}); remove refunds first")
+        problems.append(
+            f"{where['amount']}: negative amount in {rows_text(negative)} "
+            f"(e.g. {raw['amount'].iloc[int(np.argmax(negative))]!r}); remove refunds first"
+        )
 
     if "quantity" in raw.columns:
         quantity = parse_amounts(text["quantity"])
         bad = ~blank["quantity"] & (~np.isfinite(quantity) | (quantity < 0) | (quantity != np.round(quantity)))
-        problems += _bad_values(bad, blank["quantity"], raw["quantity"], where["quantity"],
-                                "not a whole number of items", report_blank=False)
+        problems += _bad_values(
+            bad,
+            blank["quantity"],
+            raw["quantity"],
+            where["quantity"],
+            "not a whole number of items",
+            report_blank=False,
+        )
         out["quantity"] = pd.array(np.where(blank["quantity"] | bad, np.nan, quantity), dtype="Int64")
     for role in ("channel", "sku", "city"):
         if role in raw.columns:
@@ -269,7 +301,13 @@ def validate(
 
 
 def _bad_values(
-    bad: np.ndarray, blank: np.ndarray, raw: pd.Series, where: str, what: str, *, report_blank: bool = True,
+    bad: np.ndarray,
+    blank: np.ndarray,
+    raw: pd.Series,
+    where: str,
+    what: str,
+    *,
+    report_blank: bool = True,
 ) -> list[str]:
     """Problems for empty cells and for cells that do not parse (with the first offending text)."""
     problems = []
@@ -291,8 +329,10 @@ def _duplicates(out: pd.DataFrame, source: str) -> list[str]:
         return []
     what = "order id and SKU" if len(key) == 2 else "order id"
     example = out["order_id"].iloc[int(np.argmax(repeated))]
-    return [f"{source}: duplicated order rows (same {what} as an earlier row) in {rows_text(repeated)} "
-            f"(e.g. order {str(example)!r})"]
+    return [
+        f"{source}: duplicated order rows (same {what} as an earlier row) in {rows_text(repeated)} "
+        f"(e.g. order {str(example)!r})"
+    ]
 
 
 def repeats_earlier_row(keys: list[pa.ChunkedArray]) -> np.ndarray:
@@ -306,15 +346,22 @@ def repeats_earlier_row(keys: list[pa.ChunkedArray]) -> np.ndarray:
 
 # ---------------------------------------------------------------- entry points
 
+
 def check_transactions(
-    path: str | Path, *, encoding: str = "auto", columns: Mapping[str, str] | None = None,
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    columns: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Every problem in an order export (empty list when it can be used): the check behind `casebook check-data`."""
     return read_transactions(path, encoding, columns)[1]
 
 
 def load_transactions(
-    path: str | Path, *, encoding: str = "auto", columns: Mapping[str, str] | None = None,
+    path: str | Path,
+    *,
+    encoding: str = "auto",
+    columns: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """The export as typed transactions (order_id, customer_id, order_date, amount, optional columns).
 
@@ -351,7 +398,9 @@ def _iso_text(values: pd.Series) -> pd.Series:
 
 
 def read_transactions(
-    path: str | Path, encoding: str, columns: Mapping[str, str] | None,
+    path: str | Path,
+    encoding: str,
+    columns: Mapping[str, str] | None,
 ) -> tuple[pd.DataFrame, list[str]]:
     """The export read and checked: typed transactions and every problem found (both, so callers choose)."""
     mapping = _complete(columns)

@@ -63,14 +63,16 @@ def _text_cell(cell: Cell) -> None:
     cell.quotePrefix = formula_like(cell.value)  # Excel's own mark for typed text: editing keeps it text
 
 
-def write_xlsx(frame: pd.DataFrame, path: str | Path, *, text_columns: Iterable[str] = (),
-               money_columns: Iterable[str] = ()) -> None:
+def write_xlsx(
+    frame: pd.DataFrame, path: str | Path, *, text_columns: Iterable[str] = (), money_columns: Iterable[str] = ()
+) -> None:
     """Write one sheet atomically: header row frozen, `text_columns` and all text as text, `money_columns` in ¥."""
     text, money = set(text_columns), set(money_columns)
     unknown = (text | money) - set(frame.columns)
     if unknown:
-        raise ValueError(f"columns {', '.join(sorted(unknown))} are not in the table "
-                         f"(columns: {', '.join(map(str, frame.columns))})")
+        raise ValueError(
+            f"columns {', '.join(sorted(unknown))} are not in the table (columns: {', '.join(map(str, frame.columns))})"
+        )
     book = Workbook()
     sheet = book.active
     sheet.append([str(name) for name in frame.columns])
@@ -98,15 +100,19 @@ def _save_reproducibly(book: Workbook, path: str | Path) -> None:
     book.save(buffer)
     book.properties.created = book.properties.modified = datetime.datetime(*NO_TIME)  # save stamped the clock
     core = tostring(book.properties.to_tree())
-    with (atomic_path(path) as tmp, zipfile.ZipFile(buffer) as source,
-          zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target):
+    with (
+        atomic_path(path) as tmp,
+        zipfile.ZipFile(buffer) as source,
+        zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for entry in source.infolist():
             data = core if entry.filename == ARC_CORE else source.read(entry)
             target.writestr(zipfile.ZipInfo(entry.filename, NO_TIME), data, zipfile.ZIP_DEFLATED)
 
 
-def write_for_excel(frame: pd.DataFrame, csv_path: str | Path, *, text_columns: Iterable[str] = (),
-                    money_columns: Iterable[str] = ()) -> tuple[Path, Path]:
+def write_for_excel(
+    frame: pd.DataFrame, csv_path: str | Path, *, text_columns: Iterable[str] = (), money_columns: Iterable[str] = ()
+) -> tuple[Path, Path]:
     """Write a user-facing table as a defused CSV and a typed .xlsx beside it; returns both paths."""
     csv_path = Path(csv_path)
     xlsx_path = csv_path.with_suffix(".xlsx")

@@ -24,6 +24,7 @@ CSV_ENCODING = "utf-8-sig"
 
 # ---------------------------------------------------------------- atomic writes
 
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path beside `path`; rename it into place only if the block succeeds."""
@@ -84,6 +85,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
 
 # ---------------------------------------------------------------- case data
 
+
 def read_frame(path: Path) -> pd.DataFrame:
     """Read one CSV (UTF-8, with or without BOM) or Parquet file with every column as text or as stored."""
     if path.suffix == ".parquet":
@@ -98,15 +100,20 @@ def _table_files(case: str, path: Path, schema: Mapping[str, Table]) -> tuple[di
         files = {p.stem: p for p in sorted(path.iterdir()) if p.suffix in (".csv", ".parquet")}
     else:
         return {}, [f"{path}: no such file or folder"]
-    problems = [f"{files[stem].name}: not a table of case {case} (expected one of {', '.join(schema)})"
-                for stem in files if stem not in schema]
+    problems = [
+        f"{files[stem].name}: not a table of case {case} (expected one of {', '.join(schema)})"
+        for stem in files
+        if stem not in schema
+    ]
     if path.is_dir():
         problems += [f"{path}: missing table {name}.csv" for name in schema if name not in files]
     return {s: p for s, p in files.items() if s in schema}, problems
 
 
 def check_case_data(
-    case: str, path: str | Path, schema: Mapping[str, Table],
+    case: str,
+    path: str | Path,
+    schema: Mapping[str, Table],
 ) -> tuple[dict[str, pd.DataFrame], list[str]]:
     """Load every table of `case` (its `schema`) found at `path` (a file or folder); return frames and all problems."""
     files, problems = _table_files(case, Path(path), schema)

@@ -26,17 +26,19 @@ FIGSIZE = (8, 4.2)
 def setup() -> None:
     """Apply the house style (idempotent) and keep figures readable in HTML exports."""
     sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
-    matplotlib.rcParams.update({
-        "figure.figsize": FIGSIZE,
-        "figure.dpi": 100,
-        "savefig.dpi": 100,
-        "axes.titlesize": 13,
-        "axes.titleweight": "bold",
-        "axes.labelsize": 11,
-        "legend.frameon": False,
-        "figure.autolayout": True,
-        "svg.hashsalt": "casebook",
-    })
+    matplotlib.rcParams.update(
+        {
+            "figure.figsize": FIGSIZE,
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "axes.titlesize": 13,
+            "axes.titleweight": "bold",
+            "axes.labelsize": 11,
+            "legend.frameon": False,
+            "figure.autolayout": True,
+            "svg.hashsalt": "casebook",
+        }
+    )
 
 
 yuan_axis = FuncFormatter(lambda v, _: fmt.yuan(v, 1) if abs(v) >= 1000 else fmt.yuan(v, 0))
@@ -64,8 +66,16 @@ def new_axes(figsize: tuple[float, float] = FIGSIZE) -> Axes:
 
 
 def bar(
-    labels: Sequence, values: Sequence[float], *, title: str, xlabel: str, ylabel: str,
-    y: str | None = None, colors: Sequence[str] | None = None, annotate: str | None = None, ax: Axes | None = None,
+    labels: Sequence,
+    values: Sequence[float],
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    y: str | None = None,
+    colors: Sequence[str] | None = None,
+    annotate: str | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """Vertical bars with optional value labels formatted as `annotate` ('yuan', 'pct', 'num')."""
     ax = ax or new_axes()
@@ -74,13 +84,26 @@ def bar(
     ax.set_xticks(positions, [str(label) for label in labels])
     if annotate:
         for pos, value in zip(positions, values, strict=True):
-            ax.annotate(fmt.as_kind(annotate, value), (pos, value), ha="center", va="bottom", fontsize=9,
-                        xytext=(0, 2), textcoords="offset points")
+            ax.annotate(
+                fmt.as_kind(annotate, value),
+                (pos, value),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
     return label(ax, title, xlabel, ylabel, y)
 
 
 def lines(
-    frame: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, y: str | None = None, ax: Axes | None = None,
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    y: str | None = None,
+    ax: Axes | None = None,
 ) -> Axes:
     """One line per column of `frame` against its index."""
     ax = ax or new_axes()
@@ -105,19 +128,28 @@ def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
 
 
 def heatmap(
-    matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, value: str = "pct", ax: Axes | None = None,
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    value: str = "pct",
+    ax: Axes | None = None,
 ) -> Axes:
     """An annotated heatmap (e.g. cohort retention), values formatted as `value`."""
     ax = ax or new_axes((9, max(3.0, 0.35 * len(matrix) + 1.5)))
     text = {"pct": lambda v: f"{v * 100:.0f}", "num": lambda v: fmt.num(v)}[value]
     labels = matrix.map(lambda v: "" if pd.isna(v) else text(v))
-    sns.heatmap(matrix.astype(float), annot=labels, fmt="", cmap="Blues", cbar=False, ax=ax,
-                annot_kws={"fontsize": 8})
+    sns.heatmap(matrix.astype(float), annot=labels, fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8})
     return label(ax, title + (" (%)" if value == "pct" else ""), xlabel, ylabel, None)
 
 
 def waterfall(
-    steps: Sequence[tuple[str, float]], *, title: str, ylabel: str = "¥", against_start: bool = False,
+    steps: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    ylabel: str = "¥",
+    against_start: bool = False,
     ax: Axes | None = None,
 ) -> Axes:
     """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result.
@@ -138,8 +170,9 @@ def waterfall(
         ax.axhline(reference, color=NEUTRAL, linestyle="--", linewidth=1)
     for pos, value in enumerate([*deltas, ends[-1]]):
         top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
-        ax.annotate(fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9,
-                    xytext=(0, 2), textcoords="offset points")
+        ax.annotate(
+            fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points"
+        )
     ax.axhline(0, color="black", linewidth=0.8)
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.1 * (high - low))  # room for the value labels under the title

@@ -28,7 +28,10 @@ SECTIONS = {
 }
 COLOURS = {WORKED: "#3a9e6f", FAILED: "#c4453c", UNKNOWN: "#8c8c8c"}
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
-    ">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
 }
 
 
@@ -50,9 +53,18 @@ class ReviewCard:
         self.findings: list[Finding] = []
 
     def judge(
-        self, id: str, value: float | None, rule: str, threshold: float, *,
-        worked: str, failed: str, evidence: str, missing: str = "the figure does not exist in this run",
-        interval: tuple[float | None, float | None] | None = None, uncertain: str = "",
+        self,
+        id: str,
+        value: float | None,
+        rule: str,
+        threshold: float,
+        *,
+        worked: str,
+        failed: str,
+        evidence: str,
+        missing: str = "the figure does not exist in this run",
+        interval: tuple[float | None, float | None] | None = None,
+        uncertain: str = "",
         show: Callable[[float | None], str] = fmt.num,
     ) -> str:
         """Add a finding whose verdict is `value <rule> threshold`; returns the verdict.
@@ -79,9 +91,15 @@ class ReviewCard:
             elif passes == {False}:
                 verdict, text = FAILED, failed
             else:
-                verdict, text = UNKNOWN, uncertain or (f"Cannot conclude: the estimate {show(value)} has a 95% "
-                                                       f"interval from {low} to {high}, on both sides of "
-                                                       f"{show(threshold)}.")
+                verdict, text = (
+                    UNKNOWN,
+                    uncertain
+                    or (
+                        f"Cannot conclude: the estimate {show(value)} has a 95% "
+                        f"interval from {low} to {high}, on both sides of "
+                        f"{show(threshold)}."
+                    ),
+                )
         self.findings.append(Finding(id, verdict, text, evidence))
         return verdict
 
@@ -107,17 +125,17 @@ class ReviewCard:
             if not items:
                 continue
             colour = COLOURS.get(section, "#2f6db5")
-            rows.append(f'<tr><th colspan="2" style="text-align:left;background:#f0f2f5;'
-                        f'border-left:4px solid {colour}">{heading}</th></tr>')
+            rows.append(
+                f'<tr><th colspan="2" style="text-align:left;background:#f0f2f5;'
+                f'border-left:4px solid {colour}">{heading}</th></tr>'
+            )
             rows += [
                 f'<tr><td style="text-align:left">{html.escape(f.text)}</td>'
                 f'<td style="text-align:left;color:#555">{html.escape(f.evidence)}</td></tr>'
                 for f in items
             ]
         head = '<tr><th style="text-align:left">Finding</th><th style="text-align:left">Evidence</th></tr>'
-        return (
-            f"<h4>{html.escape(self.title)}</h4><table>{head}{''.join(rows)}</table>"
-        )
+        return f"<h4>{html.escape(self.title)}</h4><table>{head}{''.join(rows)}</table>"
 
     def _repr_html_(self) -> str:
         return self.to_html()

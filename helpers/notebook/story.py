@@ -58,8 +58,13 @@ def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
     """The run's parameters beside their defaults, allowed values and meaning."""
     spec = read_spec(notebook)
     rows = [
-        {"parameter": p.name, "value": repr(values[p.name]), "default": repr(p.default),
-         "allowed": p.range_text() or p.allowed(), "meaning": p.help}
+        {
+            "parameter": p.name,
+            "value": repr(values[p.name]),
+            "default": repr(p.default),
+            "allowed": p.range_text() or p.allowed(),
+            "meaning": p.help,
+        }
         for p in spec
     ]
     table(pd.DataFrame(rows), caption="Parameters of this run")

@@ -21,7 +21,10 @@ from helpers.io.tables import check_case_data, load_case_data
 from helpers.notebook.story import table
 
 GENERATORS: dict[str, ModuleType] = {
-    "your_shop": your_shop, "pinduoduo": pinduoduo, "jd": jd, "perfect_diary": perfect_diary,
+    "your_shop": your_shop,
+    "pinduoduo": pinduoduo,
+    "jd": jd,
+    "perfect_diary": perfect_diary,
 }
 CASES = tuple(GENERATORS)
 

@@ -42,8 +42,13 @@ WORKBOOKS = (
         "01_pinduoduo_group_buying",
         "Pinduoduo: group buying (拼团), bargain fission and subsidies",
         "viral loops and K-factor, team funnels, CAC paid vs viral, cohorts, LTV/CAC, subsidy ROI",
-        (("gmv", "yuan"), ("team_order_share", "pct"), ("k_factor", "float"), ("subsidy_roi", "pct"),
-         ("net_margin", "pct")),
+        (
+            ("gmv", "yuan"),
+            ("team_order_share", "pct"),
+            ("k_factor", "float"),
+            ("subsidy_roi", "pct"),
+            ("net_margin", "pct"),
+        ),
         case="pinduoduo",
         cross_check=pinduoduo.check_parameters,
     ),
@@ -52,8 +57,13 @@ WORKBOOKS = (
         "JD: self-built logistics (211), PLUS membership and inventory",
         "delivery speed vs returns and repurchase, inventory turnover, stock-out alerts, PLUS self-selection, "
         "cash cycle",
-        (("gmv", "yuan"), ("on_time_211_share", "pct"), ("inventory_turnover_days", "days"),
-         ("plus_causal_uplift", "ratio"), ("net_margin", "pct")),
+        (
+            ("gmv", "yuan"),
+            ("on_time_211_share", "pct"),
+            ("inventory_turnover_days", "days"),
+            ("plus_causal_uplift", "ratio"),
+            ("net_margin", "pct"),
+        ),
         case="jd",
         cross_check=jd.check_parameters,
     ),
@@ -61,8 +71,13 @@ WORKBOOKS = (
         "03_perfect_diary_kol_private_domain",
         "Perfect Diary: the KOL pyramid, private domain (私域) and marketing spend",
         "ROI and marginal ROI by KOL tier, private-domain repurchase, A/B tests done right, high margin to net loss",
-        (("revenue", "yuan"), ("gross_margin", "pct"), ("sales_expense_ratio", "pct"), ("ab_lift", "pp"),
-         ("net_margin", "pct")),
+        (
+            ("revenue", "yuan"),
+            ("gross_margin", "pct"),
+            ("sales_expense_ratio", "pct"),
+            ("ab_lift", "pp"),
+            ("net_margin", "pct"),
+        ),
         case="perfect_diary",
         cross_check=perfect_diary.check_parameters,
     ),
@@ -70,8 +85,13 @@ WORKBOOKS = (
         "04_your_shop_review",
         "Your shop: the review on your own order export",
         "lifecycle tiers, RFM segments, cohort retention, BG/NBD + Gamma-Gamma LTV, a win-back list",
-        (("customers", "num"), ("revenue", "yuan"), ("repeat_customer_share", "pct"), ("ltv_12m_mean", "yuan"),
-         ("sleeping_share", "pct")),
+        (
+            ("customers", "num"),
+            ("revenue", "yuan"),
+            ("repeat_customer_share", "pct"),
+            ("ltv_12m_mean", "yuan"),
+            ("sleeping_share", "pct"),
+        ),
         case="your_shop",
         cross_check=your_shop.check_parameters,
     ),
@@ -99,4 +119,3 @@ def check(namespace: Mapping[str, Any], stem: str) -> dict[str, Any]:
     values = spec.validate({p.name: namespace[p.name] for p in spec})
     cross_check(spec.notebook, values)
     return values
-

@@ -46,6 +46,7 @@ MIN_HOLDOUT_PURCHASES = 20  # fewer repeat purchases in the holdout cannot test 
 
 # ---------------------------------------------------------------- parameters and data
 
+
 def check_parameters(values: Mapping[str, Any]) -> None:
     """Rules across parameters: sleeping before churned, a readable calibration date, an existing export file."""
     check_lapse_days(values["sleeping_days"], values["churned_days"])
@@ -53,13 +54,16 @@ def check_parameters(values: Mapping[str, Any]) -> None:
         try:
             pd.Timestamp(values["calibration_end"])
         except ValueError:
-            raise ParameterError(f"parameter 'calibration_end' = {values['calibration_end']!r} is not allowed: "
-                                 "must be a date such as 2023-10-01, or empty") from None
+            raise ParameterError(
+                f"parameter 'calibration_end' = {values['calibration_end']!r} is not allowed: "
+                "must be a date such as 2023-10-01, or empty"
+            ) from None
     path = values["transactions_csv"]
     if path and not Path(path).is_file():
         raise ParameterError(
             f"parameter 'transactions_csv' = {path!r} is not allowed: no such file (relative paths are read from "
-            f"{Path.cwd()}; give the full path)")
+            f"{Path.cwd()}; give the full path)"
+        )
 
 
 def check_export(path: str | Path, values: Mapping[str, object] | None = None) -> tuple[list[str], str]:
@@ -74,8 +78,10 @@ def check_export(path: str | Path, values: Mapping[str, object] | None = None) -
         return problems, ""
     first, last = frame["order_date"].min(), frame["order_date"].max()
     orders, customers = len(frame), frame["customer_id"].nunique()
-    return [], (f"{orders:,} order{'s' if orders != 1 else ''} from {customers:,} customer"
-                f"{'s' if customers != 1 else ''}, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    return [], (
+        f"{orders:,} order{'s' if orders != 1 else ''} from {customers:,} customer"
+        f"{'s' if customers != 1 else ''}, {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    )
 
 
 def demo_export(values: Mapping[str, Any]) -> pd.DataFrame:
@@ -111,14 +117,18 @@ def collapse_lines(transactions: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- background and execution
 
+
 def overview(orders: pd.DataFrame) -> dict[str, Any]:
     """Customers, orders, revenue, average order, period covered and the share of customers who ordered again."""
     per_customer = orders.groupby("customer_id").size()
     revenue = float(orders["amount"].sum())
     return {
-        "customers": len(per_customer), "orders": len(orders), "revenue": revenue,
+        "customers": len(per_customer),
+        "orders": len(orders),
+        "revenue": revenue,
         "aov": revenue / len(orders) if len(orders) else np.nan,
-        "first": orders["order_date"].min(), "last": orders["order_date"].max(),
+        "first": orders["order_date"].min(),
+        "last": orders["order_date"].max(),
         "repeat_customer_share": float((per_customer > 1).mean()) if len(per_customer) else np.nan,
         "repeat_rate_270d": cohort_repeat_rate(orders),
         "orders_per_customer": float(per_customer.mean()) if len(per_customer) else np.nan,
@@ -141,8 +151,9 @@ def cohort_repeat_rate(orders: pd.DataFrame, days: int = REPEAT_WINDOW_DAYS) -> 
 def monthly(orders: pd.DataFrame) -> pd.DataFrame:
     """Revenue, orders and buying customers per calendar month."""
     month = orders["order_date"].dt.to_period("M").dt.to_timestamp()
-    return orders.groupby(month).agg(revenue=("amount", "sum"), orders=("order_id", "size"),
-                                     customers=("customer_id", "nunique"))
+    return orders.groupby(month).agg(
+        revenue=("amount", "sum"), orders=("order_id", "size"), customers=("customer_id", "nunique")
+    )
 
 
 def breakdown(orders: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame | None:
@@ -158,23 +169,39 @@ def breakdown(orders: pd.DataFrame, column: str, top: int = 10) -> pd.DataFrame 
 def customers(orders: pd.DataFrame, values: Mapping[str, Any]) -> dict[str, Any]:
     """Customer summary, lifecycle tiers, RFM segments and their tables, at the day after the last order."""
     summary = customer_summary(orders)
-    tiers = lifecycle_tiers(summary, sleeping_days=values["sleeping_days"], churned_days=values["churned_days"],
-                            high_value_share=values["high_value_share"])
+    tiers = lifecycle_tiers(
+        summary,
+        sleeping_days=values["sleeping_days"],
+        churned_days=values["churned_days"],
+        high_value_share=values["high_value_share"],
+    )
     cutoffs = rfm_cutoffs(summary, values["rfm_cutoff"])
     segments = rfm_segments(summary, cutoffs)
-    return {"summary": summary, "tier_series": tiers, "tier_table": tier_table(summary, tiers), "cutoffs": cutoffs,
-            "segments": segments, "segment_table": segment_table(summary, segments),
-            "m_high": rfm_flags(summary, cutoffs)["m_high"]}
+    return {
+        "summary": summary,
+        "tier_series": tiers,
+        "tier_table": tier_table(summary, tiers),
+        "cutoffs": cutoffs,
+        "segments": segments,
+        "segment_table": segment_table(summary, segments),
+        "m_high": rfm_flags(summary, cutoffs)["m_high"],
+    }
 
 
 def kpi_tree(size: Mapping[str, Any]) -> pd.DataFrame:
     """Revenue decomposed as customers × orders per customer × revenue per order, with the lever of each."""
-    return pd.DataFrame({
-        "level": ["Revenue", "  = customers", "  × orders per customer", "  × revenue per order"],
-        "value": [fmt.yuan(size["revenue"]), fmt.num(size["customers"]), fmt.num(size["orders_per_customer"], 2),
-                  fmt.yuan(size["aov"])],
-        "lever": ["—", "acquisition", "retention, reactivation", "bundles, price bands, cross-selling"],
-    })
+    return pd.DataFrame(
+        {
+            "level": ["Revenue", "  = customers", "  × orders per customer", "  × revenue per order"],
+            "value": [
+                fmt.yuan(size["revenue"]),
+                fmt.num(size["customers"]),
+                fmt.num(size["orders_per_customer"], 2),
+                fmt.yuan(size["aov"]),
+            ],
+            "lever": ["—", "acquisition", "retention, reactivation", "bundles, price bands, cross-selling"],
+        }
+    )
 
 
 def english(label: str) -> str:
@@ -183,6 +210,7 @@ def english(label: str) -> str:
 
 
 # ---------------------------------------------------------------- the review card
+
 
 def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult) -> ReviewCard:
     """The 复盘 card of the customer base from the recorded metrics, by explicit rules."""
@@ -194,125 +222,174 @@ def build_review(m: Mapping[str, Any], values: Mapping[str, Any], ltv: LtvResult
         return value if enough else None
 
     card.judge(
-        "concentration", base(m["top20_revenue_share"]), "<=", TOP_SHARE_LIMIT,
+        "concentration",
+        base(m["top20_revenue_share"]),
+        "<=",
+        TOP_SHARE_LIMIT,
         worked=f"Revenue is spread beyond a few buyers: the top 20% of customers bring "
-               f"{fmt.pct(m['top20_revenue_share'])} of revenue.",
+        f"{fmt.pct(m['top20_revenue_share'])} of revenue.",
         failed=f"Concentration risk: the top 20% of customers bring {fmt.pct(m['top20_revenue_share'])} of revenue; "
-               "losing a handful of them would hurt.",
+        "losing a handful of them would hurt.",
         evidence=f"Pareto line at {fmt.pct(TOP_SHARE_LIMIT, 0)}; top 1% bring {fmt.pct(m['top1_revenue_share'])}",
         missing=too_few,
     )
     card.judge(
-        "repeat", base(m["repeat_rate_270d"]), ">=", REPEAT_BENCHMARK,
+        "repeat",
+        base(m["repeat_rate_270d"]),
+        ">=",
+        REPEAT_BENCHMARK,
         worked=f"Customers come back: {fmt.pct(m['repeat_rate_270d'])} of customers ordered again within "
-               f"{REPEAT_WINDOW_DAYS} days of their first order.",
+        f"{REPEAT_WINDOW_DAYS} days of their first order.",
         failed=f"Retention is the weak spot: only {fmt.pct(m['repeat_rate_270d'])} of customers ordered again "
-               f"within {REPEAT_WINDOW_DAYS} days of their first order.",
+        f"within {REPEAT_WINDOW_DAYS} days of their first order.",
         evidence=f"benchmark {fmt.pct(REPEAT_BENCHMARK, 0)}: Perfect Diary's DTC cohort repeat rate within "
-                 f"{REPEAT_WINDOW_DAYS} days (IPO deck, 2019), compared on customers observed that long; "
-                 f"{fmt.pct(m['repeat_customer_share'])} ever ordered twice",
-        missing=too_few if not enough else f"no customer's first order is {REPEAT_WINDOW_DAYS} days before the end "
-                "of the data, so no cohort can be compared with the benchmark",
+        f"{REPEAT_WINDOW_DAYS} days (IPO deck, 2019), compared on customers observed that long; "
+        f"{fmt.pct(m['repeat_customer_share'])} ever ordered twice",
+        missing=too_few
+        if not enough
+        else f"no customer's first order is {REPEAT_WINDOW_DAYS} days before the end "
+        "of the data, so no cohort can be compared with the benchmark",
     )
     lapsed = lapsed_share(m["sleeping_share"], m["churned_share"])
     card.judge(
-        "sleeping", base(lapsed), "<", LAPSED_LIMIT,
+        "sleeping",
+        base(lapsed),
+        "<",
+        LAPSED_LIMIT,
         worked=f"Most customers are still active: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned "
-               f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned).",
+        f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned).",
         failed=f"Most customers have lapsed: {fmt.pct(lapsed)} are 沉睡 sleeping or 流失 churned "
-               f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned) — a win-back "
-               "campaign has a large audience.",
+        f"({fmt.pct(m['sleeping_share'])} sleeping, {fmt.pct(m['churned_share'])} churned) — a win-back "
+        "campaign has a large audience.",
         evidence=f"sleeping after {values['sleeping_days']} days, churned after {values['churned_days']} days; "
-                 f"limit: a majority ({fmt.pct(LAPSED_LIMIT, 0)}) lapsed, the same rule as workbook 00",
+        f"limit: a majority ({fmt.pct(LAPSED_LIMIT, 0)}) lapsed, the same rule as workbook 00",
         missing=too_few,
     )
     testable = not fmt.is_missing(m["holdout_predicted"]) and (m["holdout_actual"] or 0) >= MIN_HOLDOUT_PURCHASES
     error = abs(m["holdout_predicted"] / m["holdout_actual"] - 1) if testable and enough else None
     card.judge(
-        "model_holds_up", error, "<=", HOLDOUT_TOLERANCE,
+        "model_holds_up",
+        error,
+        "<=",
+        HOLDOUT_TOLERANCE,
         worked=f"The BG/NBD model holds up on data it did not see: it predicted "
-               f"{fmt.num(m['holdout_predicted'])} repeat purchase days in the holdout against "
-               f"{fmt.num(m['holdout_actual'])} actual.",
+        f"{fmt.num(m['holdout_predicted'])} repeat purchase days in the holdout against "
+        f"{fmt.num(m['holdout_actual'])} actual.",
         failed=f"The BG/NBD model misses the holdout: {fmt.num(m['holdout_predicted'])} predicted against "
-               f"{fmt.num(m['holdout_actual'])} actual; treat its customer values as rough.",
+        f"{fmt.num(m['holdout_actual'])} actual; treat its customer values as rough.",
         evidence=f"calibration to {ltv.calibration_end:%Y-%m-%d}, holdout to {ltv.observation_end:%Y-%m-%d}; "
-                 f"tolerance ±{fmt.pct(HOLDOUT_TOLERANCE, 0)}",
-        missing=too_few if not enough else (
+        f"tolerance ±{fmt.pct(HOLDOUT_TOLERANCE, 0)}",
+        missing=too_few
+        if not enough
+        else (
             f"the holdout holds {fmt.num(m['holdout_actual'])} repeat purchases, fewer than the "
-            f"{MIN_HOLDOUT_PURCHASES} needed to test the model" if not fmt.is_missing(m["holdout_predicted"])
-            else "the model did not converge on this data"),
+            f"{MIN_HOLDOUT_PURCHASES} needed to test the model"
+            if not fmt.is_missing(m["holdout_predicted"])
+            else "the model did not converge on this data"
+        ),
     )
-    card.note("why", "why",
-              f"{fmt.pct(m['one_order_share'])} of customers bought once; a repeat customer has spent "
-              f"{fmt.ratio(m['repeat_value_ratio'])} as much as a one-time buyer, so the base's value lives in "
-              "repeat purchases.",
-              "revenue per customer, repeat vs one-time buyers")
-    card.note("breakthrough", "breakthrough",
-              f"Win back the {fmt.num(m['winback_customers'])} sleeping customers who spent above the average "
-              "(RFM M↑, not the 高价值 tier) first, best expected "
-              f"value at the top ({fmt.yuan(m['winback_value'])} over 12 months in all): a ranked list, not a "
-              "blanket discount.",
-              "win-back list ranked by expected 12-month value (BG/NBD × Gamma-Gamma)")
-    card.note("logic", "logic",
-              "底层逻辑: spend retention money where expected value is highest and still alive. Surface action: "
-              "sending the same coupon to every customer who has not ordered lately.",
-              f"expected 12-month value per customer {fmt.yuan(m['ltv_12m_mean'])} on average")
-    card.note("risk", "risk",
-              "BG/NBD assumes customers buy at a steady rate until they silently leave; strong seasonality (双11, "
-              "618) or a changed assortment break that, so re-check the holdout after each big campaign.",
-              f"holdout of {fmt.days(m['holdout_length_days'], 0)}")
+    card.note(
+        "why",
+        "why",
+        f"{fmt.pct(m['one_order_share'])} of customers bought once; a repeat customer has spent "
+        f"{fmt.ratio(m['repeat_value_ratio'])} as much as a one-time buyer, so the base's value lives in "
+        "repeat purchases.",
+        "revenue per customer, repeat vs one-time buyers",
+    )
+    card.note(
+        "breakthrough",
+        "breakthrough",
+        f"Win back the {fmt.num(m['winback_customers'])} sleeping customers who spent above the average "
+        "(RFM M↑, not the 高价值 tier) first, best expected "
+        f"value at the top ({fmt.yuan(m['winback_value'])} over 12 months in all): a ranked list, not a "
+        "blanket discount.",
+        "win-back list ranked by expected 12-month value (BG/NBD × Gamma-Gamma)",
+    )
+    card.note(
+        "logic",
+        "logic",
+        "底层逻辑: spend retention money where expected value is highest and still alive. Surface action: "
+        "sending the same coupon to every customer who has not ordered lately.",
+        f"expected 12-month value per customer {fmt.yuan(m['ltv_12m_mean'])} on average",
+    )
+    card.note(
+        "risk",
+        "risk",
+        "BG/NBD assumes customers buy at a steady rate until they silently leave; strong seasonality (双11, "
+        "618) or a changed assortment break that, so re-check the holdout after each big campaign.",
+        f"holdout of {fmt.days(m['holdout_length_days'], 0)}",
+    )
     corr = m["gg_spend_frequency_corr"]
     if not fmt.is_missing(corr) and abs(corr) > GG_INDEPENDENCE_LIMIT:
-        card.note("risk_gamma_gamma", "risk",
-                  f"Gamma-Gamma assumes that what a customer spends per purchase does not depend on how often they "
-                  f"buy, but here the two correlate (r = {fmt.num(corr, 2)}): the expected values are biased, so use "
-                  "them to rank customers, not as amounts of money.",
-                  f"correlation of repeat purchase days and spend per purchase; limit ±{GG_INDEPENDENCE_LIMIT:g}")
-    card.note("next", "next",
-              f"Contact the top of the win-back list (written to {m['winback_file']}), hold out a random tenth as "
-              "a control group, and compare their orders after 30 days.",
-              "A/B holdout, as in Kohavi, Tang & Xu (2020)")
+        card.note(
+            "risk_gamma_gamma",
+            "risk",
+            f"Gamma-Gamma assumes that what a customer spends per purchase does not depend on how often they "
+            f"buy, but here the two correlate (r = {fmt.num(corr, 2)}): the expected values are biased, so use "
+            "them to rank customers, not as amounts of money.",
+            f"correlation of repeat purchase days and spend per purchase; limit ±{GG_INDEPENDENCE_LIMIT:g}",
+        )
+    card.note(
+        "next",
+        "next",
+        f"Contact the top of the win-back list (written to {m['winback_file']}), hold out a random tenth as "
+        "a control group, and compare their orders after 30 days.",
+        "A/B holdout, as in Kohavi, Tang & Xu (2020)",
+    )
     return card
 
 
 # ---------------------------------------------------------------- value figures for the story and the card
 
+
 def repeat_value(summary: pd.DataFrame) -> dict[str, float]:
     """Share of one-order customers and how many times more a repeat customer spends than a one-time buyer."""
     once = summary["orders"].to_numpy() == 1
     one_time, repeat = summary["revenue"][once].mean(), summary["revenue"][~once].mean()
-    return {"one_order_share": float(once.mean()) if len(once) else np.nan,
-            "repeat_value_ratio": float(repeat / one_time) if one_time and np.isfinite(repeat) else np.nan}
+    return {
+        "one_order_share": float(once.mean()) if len(once) else np.nan,
+        "repeat_value_ratio": float(repeat / one_time) if one_time and np.isfinite(repeat) else np.nan,
+    }
 
 
 def segment_values(segments: pd.Series, values: pd.DataFrame) -> pd.DataFrame:
     """Per RFM segment: customers, mean probability alive and mean and total expected 12-month value."""
     frame = values[["p_alive", "expected_value"]].join(segments.rename("segment"))
     table = frame.groupby("segment", observed=False).agg(
-        customers=("expected_value", "size"), p_alive=("p_alive", "mean"),
-        value_mean=("expected_value", "mean"), value_total=("expected_value", "sum"))
+        customers=("expected_value", "size"),
+        p_alive=("p_alive", "mean"),
+        value_mean=("expected_value", "mean"),
+        value_total=("expected_value", "sum"),
+    )
     return table.reset_index()
 
 
 def data_glance(orders: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
     """Each column the workbook uses: its role, its header in the export and an example value."""
-    return pd.DataFrame({
-        "role": list(mapping), "column in the export": list(mapping.values()),
-        "example": [str(orders[role].iloc[0]) if len(orders) else "" for role in mapping],
-    })
+    return pd.DataFrame(
+        {
+            "role": list(mapping),
+            "column in the export": list(mapping.values()),
+            "example": [str(orders[role].iloc[0]) if len(orders) else "" for role in mapping],
+        }
+    )
 
 
 def parameters_frame(ltv: LtvResult) -> pd.DataFrame:
     """The fitted BG/NBD and Gamma-Gamma parameters with what each one means."""
     meaning = {
-        "r": "BG/NBD: shape of purchase rates across customers", "alpha": "BG/NBD: scale of purchase rates (days)",
-        "a": "BG/NBD: drop-out probability, shape 1", "b": "BG/NBD: drop-out probability, shape 2",
-        "p": "Gamma-Gamma: shape of spend per purchase", "q": "Gamma-Gamma: shape of spend across customers",
+        "r": "BG/NBD: shape of purchase rates across customers",
+        "alpha": "BG/NBD: scale of purchase rates (days)",
+        "a": "BG/NBD: drop-out probability, shape 1",
+        "b": "BG/NBD: drop-out probability, shape 2",
+        "p": "Gamma-Gamma: shape of spend per purchase",
+        "q": "Gamma-Gamma: shape of spend across customers",
         "v": "Gamma-Gamma: scale of spend across customers (¥)",
     }
     params = ltv.fit_purchases.params | ltv.fit_spend.params
-    return pd.DataFrame({"parameter": list(params), "estimate": list(params.values()),
-                         "meaning": [meaning[name] for name in params]})
+    return pd.DataFrame(
+        {"parameter": list(params), "estimate": list(params.values()), "meaning": [meaning[name] for name in params]}
+    )
 
 
 def plot_holdout(table: pd.DataFrame) -> Axes:
@@ -323,5 +400,9 @@ def plot_holdout(table: pd.DataFrame) -> Axes:
     ax.bar(positions + 0.2, table["predicted"], width=0.4, label="predicted (BG/NBD)", color=plots.PALETTE[1])
     ax.set_xticks(positions, table["group"].tolist())
     ax.legend()
-    return plots.label(ax, "Holdout check: repeat purchase days per customer", "Repeat purchase days in calibration",
-                       "Mean repeat purchase days in holdout")
+    return plots.label(
+        ax,
+        "Holdout check: repeat purchase days per customer",
+        "Repeat purchase days in calibration",
+        "Mean repeat purchase days in holdout",
+    )

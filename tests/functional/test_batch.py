@@ -16,20 +16,31 @@ def write(tmp_path, scenario):
 
 
 def test_grid_and_trainees_expand_to_one_seed_per_trainee(tmp_path):
-    scenario = load_scenario(write(tmp_path, {
-        "notebooks": ["00_case_review_method"], "parameters": {"scale": 0.1},
-        "grid": {"promo_discount": [0.1, 0.2]}, "trainees": ["李雷", "Han Meimei"]}))
+    scenario = load_scenario(
+        write(
+            tmp_path,
+            {
+                "notebooks": ["00_case_review_method"],
+                "parameters": {"scale": 0.1},
+                "grid": {"promo_discount": [0.1, 0.2]},
+                "trainees": ["李雷", "Han Meimei"],
+            },
+        )
+    )
     runs = expand(scenario)
     assert [r.parameters["seed"] for r in runs] == [696322129, 1873667365, 696322129, 1873667365]  # BLAKE2b
     assert [r.parameters["promo_discount"] for r in runs] == [0.1, 0.1, 0.2, 0.2]
     assert runs[1].run_id == "Han_Meimei__promo_discount=0.1" and all(r.parameters["scale"] == 0.1 for r in runs)
 
 
-@pytest.mark.parametrize(("scenario", "words"), [
-    ({"grid": {"seed": 3}}, "grid 'seed' must be a non-empty list"),
-    ({"parameter": {}}, "unknown key(s) parameter"),
-    ({"trainees": "Li"}, "'trainees' must be a list"),
-])
+@pytest.mark.parametrize(
+    ("scenario", "words"),
+    [
+        ({"grid": {"seed": 3}}, "grid 'seed' must be a non-empty list"),
+        ({"parameter": {}}, "unknown key(s) parameter"),
+        ({"trainees": "Li"}, "'trainees' must be a list"),
+    ],
+)
 def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, words):
     with pytest.raises(UsageError, match=words.replace("(", r"\(").replace(")", r"\)")):
         load_scenario(write(tmp_path, scenario))
@@ -49,8 +60,14 @@ def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
 
 
 def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
-    path = write(tmp_path, {"notebooks": ["00_case_review_method"], "parameters": {"scale": 0.03},
-                            "grid": {"data_dir": ["", "no/such/folder"]}})
+    path = write(
+        tmp_path,
+        {
+            "notebooks": ["00_case_review_method"],
+            "parameters": {"scale": 0.03},
+            "grid": {"data_dir": ["", "no/such/folder"]},
+        },
+    )
     done = casebook("batch", path, "--out", "batch")
     assert done.returncode == 2 and "no such file or folder" in done.stderr
     assert not (tmp_path / "batch").exists()
@@ -58,8 +75,7 @@ def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, 
 
 def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(casebook, tmp_path):
     notebook = tiny_notebook(tmp_path / "99_tiny.ipynb", "raise ValueError('this run fails fast')")
-    path = write(tmp_path, {"notebooks": [str(notebook)],
-                            "trainees": ['=HYPERLINK("http://example.invalid","click")']})
+    path = write(tmp_path, {"notebooks": [str(notebook)], "trainees": ['=HYPERLINK("http://example.invalid","click")']})
     assert casebook("batch", path, "--out", "batch").returncode == 1
     name = "=HYPERLINK_http_example.invalid_click"  # the run's name: the trainee's name, slugged
     summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -40,8 +40,17 @@ def test_summary_rows_carry_trainee_seed_parameters_status_and_numeric_metrics(c
     out = tmp_path / "batch"
     assert (out / "summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM
     table = pd.read_csv(out / "summary.csv", encoding="utf-8-sig", keep_default_na=False)
-    assert list(table.columns) == ["run", "workbook", "trainee", "seed", "status", "seconds", "reason", "gmv",
-                                   "leakiest_step"]
+    assert list(table.columns) == [
+        "run",
+        "workbook",
+        "trainee",
+        "seed",
+        "status",
+        "seconds",
+        "reason",
+        "gmv",
+        "leakiest_step",
+    ]
     assert table["trainee"].tolist() == ["韩梅梅", "Li Lei"]
     assert table["seed"].tolist() == [seed_of("韩梅梅"), BROKEN] and table["seed"].dtype.kind == "i"
     ok, failed = table.iloc[0], table.iloc[1]
@@ -63,8 +72,14 @@ def test_summary_rows_carry_trainee_seed_parameters_status_and_numeric_metrics(c
     (out / "notes.txt").write_text("mine", encoding="utf-8")
     path = write(tmp_path, {"notebooks": [notebook], "seeds": [5]}, "second.yaml")
     assert casebook("batch", path, "--out", "batch").returncode == 0
-    assert sorted(p.name for p in out.iterdir()) == ["batch.json", "notes.txt", "seed=5", "summary.csv",
-                                                     "summary.html", "summary.xlsx"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "batch.json",
+        "notes.txt",
+        "seed=5",
+        "summary.csv",
+        "summary.html",
+        "summary.xlsx",
+    ]
     table = pd.read_csv(out / "summary.csv", encoding="utf-8-sig", keep_default_na=False)
     assert table["run"].tolist() == ["seed=5"] and table["gmv"].tolist() == [5.25]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no staging folder left

@@ -23,14 +23,21 @@ def test_list_shows_every_parameter_with_type_default_and_range(casebook):
     assert re.search(r"marketing_cost\s+float\s+= 20000.0\s+0–10,000,000\s", done.stdout)
 
 
-@pytest.mark.parametrize(("args", "words"), [
-    (["-p", "promo_discount", "1.5"],
-     "parameter 'promo_discount' = '1.5' is not allowed: must be a number from 0 to 0.9"),
-    (["-p", "promo_discout", "0.1"], "unknown parameter 'promo_discout' = '0.1' for 00_case_review_method: "
-                                     "did you mean 'promo_discount'?"),
-    (["-p", "scale", "-1"], "parameter 'scale' = '-1' is not allowed"),
-    (["-p", "sleeping_days", "300"], "parameter 'sleeping_days' = 300 is not allowed: must be below churned_days"),
-])
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (
+            ["-p", "promo_discount", "1.5"],
+            "parameter 'promo_discount' = '1.5' is not allowed: must be a number from 0 to 0.9",
+        ),
+        (
+            ["-p", "promo_discout", "0.1"],
+            "unknown parameter 'promo_discout' = '0.1' for 00_case_review_method: did you mean 'promo_discount'?",
+        ),
+        (["-p", "scale", "-1"], "parameter 'scale' = '-1' is not allowed"),
+        (["-p", "sleeping_days", "300"], "parameter 'sleeping_days' = 300 is not allowed: must be below churned_days"),
+    ],
+)
 def test_bad_parameters_exit_2_with_one_line_and_no_output(casebook, tmp_path, args, words):
     done = casebook("run", NB, *args, "--out", "out")
     assert done.returncode == 2
@@ -56,7 +63,11 @@ def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook
     out = tmp_path / "out"
     assert {p.relative_to(tmp_path).parts[0] for p in files_under(tmp_path)} == {"out", "p.yaml"}
     assert {p.name for p in out.iterdir()} == {  # no hidden lock or staging files either
-        f"{NB}.ipynb", f"{NB}.html", "metrics.json", "index.html"}
+        f"{NB}.ipynb",
+        f"{NB}.html",
+        "metrics.json",
+        "index.html",
+    }
     stored = json.loads((out / "metrics.json").read_text(encoding="utf-8"))[NB]
     assert stored["parameters"] == {"scale": 0.05, "promo_discount": 0.1, "seed": 3}
     assert stored["metrics"] == read_metrics(out / f"{NB}.ipynb")
@@ -113,7 +124,8 @@ def test_student_versions_strip_solutions_and_outputs(casebook, tmp_path):
     assert not any("BEGIN SOLUTION" in c for c in code) and sum("raise NotImplementedError()" in c for c in code) == 3
     assert all(c.get("outputs", []) == [] for c in notebook["cells"])
     assert strip_solutions("a = 1\n    ### BEGIN SOLUTION\n    x = 2\n    ### END SOLUTION\nb\n") == (
-        "a = 1\n    # YOUR CODE HERE\n    raise NotImplementedError()\nb\n")
+        "a = 1\n    # YOUR CODE HERE\n    raise NotImplementedError()\nb\n"
+    )
 
 
 def test_help_lists_every_command():

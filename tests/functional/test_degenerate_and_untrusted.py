@@ -42,13 +42,16 @@ def test_every_lever_at_its_limit_at_once_still_runs(stem, end):
 
 def write_export(path, rows):
     pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount", "city"]).to_csv(
-        path, index=False, encoding="utf-8")
+        path, index=False, encoding="utf-8"
+    )
     return str(path)
 
 
 def test_a_shop_with_one_customer_finishes_with_n_a_where_models_cannot_fit(tmp_path):
-    path = write_export(tmp_path / "one.csv", [("A1", "only", "2024-01-05", 99.0, "杭州"),
-                                               ("A2", "only", "2024-03-07 10:00", 45.5, "杭州")])
+    path = write_export(
+        tmp_path / "one.csv",
+        [("A1", "only", "2024-01-05", 99.0, "杭州"), ("A2", "only", "2024-03-07 10:00", 45.5, "杭州")],
+    )
     run = run_in_process("04_your_shop_review", {"transactions_csv": path, "col_city": "city"})
     assert run.metrics["customers"] == 1 and run.metrics["orders"] == 2
     shown = re.sub(r"<[^>]+>", " ", "\n".join(run.shown))
@@ -59,8 +62,10 @@ def test_a_shop_with_one_customer_finishes_with_n_a_where_models_cannot_fit(tmp_
 @pytest.mark.notebook
 def test_names_from_a_users_file_are_escaped_in_the_html_report(tmp_path):
     hostile, city = "<script>alert(1)</script>", "<img src=x onerror=alert(2)>"
-    rows = [(f"O{i}", hostile if i % 2 == 0 else f"c{i % 7}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", 10.0 + i, city)
-            for i in range(120)]
+    rows = [
+        (f"O{i}", hostile if i % 2 == 0 else f"c{i % 7}", f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}", 10.0 + i, city)
+        for i in range(120)
+    ]
     path = write_export(tmp_path / "hostile.csv", rows)
     values = plan(["04_your_shop_review"], {"transactions_csv": path, "col_city": "city"})
     result = execute(*next(iter(values.items())), tmp_path / "out")

@@ -14,8 +14,9 @@ EXTERNAL = re.compile(r"""<script[^>]*\ssrc=["']https?:|<link[^>]*\shref=["']htt
 
 def git_status() -> str:
     """The repository's changed and untracked files, as `git status --porcelain` lists them."""
-    return subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True,
-                          text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_relative_out_puts_the_winback_list_beside_the_report_and_leaves_the_repository_alone(casebook, tmp_path):
@@ -24,15 +25,21 @@ def test_relative_out_puts_the_winback_list_beside_the_report_and_leaves_the_rep
     assert done.returncode == 0, done.stderr
     out = tmp_path / "output" / "myshop"
     assert {p.name for p in files_under(tmp_path)} == {
-        f"{YOUR_SHOP}.ipynb", f"{YOUR_SHOP}.html", "metrics.json", "index.html", "winback_list.csv",
-        "winback_list.xlsx"}
+        f"{YOUR_SHOP}.ipynb",
+        f"{YOUR_SHOP}.html",
+        "metrics.json",
+        "index.html",
+        "winback_list.csv",
+        "winback_list.xlsx",
+    }
     assert (out / "winback_list.csv").read_bytes().startswith(b"\xef\xbb\xbfrank,customer_id")
     report = (out / f"{YOUR_SHOP}.html").read_text(encoding="utf-8")
     assert "in the run&#x27;s output folder, beside this report" in report or "output folder, beside this" in report
     assert ".staging-" not in report and ".staging-" not in (out / f"{YOUR_SHOP}.ipynb").read_text(encoding="utf-8")
     assert git_status() == before
     assert sorted(p.name for p in (ROOT / "notebooks").iterdir()) == sorted(
-        p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
+    )
 
 
 def test_output_dir_is_the_runners_not_the_users(casebook, tmp_path):
@@ -44,8 +51,9 @@ def test_output_dir_is_the_runners_not_the_users(casebook, tmp_path):
 
 def test_a_malformed_export_exits_2_listing_every_problem_and_leaves_nothing(casebook, tmp_path):
     export = tmp_path / "orders.csv"
-    export.write_text("order_id,customer_id,order_date,amount\nA1,c1,not a date,12.5\nA2,c2,2024-01-02,lots\n",
-                      encoding="utf-8")
+    export.write_text(
+        "order_id,customer_id,order_date,amount\nA1,c1,not a date,12.5\nA2,c2,2024-01-02,lots\n", encoding="utf-8"
+    )
     done = casebook("run", YOUR_SHOP, "-p", "transactions_csv", "orders.csv", "--out", "out")
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "FAILED" not in done.stdout + done.stderr

@@ -18,12 +18,16 @@ def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
     path = tiny_notebook(tmp_path / "long.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
     # pytest-xdist workers ignore SIGINT and children inherit that; a user's terminal does not
-    process = subprocess.Popen([sys.executable, "-m", "helpers.app.cli", "run", str(path), "--out", str(out)],
-                               stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "helpers.app.cli", "run", str(path), "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.time() + 120
-    while time.time() < deadline and not any('"running"' in p.read_text(errors="replace")
-                                             for p in out.glob(".staging-*/*.ipynb")):
+    while time.time() < deadline and not any(
+        '"running"' in p.read_text(errors="replace") for p in out.glob(".staging-*/*.ipynb")
+    ):
         time.sleep(0.2)  # papermill marks the cell running once the kernel executes it
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
@@ -42,8 +46,22 @@ def test_a_killed_kernel_is_reported_and_leaves_nothing(tmp_path):
 def test_generation_is_byte_identical_across_processes_and_hash_seeds(tmp_path):
     for hash_seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
-        subprocess.run([sys.executable, "-m", "helpers.app.cli", "generate", "your_shop", "--orders", "3000",
-                        "--out", str(tmp_path / hash_seed)], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "helpers.app.cli",
+                "generate",
+                "your_shop",
+                "--orders",
+                "3000",
+                "--out",
+                str(tmp_path / hash_seed),
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     for name in ("customers.csv", "orders.csv", "funnel_daily.csv", "manifest.json"):
         assert (tmp_path / "1" / name).read_bytes() == (tmp_path / "4242" / name).read_bytes(), name
 

@@ -76,14 +76,21 @@ def test_two_jobs_run_at_the_same_time_and_a_failure_does_not_stop_the_other(tmp
     meeting.mkdir()
     spec = 'meeting: str = ""  # a folder\nname: str = "a"  # text\npartner: str = "b"  # text'
     first = tiny_notebook(tmp_path / "01_a.ipynb", RENDEZVOUS + "raise ValueError('broken on purpose')", spec)
-    second = tiny_notebook(tmp_path / "02_b.ipynb", RENDEZVOUS.replace("name, pathlib.Path(meeting) / partner",
-                                                                       "partner, pathlib.Path(meeting) / name"), spec)
+    second = tiny_notebook(
+        tmp_path / "02_b.ipynb",
+        RENDEZVOUS.replace("name, pathlib.Path(meeting) / partner", "partner, pathlib.Path(meeting) / name"),
+        spec,
+    )
     results = run([str(first), str(second)], {"meeting": str(meeting)}, tmp_path / "out", jobs=2)
     assert [r.notebook for r in results] == ["01_a", "02_b"]
     assert results[0].error == "cell 3 raised ValueError: broken on purpose"
     assert results[1].ok and results[1].metrics == {"met": True}  # both ran at once: each saw the other's file
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["02_b.html", "02_b.ipynb", "index.html",
-                                                                     "metrics.json"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "02_b.html",
+        "02_b.ipynb",
+        "index.html",
+        "metrics.json",
+    ]
 
 
 def test_the_default_is_the_cores_capped_by_memory_and_by_the_workbooks(monkeypatch):

@@ -39,8 +39,10 @@ def test_string_parameters_are_injected_as_literals_not_code(tmp_path):
 
 
 def test_concurrent_runs_into_one_folder_keep_every_entry(tmp_path):
-    paths = [tiny_notebook(tmp_path / f"0{i}_nb.ipynb", f"from helpers.notebook.record import record\nrecord('i', {i})")
-             for i in range(4)]
+    paths = [
+        tiny_notebook(tmp_path / f"0{i}_nb.ipynb", f"from helpers.notebook.record import record\nrecord('i', {i})")
+        for i in range(4)
+    ]
     out = tmp_path / "out"
     threads = [threading.Thread(target=execute, args=(p, {}, out)) for p in paths]
     for thread in threads:

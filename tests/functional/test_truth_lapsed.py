@@ -34,6 +34,8 @@ def test_both_workbooks_call_a_mostly_churned_base_lapsed(run_workbook):
     shop_verdict = {f["id"]: f["verdict"] for f in shop["review"]}["sleeping"]
     assert shop_verdict == "did not work"
     method_metrics = read_metrics(ROOT / "notebooks" / "00_case_review_method.ipynb") | {
-        "sleeping_share": sleeping, "churned_share": churned}
+        "sleeping_share": sleeping,
+        "churned_share": churned,
+    }
     values = {"sleeping_days": 30, "churned_days": 60, "promo_discount": 0.2, "gross_margin": 0.45}
     assert method.build_review(method_metrics, values).verdict("retention") == shop_verdict

@@ -8,10 +8,29 @@ from helpers.app.datasets import generate_case
 
 pytestmark = pytest.mark.notebook
 STEM = "02_jd_logistics_membership"
-CONTRACT = ("orders", "gmv", "on_time_211_share", "median_delivery_hours", "return_rate_fast", "return_rate_slow",
-            "repurchase_rate_fast", "repurchase_rate_slow", "plus_member_share", "plus_naive_spend_ratio",
-            "plus_causal_uplift", "inventory_turnover_days", "stockout_rate", "reorder_alerts", "anomaly_alerts",
-            "forecast_mape", "gross_margin", "fulfillment_cost_ratio", "net_margin", "cash_conversion_days", "review")
+CONTRACT = (
+    "orders",
+    "gmv",
+    "on_time_211_share",
+    "median_delivery_hours",
+    "return_rate_fast",
+    "return_rate_slow",
+    "repurchase_rate_fast",
+    "repurchase_rate_slow",
+    "plus_member_share",
+    "plus_naive_spend_ratio",
+    "plus_causal_uplift",
+    "inventory_turnover_days",
+    "stockout_rate",
+    "reorder_alerts",
+    "anomaly_alerts",
+    "forecast_mape",
+    "gross_margin",
+    "fulfillment_cost_ratio",
+    "net_margin",
+    "cash_conversion_days",
+    "review",
+)
 
 
 def verdicts(metrics):
@@ -29,13 +48,22 @@ def test_default_run_records_the_contract_and_the_mechanisms_show(run_workbook):
     assert m["cash_conversion_days"] == pytest.approx(m["inventory_turnover_days"] + 2.0 - 45.0)
     assert m["anomaly_alerts"] > 0 and m["reorder_alerts"] >= 0 and 0 < m["forecast_mape"] < 0.5
     assert set(verdicts(m).values()) >= {"worked", "why", "breakthrough", "logic", "risk", "next"}
-    assert all(verdicts(m)[k] == "worked" for k in ("delivery_211", "inventory_turnover", "stockouts",
-                                                     "plus_effect", "net_margin", "cash_cycle"))
+    assert all(
+        verdicts(m)[k] == "worked"
+        for k in ("delivery_211", "inventory_turnover", "stockouts", "plus_effect", "net_margin", "cash_cycle")
+    )
 
 
 def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection(run_workbook):
-    m = run_workbook(STEM, scale=0.5, regional_stock_coverage=0.2, lead_time_days=20, order_up_to_days=90,
-                     plus_true_uplift=0.0, supplier_payment_days=10)
+    m = run_workbook(
+        STEM,
+        scale=0.5,
+        regional_stock_coverage=0.2,
+        lead_time_days=20,
+        order_up_to_days=90,
+        plus_true_uplift=0.0,
+        supplier_payment_days=10,
+    )
     assert m["plus_causal_uplift"] == pytest.approx(1.0)
     assert m["plus_naive_spend_ratio"] > 3
     assert m["on_time_211_share"] < 0.5
@@ -59,8 +87,9 @@ def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
     assert m["plus_naive_spend_ratio"] > 1 and m["orders"] > 6000
 
 
-@pytest.mark.parametrize("name, value", [("order_up_to_days", "5"), ("regional_stock_coverage", "1.5"),
-                                         ("lead_time_days", "0")])
+@pytest.mark.parametrize(
+    "name, value", [("order_up_to_days", "5"), ("regional_stock_coverage", "1.5"), ("lead_time_days", "0")]
+)
 def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, name, value):
     result = casebook("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
     assert result.returncode == 2

@@ -12,8 +12,21 @@ def verdicts(metrics):
 
 def test_default_run_records_the_headline_numbers_and_falls_into_the_trap(run_workbook):
     m = run_workbook(STEM, scale=0.3)
-    for name in ("customers", "orders", "gmv", "aov", "overall_conversion", "leakiest_step", "break_even_uplift",
-                 "promo_uplift", "promo_net_profit", "promo_naive_roi", "promo_true_roi", "sleeping_share", "review"):
+    for name in (
+        "customers",
+        "orders",
+        "gmv",
+        "aov",
+        "overall_conversion",
+        "leakiest_step",
+        "break_even_uplift",
+        "promo_uplift",
+        "promo_net_profit",
+        "promo_naive_roi",
+        "promo_true_roi",
+        "sleeping_share",
+        "review",
+    ):
         assert name in m, name
     assert m["break_even_uplift"] == pytest.approx(0.8)
     assert m["promo_naive_roi"] > 1 > m["promo_true_roi"]
@@ -30,8 +43,19 @@ def test_a_shallow_discount_with_strong_response_flips_the_verdicts(run_workbook
 
 
 def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(STEM, scale=0.05, promo_discount=0.0, promo_days=0, marketing_cost=0.0, gross_margin=0.01,
-                     cart_rate=1.0, pay_rate=0.01, high_value_share=0.0, sleeping_days=1, churned_days=2)
+    m = run_workbook(
+        STEM,
+        scale=0.05,
+        promo_discount=0.0,
+        promo_days=0,
+        marketing_cost=0.0,
+        gross_margin=0.01,
+        cart_rate=1.0,
+        pay_rate=0.01,
+        high_value_share=0.0,
+        sleeping_days=1,
+        churned_days=2,
+    )
     assert m["promo_true_roi"] is None and m["promo_naive_roi"] is None
     assert m["leakiest_step"] == "checkout → orders"
     assert m["tier_counts"]["高价值 high value"] == 0

@@ -20,9 +20,26 @@ pytestmark = pytest.mark.notebook
 STEM = "03_perfect_diary_kol_private_domain"
 SCALE = 0.3
 CONTRACT = (
-    "revenue", "gross_margin", "sales_expense_ratio", "net_margin", "roi_top", "roi_mid", "roi_junior", "roi_amateur",
-    "private_repurchase_rate", "public_repurchase_rate", "ab_control_n", "ab_treatment_n", "ab_control_conversions",
-    "ab_treatment_conversions", "ab_lift", "ab_ci_low", "ab_ci_high", "ab_p_value", "ab_srm_p_value", "review",
+    "revenue",
+    "gross_margin",
+    "sales_expense_ratio",
+    "net_margin",
+    "roi_top",
+    "roi_mid",
+    "roi_junior",
+    "roi_amateur",
+    "private_repurchase_rate",
+    "public_repurchase_rate",
+    "ab_control_n",
+    "ab_treatment_n",
+    "ab_control_conversions",
+    "ab_treatment_conversions",
+    "ab_lift",
+    "ab_ci_low",
+    "ab_ci_high",
+    "ab_p_value",
+    "ab_srm_p_value",
+    "review",
 )
 RUNS = {
     "default": {"scale": SCALE},
@@ -82,8 +99,15 @@ def test_metrics_agree_with_an_independent_computation(runs):
     counts = ab.groupby("group")["converted"].agg(["size", "sum"])
     assert (m["ab_control_n"], m["ab_control_conversions"]) == tuple(counts.loc["control"])
     assert (m["ab_treatment_n"], m["ab_treatment_conversions"]) == tuple(counts.loc["treatment"])
-    wald = wald_test(counts.loc["treatment", "sum"], counts.loc["treatment", "size"], counts.loc["control", "sum"],
-                     counts.loc["control", "size"], compare="diff", method="wald", correction=False)
+    wald = wald_test(
+        counts.loc["treatment", "sum"],
+        counts.loc["treatment", "size"],
+        counts.loc["control", "sum"],
+        counts.loc["control", "size"],
+        compare="diff",
+        method="wald",
+        correction=False,
+    )
     assert m["ab_p_value"] == pytest.approx(wald.pvalue)
     assert m["ab_ci_low"] < m["ab_lift"] < m["ab_ci_high"]
 
@@ -110,21 +134,36 @@ def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
 
 
 def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(STEM, scale=0.05, months=6, kol_share_top=0.0, kol_share_mid=0.0, kol_share_junior=0.0,
-                     kol_share_amateur=1.0, wechat_add_rate=0.0, coupon_control=0.0, coupon_treatment=0.0,
-                     marketing_budget_per_month=20000.0)
+    m = run_workbook(
+        STEM,
+        scale=0.05,
+        months=6,
+        kol_share_top=0.0,
+        kol_share_mid=0.0,
+        kol_share_junior=0.0,
+        kol_share_amateur=1.0,
+        wechat_add_rate=0.0,
+        coupon_control=0.0,
+        coupon_treatment=0.0,
+        marketing_budget_per_month=20000.0,
+    )
     assert m["roi_top"] is None and m["roi_mid"] is None and m["roi_amateur"] > 0
     assert m["ab_control_n"] == 0 and m["private_repurchase_rate"] is None
     assert verdicts(m)["private_domain"] == "cannot conclude"
     assert m["revenue"] > 0 and not np.isnan(m["gross_margin"])
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (("-p", "kol_share_top", "0.5"), ["kol_share_top", "kol_share_mid", "kol_share_junior", "kol_share_amateur",
-                                      "sum to 1.3"]),
-    (("-p", "kol_share_top", "1.5"), ["kol_share_top", "1.5"]),
-    (("-p", "ab_assignment_bug", "0.9"), ["ab_assignment_bug", "0.9"]),
-])
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (
+            ("-p", "kol_share_top", "0.5"),
+            ["kol_share_top", "kol_share_mid", "kol_share_junior", "kol_share_amateur", "sum to 1.3"],
+        ),
+        (("-p", "kol_share_top", "1.5"), ["kol_share_top", "1.5"]),
+        (("-p", "ab_assignment_bug", "0.9"), ["ab_assignment_bug", "0.9"]),
+    ],
+)
 def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, args, named):
     result = casebook("run", STEM, *args, "--out", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr

@@ -6,9 +6,23 @@ import pytest
 
 pytestmark = pytest.mark.notebook
 STEM = "01_pinduoduo_group_buying"
-CONTRACT = ("active_buyers", "gmv", "orders", "team_order_share", "team_success_rate", "k_factor", "cac_paid",
-            "cac_blended", "lower_tier_buyer_share", "repeat_rate_90d", "subsidy_incremental_gmv", "subsidy_roi",
-            "marketing_expense_ratio", "net_margin", "review")
+CONTRACT = (
+    "active_buyers",
+    "gmv",
+    "orders",
+    "team_order_share",
+    "team_success_rate",
+    "k_factor",
+    "cac_paid",
+    "cac_blended",
+    "lower_tier_buyer_share",
+    "repeat_rate_90d",
+    "subsidy_incremental_gmv",
+    "subsidy_roi",
+    "marketing_expense_ratio",
+    "net_margin",
+    "review",
+)
 
 
 def verdicts(metrics):
@@ -44,8 +58,9 @@ def test_default_run_records_the_contract_metrics_in_pinduoduo_shapes(default_ru
 
 
 def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(run_workbook, default_run):
-    m = run_workbook(STEM, scale=0.05, group_discount=0.0, bargain_enabled=False, paid_budget_per_month=0.0,
-                     subsidy_start_month=1)
+    m = run_workbook(
+        STEM, scale=0.05, group_discount=0.0, bargain_enabled=False, paid_budget_per_month=0.0, subsidy_start_month=1
+    )
     assert m["team_order_share"] == 0
     assert m["team_success_rate"] is None  # no team was opened
     assert m["cac_paid"] is None  # nobody was paid for

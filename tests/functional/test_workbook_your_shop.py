@@ -16,11 +16,30 @@ from helpers.workbooks.your_shop import demo_export
 pytestmark = pytest.mark.notebook
 STEM = "04_your_shop_review"
 SMALL = {"seed": 11, "scale": 0.1}
-CONTRACT = ("customers", "orders", "revenue", "repeat_customer_share", "segment_counts", "sleeping_share",
-            "churned_share", "bgnbd_r", "bgnbd_alpha", "bgnbd_a", "bgnbd_b", "ltv_time_unit", "ltv_12m_mean",
-            "holdout_predicted", "holdout_actual", "review")
-TAOBAO = {"col_order_id": "订单编号", "col_customer_id": "买家会员名", "col_order_date": "订单付款时间",
-          "col_amount": "买家实际支付金额"}
+CONTRACT = (
+    "customers",
+    "orders",
+    "revenue",
+    "repeat_customer_share",
+    "segment_counts",
+    "sleeping_share",
+    "churned_share",
+    "bgnbd_r",
+    "bgnbd_alpha",
+    "bgnbd_a",
+    "bgnbd_b",
+    "ltv_time_unit",
+    "ltv_12m_mean",
+    "holdout_predicted",
+    "holdout_actual",
+    "review",
+)
+TAOBAO = {
+    "col_order_id": "订单编号",
+    "col_customer_id": "买家会员名",
+    "col_order_date": "订单付款时间",
+    "col_amount": "买家实际支付金额",
+}
 
 
 def verdicts(metrics):
@@ -30,11 +49,15 @@ def verdicts(metrics):
 def write_taobao_export(path: Path, values: dict) -> pd.DataFrame:
     """The demo shop's orders as a Taobao order report: GBK, Chinese headers, ￥ and thousands separators."""
     orders = demo_export(values)
-    export = pd.DataFrame({
-        "订单编号": orders["order_id"], "买家会员名": orders["customer_id"],
-        "订单付款时间": orders["order_date"].dt.strftime("%Y/%m/%d %H:%M:%S"),
-        "买家实际支付金额": orders["amount"].map("￥{:,.2f}".format), "收货地址": orders["city"],
-    })
+    export = pd.DataFrame(
+        {
+            "订单编号": orders["order_id"],
+            "买家会员名": orders["customer_id"],
+            "订单付款时间": orders["order_date"].dt.strftime("%Y/%m/%d %H:%M:%S"),
+            "买家实际支付金额": orders["amount"].map("￥{:,.2f}".format),
+            "收货地址": orders["city"],
+        }
+    )
     export.to_csv(path, index=False, encoding="gbk")
     return orders
 
@@ -67,14 +90,20 @@ def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips
 def hostile_buyer(customer_id: str) -> str:
     """Buyer names typed to run as spreadsheet formulas, and JD-style 19-digit numeric buyer ids."""
     n = int(customer_id[1:])
-    return [f'=HYPERLINK("http://example.invalid","click{n}")', f"+1+{n}", f"-2+{n}", f"@SUM(A{n})",
-            str(7_000_000_000_000_000_000 + n)][n % 5]
+    return [
+        f'=HYPERLINK("http://example.invalid","click{n}")',
+        f"+1+{n}",
+        f"-2+{n}",
+        f"@SUM(A{n})",
+        str(7_000_000_000_000_000_000 + n),
+    ][n % 5]
 
 
 def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(run_workbook, tmp_path):
     orders = demo_export(SMALL)
     export = orders[["order_id", "customer_id", "order_date", "amount", "city"]].assign(
-        customer_id=orders["customer_id"].map(hostile_buyer))
+        customer_id=orders["customer_id"].map(hostile_buyer)
+    )
     path = tmp_path / "orders.csv"
     export.to_csv(path, index=False, encoding="utf-8")
     m = run_workbook(STEM, transactions_csv=str(path))

@@ -103,8 +103,10 @@ def violations(root: Path) -> list[str]:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 targets = _targets(node, known)
                 if id(node) in nested and (targets or "# lazy:" not in module.lines[node.lineno - 1]):
-                    found.append(f"{where}:{node.lineno}: import inside a function (module level only; "
-                                 "a heavy third-party import may stay lazy with a '# lazy: why' comment)")
+                    found.append(
+                        f"{where}:{node.lineno}: import inside a function (module level only; "
+                        "a heavy third-party import may stay lazy with a '# lazy: why' comment)"
+                    )
                 for target in targets:
                     theirs = layer(target)
                     if theirs != mine and theirs not in ALLOWED[mine]:

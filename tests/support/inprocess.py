@@ -50,6 +50,7 @@ def _display(run: InProcessRun):
                 run.shown.append(obj._repr_markdown_() or "")
             elif obj is not None:
                 run.shown.append(repr(obj))
+
     return display
 
 
@@ -79,9 +80,12 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
     previous = Path.cwd()
     os.chdir(folder)
     try:
-        with mock.patch("IPython.display.display", display), mock.patch("helpers.notebook.story.display", display), \
-                mock.patch("helpers.notebook.record.display", display), \
-                warnings.catch_warnings(record=True) as caught:
+        with (
+            mock.patch("IPython.display.display", display),
+            mock.patch("helpers.notebook.story.display", display),
+            mock.patch("helpers.notebook.record.display", display),
+            warnings.catch_warnings(record=True) as caught,
+        ):
             warnings.simplefilter("always")
             cells = [c for c in notebook["cells"] if c["cell_type"] == "code"]
             for number, cell in enumerate(cells, start=1):
@@ -95,8 +99,11 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
                     raise CellError(f"{where}: {type(error).__name__}: {error}") from error
                 finally:
                     plt.close("all")
-        run.warnings = [f"{w.category.__name__}: {w.message}" for w in caught
-                        if not issubclass(w.category, DeprecationWarning | PendingDeprecationWarning)]
+        run.warnings = [
+            f"{w.category.__name__}: {w.message}"
+            for w in caught
+            if not issubclass(w.category, DeprecationWarning | PendingDeprecationWarning)
+        ]
     finally:
         os.chdir(previous)
     return run

@@ -26,13 +26,15 @@ OTHER_OPEX_RATIO = jd.OTHER_OPEX_RATIO
 def delivery_view(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Orders with their delivery, region, calendar-day speed bucket, `fast` flag and `returned` flag."""
     orders, deliveries = tables["orders"], tables["deliveries"]
-    view = orders.merge(deliveries, on="order_id").merge(tables["customers"][["customer_id", "region"]],
-                                                         on="customer_id", how="left")
+    view = orders.merge(deliveries, on="order_id").merge(
+        tables["customers"][["customer_id", "region"]], on="customer_id", how="left"
+    )
     placed = pd.to_datetime(view["order_time"])
     arrived = pd.to_datetime(view["delivered_time"])
     calendar_days = (arrived.dt.normalize() - placed.dt.normalize()).dt.days
-    view["speed"] = pd.Categorical(np.select([calendar_days <= 0, calendar_days == 1], SPEEDS[:2], SPEEDS[2]),
-                                   categories=SPEEDS)
+    view["speed"] = pd.Categorical(
+        np.select([calendar_days <= 0, calendar_days == 1], SPEEDS[:2], SPEEDS[2]), categories=SPEEDS
+    )
     view["fast"] = calendar_days <= 1
     view["returned"] = view["order_id"].isin(tables["returns"]["order_id"])
     return view
@@ -94,15 +96,19 @@ def speed_table(view: pd.DataFrame, days: int = 90) -> pd.DataFrame:
 
 def on_time_by_cutoff(view: pd.DataFrame) -> pd.DataFrame:
     """Orders, 211 eligibility and on-time share per order-time cut-off window."""
-    return view.groupby("cutoff").agg(orders=("order_id", "size"), eligible=("eligible_211", "mean"),
-                                      on_time=("on_time_211", "mean")).reset_index()
+    return (
+        view.groupby("cutoff")
+        .agg(orders=("order_id", "size"), eligible=("eligible_211", "mean"), on_time=("on_time_211", "mean"))
+        .reset_index()
+    )
 
 
 def delivery_hours_table(view: pd.DataFrame, by: str) -> pd.DataFrame:
     """Median and 90th-percentile delivery hours and order share per value of `by` (region, stock_source)."""
     grouped = view.groupby(by)["delivery_hours"]
-    table = pd.DataFrame({"orders": grouped.size(), "median_hours": grouped.median(),
-                          "p90_hours": grouped.quantile(0.9)})
+    table = pd.DataFrame(
+        {"orders": grouped.size(), "median_hours": grouped.median(), "p90_hours": grouped.quantile(0.9)}
+    )
     table["order_share"] = table["orders"] / table["orders"].sum()
     return table.reset_index()
 
@@ -123,6 +129,7 @@ def income_statement(tables: dict[str, pd.DataFrame], start: str, other_opex_rat
 
 # ---------------------------------------------------------------- workbook glue
 
+
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same customers and seed with membership's own effect switched off; None for your own data."""
     return cases.counterfactual("jd", values, plus_true_uplift=0.0)
@@ -132,23 +139,37 @@ def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     """Orders, GMV, buyers, average order value and the date range: the data at a glance."""
     orders = tables["orders"]
     placed = pd.to_datetime(orders["order_time"])
-    return {"orders": len(orders), "gmv": float(orders["amount"].sum()), "buyers": orders["customer_id"].nunique(),
-            "aov": float(orders["amount"].mean()) if len(orders) else float("nan"),
-            "first_day": placed.min().date().isoformat(), "last_day": placed.max().date().isoformat(),
-            "days": int((placed.max().normalize() - placed.min().normalize()).days) + 1}
+    return {
+        "orders": len(orders),
+        "gmv": float(orders["amount"].sum()),
+        "buyers": orders["customer_id"].nunique(),
+        "aov": float(orders["amount"].mean()) if len(orders) else float("nan"),
+        "first_day": placed.min().date().isoformat(),
+        "last_day": placed.max().date().isoformat(),
+        "days": int((placed.max().normalize() - placed.min().normalize()).days) + 1,
+    }
 
 
 def kpi_tree(view: pd.DataFrame, speed: Mapping[str, float]) -> pd.DataFrame:
     """The strategy's chain as a table: stock coverage → 211 speed → returns and repurchase → profit."""
     rows = [
-        ("orders shipped from the regional warehouse", fmt.pct((view["stock_source"] == "regional").mean()),
-         "more SKUs stocked regionally → more orders close to the customer"),
+        (
+            "orders shipped from the regional warehouse",
+            fmt.pct((view["stock_source"] == "regional").mean()),
+            "more SKUs stocked regionally → more orders close to the customer",
+        ),
         ("211 on time", fmt.pct(view["on_time_211"].mean()), "local stock + cut-offs → same/next-day promise kept"),
         ("delivered same or next day", fmt.pct(same_or_next_day_share(view)), "JD claims ≈90% (≈2017)"),
-        ("return rate fast → slow", f"{fmt.pct(speed['return_rate_fast'])} → {fmt.pct(speed['return_rate_slow'])}",
-         "slow parcels are returned and damaged more often"),
-        ("repurchase fast → slow", f"{fmt.pct(speed['repurchase_rate_fast'])} → "
-         f"{fmt.pct(speed['repurchase_rate_slow'])}", "a good first delivery brings the customer back"),
+        (
+            "return rate fast → slow",
+            f"{fmt.pct(speed['return_rate_fast'])} → {fmt.pct(speed['return_rate_slow'])}",
+            "slow parcels are returned and damaged more often",
+        ),
+        (
+            "repurchase fast → slow",
+            f"{fmt.pct(speed['repurchase_rate_fast'])} → {fmt.pct(speed['repurchase_rate_slow'])}",
+            "a good first delivery brings the customer back",
+        ),
     ]
     return pd.DataFrame(rows, columns=["node", "value", "how it should move"])
 
@@ -166,7 +187,8 @@ def sample_stock_lines(inventory: pd.DataFrame) -> list[tuple[str, str]]:
     if regional.empty:
         regional = inventory
     lines = regional.groupby(["sku_id", "warehouse_id"]).agg(
-        requested=("requested_units", "sum"), empty=("stock_close", lambda s: int((s <= 0).sum())))
+        requested=("requested_units", "sum"), empty=("stock_close", lambda s: int((s <= 0).sum()))
+    )
     busiest = lines["requested"].idxmax()
     emptiest = lines.drop(index=busiest).sort_values(["empty", "requested"], ascending=False).index[:1]
     return [busiest, *emptiest]
@@ -182,14 +204,18 @@ def stockout_days(inventory: pd.DataFrame, share: float = 0.03) -> pd.Series:
     return (inventory["stock_close"] <= 0).groupby(pd.to_datetime(inventory["date"])).mean() > share
 
 
-def cash_cycle(inventory_days: float, payable_days: float, receivable_days: float, cogs: float,
-               days: float) -> dict[str, float]:
+def cash_cycle(
+    inventory_days: float, payable_days: float, receivable_days: float, cogs: float, days: float
+) -> dict[str, float]:
     """Cash conversion cycle, the cash it frees and the supplier-funded share. `receivable_days` is the
     workbook's labelled assumption (payment platforms settle within days; the data holds no receivables)."""
     cycle = finance.cash_conversion_cycle(inventory_days, receivable_days, payable_days)
-    return {"cash_conversion_days": cycle, "receivable_days": receivable_days,
-            "working_capital": finance.working_capital(cycle, cogs, days),
-            "supplier_funded_share": finance.supplier_funded_share(inventory_days, payable_days)}
+    return {
+        "cash_conversion_days": cycle,
+        "receivable_days": receivable_days,
+        "working_capital": finance.working_capital(cycle, cogs, days),
+        "supplier_funded_share": finance.supplier_funded_share(inventory_days, payable_days),
+    }
 
 
 def cycle_curve(inventory_days: float, receivable_days: float, payable: range = range(0, 121, 5)) -> pd.DataFrame:

@@ -14,8 +14,9 @@ def _daily(values: np.ndarray, start: str = "2023-03-01") -> pd.DataFrame:
 
 
 def test_daily_orders_gmv_counts_and_fills_days():
-    orders = pd.DataFrame({"order_time": ["2024-01-01 09:00", "2024-01-01 10:00", "2024-01-03 10:00"],
-                           "amount": [10.0, 20.0, 5.0]})
+    orders = pd.DataFrame(
+        {"order_time": ["2024-01-01 09:00", "2024-01-01 10:00", "2024-01-03 10:00"], "amount": [10.0, 20.0, 5.0]}
+    )
     daily = alerts.daily_orders_gmv(orders)
     assert daily["orders"].tolist() == [2, 0, 1]
     assert daily["gmv"].tolist() == [30.0, 0.0, 5.0]

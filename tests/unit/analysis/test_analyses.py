@@ -38,11 +38,15 @@ def test_funnel_finds_the_lowest_step_conversion():
         funnel_table(["a"], [-1])
 
 
-ORDERS = pd.DataFrame({
-    "customer_id": ["a", "a", "b", "c", "c", "d"],
-    "order_date": pd.to_datetime(["2024-01-05", "2024-02-10", "2024-01-20", "2024-02-01", "2024-03-03", "2024-03-30"]),
-    "amount": [100.0, 50.0, 20.0, 500.0, 10.0, 30.0],
-})
+ORDERS = pd.DataFrame(
+    {
+        "customer_id": ["a", "a", "b", "c", "c", "d"],
+        "order_date": pd.to_datetime(
+            ["2024-01-05", "2024-02-10", "2024-01-20", "2024-02-01", "2024-03-03", "2024-03-30"]
+        ),
+        "amount": [100.0, 50.0, 20.0, 500.0, 10.0, 30.0],
+    }
+)
 
 
 def test_cohort_retention_counts_returning_customers_and_hides_the_future():
@@ -67,8 +71,9 @@ def test_lifecycle_tiers_are_exclusive_and_follow_thresholds():
     assert tier_share(table, SLEEPING) == pytest.approx(0.25) and tier_share(table, HIGH_VALUE) == 0
 
 
-@pytest.mark.parametrize(("sleeping", "churned", "allowed"), [(89, 90, True), (90, 90, False), (91, 90, False),
-                                                               (1, 2, True), (0, 2, False)])
+@pytest.mark.parametrize(
+    ("sleeping", "churned", "allowed"), [(89, 90, True), (90, 90, False), (91, 90, False), (1, 2, True), (0, 2, False)]
+)
 def test_sleeping_comes_before_churned_and_after_day_zero(sleeping, churned, allowed):
     if allowed:
         check_lapse_days(sleeping, churned)

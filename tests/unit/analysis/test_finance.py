@@ -15,7 +15,8 @@ def test_income_statement_steps_and_margins():
     assert amounts["Gross profit"] == pytest.approx(140.0)
     assert amounts["Net profit"] == pytest.approx(140 - 70 - 55 + 5)
     assert finance.margins(statement) == pytest.approx(
-        {"gross_margin": 0.14, "fulfillment_cost_ratio": 0.07, "net_margin": 0.02})
+        {"gross_margin": 0.14, "fulfillment_cost_ratio": 0.07, "net_margin": 0.02}
+    )
     steps = finance.waterfall_steps(statement)
     assert steps[0] == ("Revenue", 1000.0)
     assert sum(v for _, v in steps) == pytest.approx(amounts["Net profit"])

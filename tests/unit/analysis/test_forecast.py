@@ -23,8 +23,13 @@ def _series(days: int = 365, strength: float = 1.0, noise: float = 0.03, seed: i
 
 
 def test_daily_units_fills_every_day():
-    orders = pd.DataFrame({"order_time": ["2024-01-01 10:00", "2024-01-03 09:00", "2024-01-03 11:00"],
-                           "category": ["a", "a", "b"], "quantity": [2, 1, 4]})
+    orders = pd.DataFrame(
+        {
+            "order_time": ["2024-01-01 10:00", "2024-01-03 09:00", "2024-01-03 11:00"],
+            "category": ["a", "a", "b"],
+            "quantity": [2, 1, 4],
+        }
+    )
     units = forecast.daily_units(orders)
     assert units.index.tolist() == list(pd.date_range("2024-01-01", "2024-01-03"))
     assert units.loc["2024-01-02"].tolist() == [0.0, 0.0]
@@ -49,8 +54,10 @@ def test_handling_festivals_beats_plain_holt_winters_on_a_festival_holdout():
 
 
 def test_forecast_is_quiet_and_non_negative():
-    sparse = pd.Series(np.random.default_rng(3).poisson(0.3, 200).astype(float),
-                       index=pd.date_range("2023-01-01", periods=200, freq="D"))
+    sparse = pd.Series(
+        np.random.default_rng(3).poisson(0.3, 200).astype(float),
+        index=pd.date_range("2023-01-01", periods=200, freq="D"),
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         predicted, notes = forecast.holt_winters(sparse, 14)

@@ -21,8 +21,14 @@ SKUS = pd.DataFrame({"sku_id": ["A", "B"], "category": ["x", "y"], "unit_cost": 
 
 
 def test_turnover_days_is_stock_value_over_daily_cogs():
-    stock = _stock([("2024-01-01", "W", "A", 10, 1, 1, 0), ("2024-01-02", "W", "A", 8, 2, 2, 0),
-                    ("2024-01-01", "W", "B", 0, 0, 3, 0), ("2024-01-02", "W", "B", 0, 0, 0, 5)])
+    stock = _stock(
+        [
+            ("2024-01-01", "W", "A", 10, 1, 1, 0),
+            ("2024-01-02", "W", "A", 8, 2, 2, 0),
+            ("2024-01-01", "W", "B", 0, 0, 3, 0),
+            ("2024-01-02", "W", "B", 0, 0, 0, 5),
+        ]
+    )
     # average stock value (100 + 80) / 2 = 90; COGS per day (10 + 20) / 2 = 15 → 6 days
     assert inventory.turnover_days(stock, SKUS) == pytest.approx(6.0)
     assert inventory.stockout_rate(stock) == pytest.approx(0.5)
@@ -49,8 +55,9 @@ def test_reorder_alert_when_days_of_supply_below_lead_time():
 
 def test_abc_ranks_by_gross_profit():
     skus = pd.DataFrame({"sku_id": list("PQRST"), "category": "c", "unit_cost": 1.0})
-    orders = pd.DataFrame({"sku_id": list("SRQP"), "quantity": 1, "amount": [10.0, 20.0, 30.0, 500.0],
-                           "cogs": [5.0, 10.0, 15.0, 430.0]})
+    orders = pd.DataFrame(
+        {"sku_id": list("SRQP"), "quantity": 1, "amount": [10.0, 20.0, 30.0, 500.0], "cogs": [5.0, 10.0, 15.0, 430.0]}
+    )
     table = inventory.sku_abc(orders, skus)  # gross profit 70, 15, 10, 5, 0 → cumulative 70%, 85%, 95%, 100%
     assert table["sku_id"].tolist() == list("PQRST")
     # a SKU is A while the share before it is under 80%, B under 95%, else C

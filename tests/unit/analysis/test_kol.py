@@ -16,19 +16,28 @@ TIERS = ("top", "mid")
 
 @pytest.fixture
 def small() -> dict[str, pd.DataFrame]:
-    posts = pd.DataFrame({
-        "post_id": ["P1", "P2", "P3"], "tier": ["top", "top", "mid"], "post_date": ["2019-01-03"] * 3,
-        "fee": [20_000.0, 10_000.0, 5_000.0], "impressions": [200_000, 100_000, 0], "engagements": [3_000, 1_000, 0],
-        "clicks": [300, 100, 0], "sessions": [900, 300, 0], "orders": [2, 1, 0],
-    })
+    posts = pd.DataFrame(
+        {
+            "post_id": ["P1", "P2", "P3"],
+            "tier": ["top", "top", "mid"],
+            "post_date": ["2019-01-03"] * 3,
+            "fee": [20_000.0, 10_000.0, 5_000.0],
+            "impressions": [200_000, 100_000, 0],
+            "engagements": [3_000, 1_000, 0],
+            "clicks": [300, 100, 0],
+            "sessions": [900, 300, 0],
+            "orders": [2, 1, 0],
+        }
+    )
     customers = pd.DataFrame({"customer_id": ["C1", "C2", "C3", "C4"], "source": ["top", "top", "top", "organic"]})
     orders = pd.DataFrame({"customer_id": ["C1", "C1", "C2", "C3", "C4"], "amount": [100.0, 50.0, 80.0, 70.0, 999.0]})
     return {"posts": posts, "customers": customers, "orders": orders}
 
 
 def test_unit_costs_by_hand(small):
-    table = kol.tier_economics(small["posts"], small["customers"], small["orders"], TIERS,
-                               extra_spend={"platform_ads": 1_000.0}).set_index("tier")
+    table = kol.tier_economics(
+        small["posts"], small["customers"], small["orders"], TIERS, extra_spend={"platform_ads": 1_000.0}
+    ).set_index("tier")
     top = table.loc["top"]
     assert top["spend"] == 30_000 and top["posts"] == 2
     assert top["cpm"] == pytest.approx(30_000 / 300_000 * 1000)
@@ -72,8 +81,10 @@ def test_shifting_budget_to_a_saturated_tier_lowers_its_marginal_roi():
     spends = {}
     for name, config in (("base", base), ("heavy", heavy)):
         spends[name] = pd_gen.generate(config)["posts"].groupby("tier")["fee"].sum() / config.months
-    table = {name: kol.marginal_roi_table(response, spend.to_dict(), value).set_index("tier")
-             for name, spend in spends.items()}
+    table = {
+        name: kol.marginal_roi_table(response, spend.to_dict(), value).set_index("tier")
+        for name, spend in spends.items()
+    }
     assert spends["heavy"]["amateur"] > 2 * spends["base"]["amateur"]
     assert table["heavy"].loc["amateur", "marginal_roi"] < 0.5 * table["base"].loc["amateur", "marginal_roi"]
     assert table["heavy"].loc["mid", "marginal_roi"] > table["base"].loc["mid", "marginal_roi"]

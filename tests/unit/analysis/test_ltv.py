@@ -74,12 +74,17 @@ def test_bgnbd_estimates_are_unbiased_over_many_seeds():
 
 def history() -> pd.DataFrame:
     """Customer a: Jan 1, Jan 1 again (same day), Jan 11 (¥30), Jan 21 (¥50); b: Jan 5 only; c: after the cut."""
-    return pd.DataFrame({
-        "order_id": list("123456"), "customer_id": ["a", "a", "a", "b", "a", "c"],
-        "order_date": pd.to_datetime(["2023-01-01 09:00", "2023-01-01 18:00", "2023-01-11", "2023-01-05",
-                                      "2023-01-21", "2023-01-25"], format="ISO8601"),
-        "amount": [10.0, 5.0, 30.0, 8.0, 50.0, 7.0],
-    })
+    return pd.DataFrame(
+        {
+            "order_id": list("123456"),
+            "customer_id": ["a", "a", "a", "b", "a", "c"],
+            "order_date": pd.to_datetime(
+                ["2023-01-01 09:00", "2023-01-01 18:00", "2023-01-11", "2023-01-05", "2023-01-21", "2023-01-25"],
+                format="ISO8601",
+            ),
+            "amount": [10.0, 5.0, 30.0, 8.0, 50.0, 7.0],
+        }
+    )
 
 
 def test_model_inputs_count_purchase_days_and_average_repeat_spend():

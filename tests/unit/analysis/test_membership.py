@@ -23,13 +23,21 @@ def test_break_even_uplift_formula():
 
 
 def test_no_members_gives_nan():
-    orders = pd.DataFrame({"customer_id": ["a", "b"], "amount": [1.0, 2.0], "order_time": ["2024-01-01"] * 2,
-                           "is_plus_member": [False, False]})
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "amount": [1.0, 2.0],
+            "order_time": ["2024-01-01"] * 2,
+            "is_plus_member": [False, False],
+        }
+    )
     empty = pd.DataFrame(columns=["customer_id", "start_date", "is_renewal"]).astype({"is_renewal": bool})
     assert math.isnan(membership.naive_spend_ratio(orders, empty))
     assert math.isnan(membership.causal_uplift(orders, orders))
-    assert membership.before_after_uplift(orders, empty) == {"uplift": pytest.approx(float("nan"), nan_ok=True),
-                                                             "joiners": 0}
+    assert membership.before_after_uplift(orders, empty) == {
+        "uplift": pytest.approx(float("nan"), nan_ok=True),
+        "joiners": 0,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -49,4 +57,5 @@ def test_with_a_true_effect_both_honest_estimates_find_it(runs):
     assert membership.causal_uplift(on["orders"], off["orders"]) == pytest.approx(1.5, abs=0.12)
     assert membership.before_after_uplift(on["orders"], on["memberships"])["uplift"] == pytest.approx(1.5, abs=0.2)
     assert membership.naive_spend_ratio(on["orders"], on["memberships"]) > membership.naive_spend_ratio(
-        off["orders"], off["memberships"])
+        off["orders"], off["memberships"]
+    )

@@ -12,16 +12,28 @@ from helpers.analysis import private_domain as pdm
 
 @pytest.fixture
 def small() -> dict[str, pd.DataFrame]:
-    customers = pd.DataFrame({
-        "customer_id": ["A", "B", "C", "D", "E"],
-        "first_order_date": ["2019-01-05", "2019-01-20", "2019-02-01", "2019-02-10", "2019-12-01"],
-    })
-    orders = pd.DataFrame({
-        "customer_id": ["A", "A", "B", "C", "D", "D", "E", "E"],
-        "order_date": ["2019-01-05", "2019-03-01", "2019-01-20", "2019-02-01", "2019-02-10", "2019-12-20",
-                       "2019-12-01", "2019-12-31"],
-        "is_first": [True, False, True, True, True, False, True, False],
-    })
+    customers = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "D", "E"],
+            "first_order_date": ["2019-01-05", "2019-01-20", "2019-02-01", "2019-02-10", "2019-12-01"],
+        }
+    )
+    orders = pd.DataFrame(
+        {
+            "customer_id": ["A", "A", "B", "C", "D", "D", "E", "E"],
+            "order_date": [
+                "2019-01-05",
+                "2019-03-01",
+                "2019-01-20",
+                "2019-02-01",
+                "2019-02-10",
+                "2019-12-20",
+                "2019-12-01",
+                "2019-12-31",
+            ],
+            "is_first": [True, False, True, True, True, False, True, False],
+        }
+    )
     contacts = pd.DataFrame({"customer_id": ["A", "C", "E"], "active": [True, False, True]})
     return {"customers": customers, "orders": orders, "contacts": contacts}
 
@@ -40,8 +52,9 @@ def test_flags_rates_and_funnel_by_hand(small):
 
 
 def test_empty_groups_give_nan():
-    flags = pd.DataFrame({"cohort": ["2019-01"], "private": [False], "active": [False], "repurchased": [True]},
-                         index=["A"])
+    flags = pd.DataFrame(
+        {"cohort": ["2019-01"], "private": [False], "active": [False], "repurchased": [True]}, index=["A"]
+    )
     rates = pdm.repurchase_rates(flags)
     assert np.isnan(rates["private"]) and rates["public"] == 1.0 and np.isnan(rates["gap"])
 

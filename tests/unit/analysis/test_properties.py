@@ -16,15 +16,19 @@ from helpers.workbooks.method import profit_steps
 counts = st.lists(st.integers(0, 10_000), min_size=1, max_size=6)
 orders_strategy = st.lists(
     st.tuples(st.sampled_from("abcdefgh"), st.integers(0, 400), st.floats(0, 5000, allow_nan=False)),
-    min_size=1, max_size=60)
+    min_size=1,
+    max_size=60,
+)
 
 
 def frame(rows):
-    return pd.DataFrame({
-        "customer_id": [r[0] for r in rows],
-        "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta([r[1] for r in rows], unit="D"),
-        "amount": [r[2] for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": [r[0] for r in rows],
+            "order_date": pd.Timestamp("2024-01-01") + pd.to_timedelta([r[1] for r in rows], unit="D"),
+            "amount": [r[2] for r in rows],
+        }
+    )
 
 
 @given(counts)
@@ -68,8 +72,13 @@ def test_break_even_uplift_rises_with_the_discount(margin, d1, d2):
         assert high >= margin
 
 
-@given(st.lists(st.tuples(st.floats(1, 1000), st.floats(0, 0.9)), min_size=0, max_size=30),
-       st.floats(0, 500), st.floats(0, 50_000), st.floats(0.05, 0.95), st.floats(0, 10_000))
+@given(
+    st.lists(st.tuples(st.floats(1, 1000), st.floats(0, 0.9)), min_size=0, max_size=30),
+    st.floats(0, 500),
+    st.floats(0, 50_000),
+    st.floats(0.05, 0.95),
+    st.floats(0, 10_000),
+)
 def test_promotion_profit_bridge_conserves_money(rows, base_orders, base_revenue, margin, marketing):
     observed = pd.DataFrame({"list_amount": [r[0] for r in rows], "amount": [r[0] * (1 - r[1]) for r in rows]})
     baseline = Baseline(base_orders, base_revenue, "t")
@@ -82,7 +91,7 @@ def test_promotion_profit_bridge_conserves_money(rows, base_orders, base_revenue
         assert np.isnan(effect["subsidised_share"])
 
 
-@given(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**12, 10**12)))
+@given(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.integers(-(10**12), 10**12)))
 def test_formatters_never_fail_and_say_n_a_for_missing(value):
     for show in (fmt.yuan, fmt.pct, fmt.num, fmt.ratio, fmt.days, fmt.pp):
         text = show(value)

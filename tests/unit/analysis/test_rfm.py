@@ -33,8 +33,10 @@ def eight_customers() -> pd.DataFrame:
     recency = [10, 10, 90, 90, 10, 10, 90, 90]
     orders = [4, 1, 4, 1, 4, 1, 4, 1]
     revenue = [900, 900, 900, 900, 100, 100, 100, 100]
-    return pd.DataFrame({"recency_days": recency, "orders": orders, "revenue": revenue},
-                        index=pd.Index([f"c{i}" for i in range(8)], name="customer_id"))
+    return pd.DataFrame(
+        {"recency_days": recency, "orders": orders, "revenue": revenue},
+        index=pd.Index([f"c{i}" for i in range(8)], name="customer_id"),
+    )
 
 
 def test_each_flag_combination_gets_its_classic_segment():
@@ -74,8 +76,9 @@ def test_segment_table_keeps_empty_segments():
 
 
 def test_scores_run_1_to_5_best_is_5_and_ties_share_a_score():
-    summary = pd.DataFrame({"recency_days": np.arange(10), "orders": [1] * 6 + [2, 3, 4, 9],
-                            "revenue": np.arange(10) * 10.0})
+    summary = pd.DataFrame(
+        {"recency_days": np.arange(10), "orders": [1] * 6 + [2, 3, 4, 9], "revenue": np.arange(10) * 10.0}
+    )
     scores = rfm_scores(summary)
     assert scores.min().min() == 1 and scores.max().max() == 5
     assert scores["r_score"].iloc[0] == 5 and scores["r_score"].iloc[-1] == 1  # most recent scores best

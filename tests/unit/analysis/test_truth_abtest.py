@@ -10,8 +10,11 @@ from statsmodels.stats.proportion import test_proportions_2indep as wald_test
 
 from helpers.analysis import abtest
 
-SMALL_TABLES = [(n_c, x_c, n_t, x_t) for n_c, n_t in ((20, 20), (25, 40), (60, 50))
-                for x_c, x_t in itertools.product(range(1, 20, 2), range(1, 20, 2))]
+SMALL_TABLES = [
+    (n_c, x_c, n_t, x_t)
+    for n_c, n_t in ((20, 20), (25, 40), (60, 50))
+    for x_c, x_t in itertools.product(range(1, 20, 2), range(1, 20, 2))
+]
 
 
 def test_p_value_below_alpha_exactly_when_the_interval_excludes_zero():

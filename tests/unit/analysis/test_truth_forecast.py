@@ -17,8 +17,12 @@ SHAPES = {"festival_multiplier", "FESTIVALS", "SPRING_LULL", "festival_name"}
 
 
 def test_the_forecast_imports_no_generator_shape():
-    imported = {alias.name for node in ast.walk(ast.parse(SOURCE)) if isinstance(node, ast.ImportFrom)
-                and (node.module or "").startswith("generators") for alias in node.names}
+    imported = {
+        alias.name
+        for node in ast.walk(ast.parse(SOURCE))
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("generators")
+        for alias in node.names
+    }
     assert imported <= {"SPRING_FESTIVAL"}  # calendar dates only
     assert not SHAPES & imported
 

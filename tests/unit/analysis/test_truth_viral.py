@@ -16,8 +16,9 @@ def cohort_k(users: pd.DataFrame, window: pd.Timedelta) -> tuple[int, int]:
     """Textbook K: referees who bought within `window` of their referrer's first order, per cohort buyer."""
     users = users.assign(first_order_at=pd.to_datetime(users["first_order_at"]))
     cohort = users[users["first_order_at"] <= users["first_order_at"].max() - window]
-    pairs = users.merge(cohort[["user_id", "first_order_at"]], left_on="referred_by", right_on="user_id",
-                        suffixes=("", "_referrer"))
+    pairs = users.merge(
+        cohort[["user_id", "first_order_at"]], left_on="referred_by", right_on="user_id", suffixes=("", "_referrer")
+    )
     within = pairs[pairs["first_order_at"] - pairs["first_order_at_referrer"] <= window]
     return len(cohort), len(within)
 

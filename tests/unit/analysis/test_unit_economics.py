@@ -12,36 +12,51 @@ from helpers.analysis import unit_economics as ue
 
 
 def make_users() -> pd.DataFrame:
-    return pd.DataFrame({
-        "user_id": ["U1", "U2", "U3", "U4"],
-        "city_tier": [1, 1, 4, 4],
-        "acquired_via": ["paid", "organic", "team_share", "bargain"],
-        "acquisition_cost": [80.0, 0.0, 0.0, 0.0],
-        "first_order_at": pd.to_datetime(["2017-01-05", "2017-01-10", "2017-02-01", "2017-03-15"]),
-    })
+    return pd.DataFrame(
+        {
+            "user_id": ["U1", "U2", "U3", "U4"],
+            "city_tier": [1, 1, 4, 4],
+            "acquired_via": ["paid", "organic", "team_share", "bargain"],
+            "acquisition_cost": [80.0, 0.0, 0.0, 0.0],
+            "first_order_at": pd.to_datetime(["2017-01-05", "2017-01-10", "2017-02-01", "2017-03-15"]),
+        }
+    )
 
 
 def make_orders() -> pd.DataFrame:
-    return pd.DataFrame({
-        "user_id": ["U1", "U1", "U2", "U3", "U3", "U4", "U1"],
-        "ordered_at": pd.to_datetime(["2017-01-05", "2017-02-01", "2017-01-10", "2017-02-01", "2017-02-20",
-                                      "2017-03-15", "2018-02-01"]),
-        "amount": [100.0, 50.0, 40.0, 30.0, 20.0, 10.0, 100.0],
-        "subsidy": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
-        "merchant_cost": [60.0, 30.0, 30.0, 20.0, 10.0, 5.0, 60.0],
-        "status": ["completed", "completed", "completed", "completed", "refunded", "completed", "completed"],
-    })
+    return pd.DataFrame(
+        {
+            "user_id": ["U1", "U1", "U2", "U3", "U3", "U4", "U1"],
+            "ordered_at": pd.to_datetime(
+                ["2017-01-05", "2017-02-01", "2017-01-10", "2017-02-01", "2017-02-20", "2017-03-15", "2018-02-01"]
+            ),
+            "amount": [100.0, 50.0, 40.0, 30.0, 20.0, 10.0, 100.0],
+            "subsidy": [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+            "merchant_cost": [60.0, 30.0, 30.0, 20.0, 10.0, 5.0, 60.0],
+            "status": ["completed", "completed", "completed", "completed", "refunded", "completed", "completed"],
+        }
+    )
 
 
 def make_finance(months: int = 14) -> pd.DataFrame:
     month = pd.date_range("2017-01-01", periods=months, freq="MS")
     gmv = np.full(months, 1000.0)
-    return pd.DataFrame({
-        "month": month.date, "gmv": gmv, "revenue": gmv * 0.02, "commission_revenue": gmv * 0.01,
-        "ad_revenue": gmv * 0.01, "subsidy_cost": 0.0, "paid_acquisition_cost": 0.0,
-        "bargain_giveaway_cost": [12.0] + [0.0] * (months - 1), "coupon_cost": [8.0] + [0.0] * (months - 1),
-        "marketing_expense": 0.0, "other_operating_cost": 0.0, "net_income": 0.0,
-    })
+    return pd.DataFrame(
+        {
+            "month": month.date,
+            "gmv": gmv,
+            "revenue": gmv * 0.02,
+            "commission_revenue": gmv * 0.01,
+            "ad_revenue": gmv * 0.01,
+            "subsidy_cost": 0.0,
+            "paid_acquisition_cost": 0.0,
+            "bargain_giveaway_cost": [12.0] + [0.0] * (months - 1),
+            "coupon_cost": [8.0] + [0.0] * (months - 1),
+            "marketing_expense": 0.0,
+            "other_operating_cost": 0.0,
+            "net_income": 0.0,
+        }
+    )
 
 
 def test_acquisition_costs_by_source_viral_and_blended():

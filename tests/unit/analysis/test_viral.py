@@ -11,40 +11,56 @@ from helpers.analysis import viral
 
 
 def make_teams() -> pd.DataFrame:
-    return pd.DataFrame({
-        "team_id": ["T1", "T2", "T3", "T4", "T5"],
-        "opener_id": ["U1", "U1", "U2", "U3", "U3"],
-        "shared": [True, True, True, False, False],
-        "partners_joined": [1, 1, 0, 1, 0],
-        "completed": [True, True, False, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "team_id": ["T1", "T2", "T3", "T4", "T5"],
+            "opener_id": ["U1", "U1", "U2", "U3", "U3"],
+            "shared": [True, True, True, False, False],
+            "partners_joined": [1, 1, 0, 1, 0],
+            "completed": [True, True, False, True, False],
+        }
+    )
 
 
 def make_shares() -> pd.DataFrame:
-    return pd.DataFrame({
-        "share_id": ["S1", "S2", "S3", "S4"],
-        "user_id": ["U1", "U1", "U2", "U3"],
-        "share_type": ["team", "team", "team", "bargain"],
-        "shared_at": pd.to_datetime(["2017-01-10 10:00", "2017-02-01 00:00", "2017-02-03 00:00", "2017-03-01 00:00"]),
-        "reached": [10, 8, 6, 12],
-        "clicks": [4, 2, 0, 9],
-        "signups": [2, 1, 0, 6],
-        "first_orders": [1, 0, 0, 2],
-        "friends_needed": [0, 0, 0, 9],
-        "item_given": [False, False, False, True],
-        "giveaway_cost": [0.0, 0.0, 0.0, 30.0],
-    })
+    return pd.DataFrame(
+        {
+            "share_id": ["S1", "S2", "S3", "S4"],
+            "user_id": ["U1", "U1", "U2", "U3"],
+            "share_type": ["team", "team", "team", "bargain"],
+            "shared_at": pd.to_datetime(
+                ["2017-01-10 10:00", "2017-02-01 00:00", "2017-02-03 00:00", "2017-03-01 00:00"]
+            ),
+            "reached": [10, 8, 6, 12],
+            "clicks": [4, 2, 0, 9],
+            "signups": [2, 1, 0, 6],
+            "first_orders": [1, 0, 0, 2],
+            "friends_needed": [0, 0, 0, 9],
+            "item_given": [False, False, False, True],
+            "giveaway_cost": [0.0, 0.0, 0.0, 30.0],
+        }
+    )
 
 
 def make_users() -> pd.DataFrame:
-    return pd.DataFrame({
-        "user_id": ["U1", "U2", "U3", "U4", "U5", "U6"],
-        "city_tier": [1, 3, 5, 1, 5, 5],
-        "referred_by": [None, None, None, "U1", "U3", "U3"],
-        "referral_share_id": [None, None, None, "S1", "S4", "S4"],
-        "first_order_at": pd.to_datetime(["2017-01-01 00:00", "2017-01-05 00:00", "2017-01-20 00:00",
-                                          "2017-01-10 16:00", "2017-03-02 00:00", "2017-03-04 00:00"]),
-    })
+    return pd.DataFrame(
+        {
+            "user_id": ["U1", "U2", "U3", "U4", "U5", "U6"],
+            "city_tier": [1, 3, 5, 1, 5, 5],
+            "referred_by": [None, None, None, "U1", "U3", "U3"],
+            "referral_share_id": [None, None, None, "S1", "S4", "S4"],
+            "first_order_at": pd.to_datetime(
+                [
+                    "2017-01-01 00:00",
+                    "2017-01-05 00:00",
+                    "2017-01-20 00:00",
+                    "2017-01-10 16:00",
+                    "2017-03-02 00:00",
+                    "2017-03-04 00:00",
+                ]
+            ),
+        }
+    )
 
 
 def test_team_funnel_is_nested_and_counts_shared_teams():

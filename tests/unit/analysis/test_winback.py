@@ -12,13 +12,25 @@ from helpers.io.exports import FILE_NAME, export_winback, location, output_folde
 
 def inputs():
     index = pd.Index(["a", "b", "c", "d", "e"], name="customer_id")
-    summary = pd.DataFrame({
-        "last_order": pd.to_datetime(["2023-01-01"] * 5), "recency_days": [120, 100, 110, 5, 130],
-        "orders": [3, 2, 5, 4, 1], "revenue": [900.0, 800.0, 1200.0, 2000.0, 50.0]}, index=index)
+    summary = pd.DataFrame(
+        {
+            "last_order": pd.to_datetime(["2023-01-01"] * 5),
+            "recency_days": [120, 100, 110, 5, 130],
+            "orders": [3, 2, 5, 4, 1],
+            "revenue": [900.0, 800.0, 1200.0, 2000.0, 50.0],
+        },
+        index=index,
+    )
     tiers = pd.Series([SLEEPING, SLEEPING, SLEEPING, HIGH_VALUE, SLEEPING], index=index)
     m_high = pd.Series([True, True, True, True, False], index=index)
-    values = pd.DataFrame({"p_alive": [0.5, 0.7, 0.7, 0.9, 0.2], "expected_purchases": [1.0, 2.0, 2.0, 3.0, 0.1],
-                           "expected_value": [100.0, 300.0, 300.0, 900.0, 5.0]}, index=index)
+    values = pd.DataFrame(
+        {
+            "p_alive": [0.5, 0.7, 0.7, 0.9, 0.2],
+            "expected_purchases": [1.0, 2.0, 2.0, 3.0, 0.1],
+            "expected_value": [100.0, 300.0, 300.0, 900.0, 5.0],
+        },
+        index=index,
+    )
     return summary, tiers, m_high, values
 
 

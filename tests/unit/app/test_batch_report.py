@@ -17,23 +17,65 @@ def finding(fid, verdict):
 
 
 def page(grid=True, title="Cohort"):
-    runs = [ClassRun("Li_Lei__d=0.1", "Li Lei", {"d": 0.1} if grid else {}),
-            ClassRun("Li_Lei__d=0.3", "Li Lei", {"d": 0.3} if grid else {}),
-            ClassRun("韩梅梅__d=0.1", "韩梅梅", {"d": 0.1} if grid else {})]
-    summary = pd.DataFrame([
-        {"run": runs[0].run_id, "workbook": STEM, "trainee": "Li Lei", "seed": 1, "d": 0.1, "status": "ok",
-         "seconds": 1.0, "reason": "", "gmv": 1000.0, "leakiest_step": "a → b", "promo_net_profit": -5.0,
-         "break_even_uplift": 0.25},
-        {"run": runs[1].run_id, "workbook": STEM, "trainee": "Li Lei", "seed": 1, "d": 0.3, "status": "ok",
-         "seconds": 1.0, "reason": "", "gmv": 1500.0, "leakiest_step": "a → b", "promo_net_profit": 7.0,
-         "break_even_uplift": 0.75},
-        {"run": runs[2].run_id, "workbook": STEM, "trainee": "韩梅梅", "seed": 2, "d": 0.1, "status": "failed",
-         "seconds": 1.0, "reason": "cell 3 raised DataError: <bad>", "gmv": float("nan"),
-         "leakiest_step": None, "promo_net_profit": float("nan"), "break_even_uplift": float("nan")},
-    ])
-    reviews = {(runs[0].run_id, STEM): [finding("promotion_profit", "did not work"), finding("retention", "worked"),
-                                         {"id": "why", "verdict": "why", "text": "t", "evidence": ""}],
-               (runs[1].run_id, STEM): [finding("promotion_profit", "worked"), finding("retention", "worked")]}
+    runs = [
+        ClassRun("Li_Lei__d=0.1", "Li Lei", {"d": 0.1} if grid else {}),
+        ClassRun("Li_Lei__d=0.3", "Li Lei", {"d": 0.3} if grid else {}),
+        ClassRun("韩梅梅__d=0.1", "韩梅梅", {"d": 0.1} if grid else {}),
+    ]
+    summary = pd.DataFrame(
+        [
+            {
+                "run": runs[0].run_id,
+                "workbook": STEM,
+                "trainee": "Li Lei",
+                "seed": 1,
+                "d": 0.1,
+                "status": "ok",
+                "seconds": 1.0,
+                "reason": "",
+                "gmv": 1000.0,
+                "leakiest_step": "a → b",
+                "promo_net_profit": -5.0,
+                "break_even_uplift": 0.25,
+            },
+            {
+                "run": runs[1].run_id,
+                "workbook": STEM,
+                "trainee": "Li Lei",
+                "seed": 1,
+                "d": 0.3,
+                "status": "ok",
+                "seconds": 1.0,
+                "reason": "",
+                "gmv": 1500.0,
+                "leakiest_step": "a → b",
+                "promo_net_profit": 7.0,
+                "break_even_uplift": 0.75,
+            },
+            {
+                "run": runs[2].run_id,
+                "workbook": STEM,
+                "trainee": "韩梅梅",
+                "seed": 2,
+                "d": 0.1,
+                "status": "failed",
+                "seconds": 1.0,
+                "reason": "cell 3 raised DataError: <bad>",
+                "gmv": float("nan"),
+                "leakiest_step": None,
+                "promo_net_profit": float("nan"),
+                "break_even_uplift": float("nan"),
+            },
+        ]
+    )
+    reviews = {
+        (runs[0].run_id, STEM): [
+            finding("promotion_profit", "did not work"),
+            finding("retention", "worked"),
+            {"id": "why", "verdict": "why", "text": "t", "evidence": ""},
+        ],
+        (runs[1].run_id, STEM): [finding("promotion_profit", "worked"), finding("retention", "worked")],
+    }
     return render(title, summary, runs, reviews)
 
 
@@ -41,7 +83,7 @@ def test_each_finished_run_links_its_report_and_a_failed_run_shows_its_reason_no
     html = page()
     assert html.count(f'href="Li_Lei__d%3D0.1/{STEM}.html"') == 1 and f'Li_Lei__d%3D0.3/{STEM}.html"' in html
     assert "%E9%9F%A9" not in html  # the failed run has no report to link
-    table = html[html.index("<h2>Runs</h2>"):html.index("</table>")]
+    table = html[html.index("<h2>Runs</h2>") : html.index("</table>")]
     assert "failed: cell 3 raised DataError: &lt;bad&gt;" in table and "nan" not in table.lower()
     assert "¥1.50k" in html and "75.0%" in html  # headline figures in the reports' formats
 
@@ -51,7 +93,7 @@ def test_the_verdict_matrix_marks_the_finding_that_flips_and_leaves_unjudged_sec
     flags = {fid: css for css, fid in re.findall(r'<tr><td class="(flips|)">(\w+)</td>', html)}
     assert flags == {"promotion_profit": "flips", "retention": ""}
     assert ">why<" not in html
-    matrix = html[html.index("Review card verdicts"):]
+    matrix = html[html.index("Review card verdicts") :]
     assert matrix.count('class="verdict"') == 4  # 2 findings × 2 finished runs; the failed run has no card
     assert 'title="promotion_profit text (numbers)"' in matrix
 
@@ -77,7 +119,23 @@ def test_text_from_the_scenario_is_escaped():
 def test_names_the_chart_font_cannot_draw_get_a_numbered_line_and_a_key_in_the_page():
     assert drawable("Li Lei · d=0.1") and not drawable("韩梅梅")
     runs = [ClassRun("a", "韩梅梅", {"d": 0.1}), ClassRun("b", "韩梅梅", {"d": 0.3})]
-    summary = pd.DataFrame([{"run": r.run_id, "workbook": STEM, "trainee": "韩梅梅", "seed": 2, "d": r.setting["d"],
-                             "status": "ok", "seconds": 1.0, "reason": "", "gmv": 1.0, "promo_net_profit": 1.0,
-                             "break_even_uplift": 0.1, "leakiest_step": "x"} for r in runs])
+    summary = pd.DataFrame(
+        [
+            {
+                "run": r.run_id,
+                "workbook": STEM,
+                "trainee": "韩梅梅",
+                "seed": 2,
+                "d": r.setting["d"],
+                "status": "ok",
+                "seconds": 1.0,
+                "reason": "",
+                "gmv": 1.0,
+                "promo_net_profit": 1.0,
+                "break_even_uplift": 0.1,
+                "leakiest_step": "x",
+            }
+            for r in runs
+        ]
+    )
     assert "line 1 = 韩梅梅" in render("t", summary, runs, {})

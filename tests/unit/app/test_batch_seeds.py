@@ -30,13 +30,20 @@ def test_a_trainee_seed_is_the_documented_hash_of_the_name(name):
 
 
 def test_a_seed_does_not_depend_on_the_order_or_the_other_trainees(tmp_path):
-    first = expand(load_scenario(write(tmp_path, {"notebooks": ["00_case_review_method"],
-                                                  "trainees": ["Li Lei", "Han Meimei"]})))
-    second = expand(load_scenario(write(tmp_path, {"notebooks": ["00_case_review_method"],
-                                                   "trainees": ["Wang Fang", "Han Meimei", "Li Lei"]})))
+    first = expand(
+        load_scenario(write(tmp_path, {"notebooks": ["00_case_review_method"], "trainees": ["Li Lei", "Han Meimei"]}))
+    )
+    second = expand(
+        load_scenario(
+            write(tmp_path, {"notebooks": ["00_case_review_method"], "trainees": ["Wang Fang", "Han Meimei", "Li Lei"]})
+        )
+    )
     assert {r.trainee: r.seed for r in first}.items() <= {r.trainee: r.seed for r in second}.items()
     assert {r.trainee: r.parameters["seed"] for r in second} == {
-        "Wang Fang": 1021927920, "Han Meimei": 1873667365, "Li Lei": 921457847}
+        "Wang Fang": 1021927920,
+        "Han Meimei": 1873667365,
+        "Li Lei": 921457847,
+    }
 
 
 def test_a_name_typed_in_two_unicode_forms_is_one_trainee_and_listing_it_twice_is_refused(tmp_path):
@@ -53,21 +60,31 @@ def test_two_names_with_one_seed_are_refused_naming_both(tmp_path, monkeypatch):
 
 
 def test_seeds_instead_of_names(tmp_path):
-    runs = expand(load_scenario(write(tmp_path, {"notebooks": ["00_case_review_method"], "seeds": [7, 8],
-                                                 "grid": {"promo_discount": [0.1]}})))
+    runs = expand(
+        load_scenario(
+            write(
+                tmp_path, {"notebooks": ["00_case_review_method"], "seeds": [7, 8], "grid": {"promo_discount": [0.1]}}
+            )
+        )
+    )
     assert [(r.run_id, r.trainee, r.parameters["seed"]) for r in runs] == [
-        ("seed=7__promo_discount=0.1", None, 7), ("seed=8__promo_discount=0.1", None, 8)]
+        ("seed=7__promo_discount=0.1", None, 7),
+        ("seed=8__promo_discount=0.1", None, 8),
+    ]
 
 
-@pytest.mark.parametrize(("scenario", "words"), [
-    ({"trainees": ["A"], "seeds": [1]}, "either 'trainees'"),
-    ({"seeds": [1, 1]}, "more than once"),
-    ({"seeds": [-1]}, "seed -1 must be an integer from 0 to 2147483647"),
-    ({"seeds": ["x"]}, "seed 'x' must be an integer"),
-    ({"trainees": [""]}, "trainee '' must be a non-empty name"),
-    ({"trainees": ["A"], "grid": {"seed": [1, 2]}}, "'seed' is set by 'trainees'/'seeds'"),
-    ({"seed_base": 100}, "unknown key\\(s\\) seed_base"),
-])
+@pytest.mark.parametrize(
+    ("scenario", "words"),
+    [
+        ({"trainees": ["A"], "seeds": [1]}, "either 'trainees'"),
+        ({"seeds": [1, 1]}, "more than once"),
+        ({"seeds": [-1]}, "seed -1 must be an integer from 0 to 2147483647"),
+        ({"seeds": ["x"]}, "seed 'x' must be an integer"),
+        ({"trainees": [""]}, "trainee '' must be a non-empty name"),
+        ({"trainees": ["A"], "grid": {"seed": [1, 2]}}, "'seed' is set by 'trainees'/'seeds'"),
+        ({"seed_base": 100}, "unknown key\\(s\\) seed_base"),
+    ],
+)
 def test_bad_people_are_refused_with_the_value_named(tmp_path, scenario, words):
     with pytest.raises(UsageError, match=words):
         load_scenario(write(tmp_path, scenario))
@@ -85,8 +102,18 @@ def test_chinese_names_keep_their_letters_in_the_run_id(tmp_path):
 
 
 def test_an_invalid_value_is_refused_naming_the_run_parameter_value_and_range(tmp_path):
-    runs = expand(load_scenario(write(tmp_path, {"notebooks": ["00_case_review_method"], "trainees": ["Li Lei"],
-                                                 "grid": {"promo_discount": [0.1, 2.0]}})))
+    runs = expand(
+        load_scenario(
+            write(
+                tmp_path,
+                {
+                    "notebooks": ["00_case_review_method"],
+                    "trainees": ["Li Lei"],
+                    "grid": {"promo_discount": [0.1, 2.0]},
+                },
+            )
+        )
+    )
     with pytest.raises(ParameterError) as caught:
         validate(runs)
     message = str(caught.value)

@@ -11,8 +11,12 @@ HOSTILE = '<script>alert("x")</script>'
 
 
 def test_index_links_each_report_with_its_escaped_headline_figures():
-    page = index_html({"00_case_review_method": {"metrics": {"gmv": 1234567.0, "leakiest_step": HOSTILE}},
-                       "99_" + HOSTILE: {"metrics": {}}})
+    page = index_html(
+        {
+            "00_case_review_method": {"metrics": {"gmv": 1234567.0, "leakiest_step": HOSTILE}},
+            "99_" + HOSTILE: {"metrics": {}},
+        }
+    )
     assert '<a href="00_case_review_method.html">The case review method (复盘) on a 618 promotion</a>' in page
     assert "gmv: <b>¥1.23M</b><br>leakiest_step: <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</b>" in page
     assert "<script>" not in page and page.count("<tr>") == 3

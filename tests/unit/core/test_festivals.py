@@ -11,4 +11,7 @@ def test_festivals_lift_demand_and_spring_festival_lowers_it():
     assert m["2024-02-10"] < 1 and m["2024-03-15"] == 1
     assert np.all(festival_multiplier(days, strength=0) == 1)
     assert list(festival_name(pd.DatetimeIndex(["2024-06-18", "2024-02-12", "2024-03-01"]))) == [
-        "618", "Spring Festival lull", ""]
+        "618",
+        "Spring Festival lull",
+        "",
+    ]

@@ -6,9 +6,16 @@ import pytest
 from helpers.core import fmt
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (1_234_567, "¥1.23M"), (45_600, "¥45.60k"), (89.5, "¥89.50"), (-1_200_000, "−¥1.20M"), (2.5e9, "¥2.50B"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1_234_567, "¥1.23M"),
+        (45_600, "¥45.60k"),
+        (89.5, "¥89.50"),
+        (-1_200_000, "−¥1.20M"),
+        (2.5e9, "¥2.50B"),
+    ],
+)
 def test_yuan_is_compact_with_sign(value, expected):
     assert fmt.yuan(value) == expected
 

@@ -60,8 +60,10 @@ def test_amounts_are_money_and_members_get_the_discount(tables):
 
 def test_defaults_land_near_domain_figures(defaults):
     orders, deliveries, returns = defaults["orders"], defaults["deliveries"], defaults["returns"]
-    days = (pd.to_datetime(deliveries["delivered_time"]).dt.normalize()
-            - pd.to_datetime(orders["order_time"]).dt.normalize()).dt.days
+    days = (
+        pd.to_datetime(deliveries["delivered_time"]).dt.normalize()
+        - pd.to_datetime(orders["order_time"]).dt.normalize()
+    ).dt.days
     assert 0.85 <= (days <= 1).mean() <= 0.95  # "90% same or next day"
     revenue = orders["amount"].sum() - returns["refund_amount"].sum()
     gross = revenue - orders["cogs"].sum() + returns["recovered_cost"].sum()
@@ -105,10 +107,17 @@ def test_heavy_buyers_self_select_into_plus(tables):
     assert spend[member].mean() > 3 * spend[~member].mean()
 
 
-@pytest.mark.parametrize("changes", [
-    {"regional_stock_coverage": 0.0}, {"regional_stock_coverage": 1.0}, {"lead_time_days": 1},
-    {"plus_fee": 2000.0}, {"plus_discount": 0.0, "plus_true_uplift": 0.0}, {"days": 120},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"regional_stock_coverage": 0.0},
+        {"regional_stock_coverage": 1.0},
+        {"lead_time_days": 1},
+        {"plus_fee": 2000.0},
+        {"plus_discount": 0.0, "plus_true_uplift": 0.0},
+        {"days": 120},
+    ],
+)
 def test_edge_values_complete(changes):
     out = jd.generate(jd.Config(scale=0.05, **changes))
     assert len(out["orders"]) > 0
@@ -121,10 +130,13 @@ def test_edge_values_complete(changes):
         assert out["memberships"].empty and not out["orders"]["is_plus_member"].any()
 
 
-@pytest.mark.parametrize("values, name", [
-    ({"reorder_point_days": 20, "order_up_to_days": 20}, "order_up_to_days"),
-    ({"reorder_point_days": 5, "order_up_to_days": 6, "lead_time_days": 10}, "order_up_to_days"),
-])
+@pytest.mark.parametrize(
+    "values, name",
+    [
+        ({"reorder_point_days": 20, "order_up_to_days": 20}, "order_up_to_days"),
+        ({"reorder_point_days": 5, "order_up_to_days": 6, "lead_time_days": 10}, "order_up_to_days"),
+    ],
+)
 def test_check_parameters_refuses_inconsistent_policy(values, name):
     with pytest.raises(ParameterError, match=f"'{name}'"):
         jd.check_parameters(values)

@@ -66,8 +66,10 @@ def test_post_funnel_narrows_and_fees_follow_the_tier_bands(tables, half):
     assert 50 <= fee["amateur"] <= 650 and 800 <= fee["junior"] <= 3000 and fee["mid"] >= 3000
     assert fee["top"] >= 15_000
     bands = pd_gen.KOL_TIERS.loc[kols["tier"]]
-    assert ((kols["followers"].to_numpy() >= bands["followers_low"].to_numpy())
-            & (kols["followers"].to_numpy() <= bands["followers_high"].to_numpy())).all()
+    assert (
+        (kols["followers"].to_numpy() >= bands["followers_low"].to_numpy())
+        & (kols["followers"].to_numpy() <= bands["followers_high"].to_numpy())
+    ).all()
     assert customers_per_post(tables) == tables["posts"]["orders"].sum()
 
 
@@ -102,8 +104,9 @@ def test_defaults_land_near_domain_figures(half):
 def test_private_domain_off_closes_the_repurchase_gap(tables):
     off = pd_gen.generate(pd_gen.Config(scale=SMALL, private_domain_enabled=False))
     pd.testing.assert_frame_equal(off["customers"], tables["customers"])
-    pd.testing.assert_frame_equal(off["wechat_contacts"].drop(columns="active"),
-                                  tables["wechat_contacts"].drop(columns="active"))
+    pd.testing.assert_frame_equal(
+        off["wechat_contacts"].drop(columns="active"), tables["wechat_contacts"].drop(columns="active")
+    )
     assert not off["wechat_contacts"]["active"].any()
     on_gap = np.subtract(*_repeat_rates(tables))
     off_gap = np.subtract(*_repeat_rates(off))
@@ -140,12 +143,17 @@ def test_more_budget_to_a_tier_buys_fewer_customers_per_yuan():
     assert (np.diff(per_yuan) < 0).all()
 
 
-@pytest.mark.parametrize(("values", "named"), [
-    ({"kol_share_top": 0.5, "kol_share_mid": 0.5, "kol_share_junior": 0.3, "kol_share_amateur": 0.1}, "sum to 1.4"),
-    ({"kol_share_top": 1.2, "kol_share_mid": 0.0, "kol_share_junior": 0.0, "kol_share_amateur": 0.0},
-     "'kol_share_top' = 1.2"),
-    ({"months": 4}, "'months' = 4"),
-])
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [
+        ({"kol_share_top": 0.5, "kol_share_mid": 0.5, "kol_share_junior": 0.3, "kol_share_amateur": 0.1}, "sum to 1.4"),
+        (
+            {"kol_share_top": 1.2, "kol_share_mid": 0.0, "kol_share_junior": 0.0, "kol_share_amateur": 0.0},
+            "'kol_share_top' = 1.2",
+        ),
+        ({"months": 4}, "'months' = 4"),
+    ],
+)
 def test_cross_parameter_rules_name_the_parameters(values, named):
     with pytest.raises(ParameterError, match=named) as error:
         pd_gen.check_parameters(values)
@@ -154,6 +162,7 @@ def test_cross_parameter_rules_name_the_parameters(values, named):
 
 
 def test_shares_summing_to_one_within_tolerance_pass():
-    pd_gen.check_parameters({"kol_share_top": 0.3333, "kol_share_mid": 0.3333, "kol_share_junior": 0.3334,
-                             "kol_share_amateur": 0.0})
+    pd_gen.check_parameters(
+        {"kol_share_top": 0.3333, "kol_share_mid": 0.3333, "kol_share_junior": 0.3334, "kol_share_amateur": 0.0}
+    )
     pd_gen.check_parameters({})

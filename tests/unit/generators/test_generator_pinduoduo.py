@@ -39,6 +39,7 @@ def margin_per_order(t: dict[str, pd.DataFrame]) -> float:
 
 # ---------------------------------------------------------------- schema and integrity
 
+
 def test_keys_link_up(tables):
     users, orders, teams, shares = (tables[k] for k in ("users", "orders", "teams", "shares"))
     known = set(users["user_id"])
@@ -91,6 +92,7 @@ def test_monthly_finance_adds_up(tables):
 
 # ---------------------------------------------------------------- calibration (docs/SOURCES.md shapes)
 
+
 def test_defaults_look_like_pinduoduo(tables):
     orders, users, finance = tables["orders"], tables["users"], tables["monthly_finance"]
     assert team_share(tables) > 0.85  # nearly all orders are team purchases
@@ -102,6 +104,7 @@ def test_defaults_look_like_pinduoduo(tables):
 
 
 # ---------------------------------------------------------------- levers: causal direction
+
 
 def test_deeper_discount_more_teams_more_virality_less_margin(tables):
     deeper = run(group_discount=0.5)
@@ -136,8 +139,9 @@ def test_no_subsidy_no_subsidy_cost_and_same_past():
     assert with_subsidy["monthly_finance"]["subsidy_cost"].sum() > 0
     # Common random numbers: identical months before the subsidy starts.
     before = SMALL.subsidy_start_month - 1
-    pd.testing.assert_frame_equal(with_subsidy["monthly_finance"].iloc[:before],
-                                  without["monthly_finance"].iloc[:before])
+    pd.testing.assert_frame_equal(
+        with_subsidy["monthly_finance"].iloc[:before], without["monthly_finance"].iloc[:before]
+    )
     assert with_subsidy["monthly_finance"]["gmv"].sum() > without["monthly_finance"]["gmv"].sum()
 
 
@@ -148,6 +152,7 @@ def test_no_paid_budget_no_paid_users():
 
 
 # ---------------------------------------------------------------- parameter rules
+
 
 def test_subsidy_must_start_within_the_months():
     check_parameters({"months": 24, "subsidy_start_month": 24, "subsidy_rate": 0.1})

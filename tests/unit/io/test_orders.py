@@ -20,13 +20,12 @@ from helpers.io.orders import (
 )
 
 HEADER = "order_id,customer_id,order_date,amount\n"
-GOOD_ROWS = (
-    "A1,c1,2023-01-05,10.00\n"
-    "A2,c2,2023-01-06 13:45:10,20.50\n"
-    "A3,c1,2023/2/7 9:05,\"1,234.00\"\n"
-)
+GOOD_ROWS = 'A1,c1,2023-01-05,10.00\nA2,c2,2023-01-06 13:45:10,20.50\nA3,c1,2023/2/7 9:05,"1,234.00"\n'
 TAOBAO = {
-    "order_id": "订单编号", "customer_id": "买家会员名", "order_date": "订单付款时间", "amount": "买家实际支付金额",
+    "order_id": "订单编号",
+    "customer_id": "买家会员名",
+    "order_date": "订单付款时间",
+    "amount": "买家实际支付金额",
 }
 
 
@@ -35,7 +34,10 @@ def test_canonical_utf8_file_loads_typed(tmp_path):
     assert list(frame.columns) == ["order_id", "customer_id", "order_date", "amount"]
     assert frame["amount"].tolist() == [10.0, 20.5, 1234.0]
     assert frame["order_date"].tolist() == [
-        pd.Timestamp("2023-01-05"), pd.Timestamp("2023-01-06 13:45:10"), pd.Timestamp("2023-02-07 09:05")]
+        pd.Timestamp("2023-01-05"),
+        pd.Timestamp("2023-01-06 13:45:10"),
+        pd.Timestamp("2023-02-07 09:05"),
+    ]
     assert frame["customer_id"].tolist() == ["c1", "c2", "c1"]
 
 
@@ -72,11 +74,21 @@ def test_tab_separated_export_and_padded_headers(tmp_path):
 
 
 def test_column_map_from_workbook_parameters_drops_empty_optionals():
-    values = {"col_order_id": "订单编号", "col_customer_id": "买家会员名", "col_order_date": "订单付款时间",
-              "col_amount": "买家实际支付金额", "col_quantity": "", "col_city": "城市"}
+    values = {
+        "col_order_id": "订单编号",
+        "col_customer_id": "买家会员名",
+        "col_order_date": "订单付款时间",
+        "col_amount": "买家实际支付金额",
+        "col_quantity": "",
+        "col_city": "城市",
+    }
     assert column_map(values) == TAOBAO | {"city": "城市"}
-    assert column_map({}) == {"order_id": "order_id", "customer_id": "customer_id",
-                              "order_date": "order_date", "amount": "amount"}
+    assert column_map({}) == {
+        "order_id": "order_id",
+        "customer_id": "customer_id",
+        "order_date": "order_date",
+        "amount": "amount",
+    }
 
 
 def test_optional_columns_are_kept_and_id_like_text_is_not_turned_into_numbers(tmp_path):
@@ -90,8 +102,10 @@ def test_optional_columns_are_kept_and_id_like_text_is_not_turned_into_numbers(t
 MALFORMED = {
     "missing columns": (
         "order_no,customer_id,date\nA1,c1,2023-01-05\n",
-        [r"missing column\(s\) 'order_id' \(col_order_id\), 'order_date' \(col_order_date\), "
-         r"'amount' \(col_amount\); columns found: 'order_no', 'customer_id', 'date'"],
+        [
+            r"missing column\(s\) 'order_id' \(col_order_id\), 'order_date' \(col_order_date\), "
+            r"'amount' \(col_amount\); columns found: 'order_no', 'customer_id', 'date'"
+        ],
     ),
     "unparseable dates": (
         HEADER + "A1,c1,2023-02-30,1\nA2,c2,yesterday,1\nA3,c3,2023-01-05,1\n",
@@ -165,8 +179,9 @@ def test_mapping_names_the_user_headers_in_messages(tmp_path):
 
 def test_from_frame_checks_an_in_memory_table_like_a_file():
     stamps = pd.to_datetime(["2023-01-05 10:00", "2023-01-06 00:00"])
-    frame = pd.DataFrame({"order_id": ["A1", "A2"], "customer_id": ["c1", ""],
-                          "order_date": stamps, "amount": [5.0, -1.0]})
+    frame = pd.DataFrame(
+        {"order_id": ["A1", "A2"], "customer_id": ["c1", ""], "order_date": stamps, "amount": [5.0, -1.0]}
+    )
     with pytest.raises(DataError) as raised:
         from_frame(frame)
     assert len(raised.value.problems) == 2
@@ -180,12 +195,20 @@ def test_one_column_mapped_to_two_roles_is_a_problem(tmp_path):
     assert "'店铺' is mapped to several roles (col_channel, col_city)" in problem
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2023-01-05", "2023-01-05 00:00:00"), ("2023-01-05 13:45", "2023-01-05 13:45:00"),
-    ("2023/1/5 9:05:07", "2023-01-05 09:05:07"), ("2023.1.5", "2023-01-05 00:00:00"),
-    ("2023年1月5日", "2023-01-05 00:00:00"), ("2023-01-05T10:00:00+08:00", "2023-01-05 10:00:00"),
-    ("2023-02-30", None), ("45123.5", None), ("next week", None),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-01-05", "2023-01-05 00:00:00"),
+        ("2023-01-05 13:45", "2023-01-05 13:45:00"),
+        ("2023/1/5 9:05:07", "2023-01-05 09:05:07"),
+        ("2023.1.5", "2023-01-05 00:00:00"),
+        ("2023年1月5日", "2023-01-05 00:00:00"),
+        ("2023-01-05T10:00:00+08:00", "2023-01-05 10:00:00"),
+        ("2023-02-30", None),
+        ("45123.5", None),
+        ("next week", None),
+    ],
+)
 def test_date_formats_with_or_without_times(text, expected):
     import pyarrow as pa
 

@@ -17,8 +17,14 @@ ORDER_ID = "3456789012345678901"  # 19 digits: a JD order number; as a float it 
 
 
 def table() -> pd.DataFrame:
-    return pd.DataFrame({"order_id": [ORDER_ID, "2", "3", "4"], "buyer": HOSTILE,
-                         "amount": [-30.5, 12.0, 0.0, 1234.56], "note": ["-30.5", "+7", "ok", None]})
+    return pd.DataFrame(
+        {
+            "order_id": [ORDER_ID, "2", "3", "4"],
+            "buyer": HOSTILE,
+            "amount": [-30.5, 12.0, 0.0, 1234.56],
+            "note": ["-30.5", "+7", "ok", None],
+        }
+    )
 
 
 def csv_rows(path: Path) -> list[list[str]]:
@@ -60,8 +66,7 @@ def test_defusing_leaves_the_callers_frame_and_string_dtype_columns_alone():
 
 
 def test_the_xlsx_holds_the_names_as_plain_text_money_in_yuan_and_the_19_digit_id_whole(tmp_path):
-    _, xlsx_path = write_for_excel(table(), tmp_path / "list.csv", text_columns=["order_id"],
-                                   money_columns=["amount"])
+    _, xlsx_path = write_for_excel(table(), tmp_path / "list.csv", text_columns=["order_id"], money_columns=["amount"])
     assert xlsx_path == tmp_path / "list.xlsx"
     sheet = load_workbook(xlsx_path).active
     assert [c.value for c in sheet[1]] == ["order_id", "buyer", "amount", "note"]

@@ -7,13 +7,17 @@ from helpers.core.errors import DataError
 from helpers.core.schema import Column, Table
 from helpers.io.tables import atomic_dir, atomic_path, load_case_data, write_json, write_table
 
-TABLE = Table("orders", "demo", (
-    Column("order_id", "str", unique=True),
-    Column("amount", "float", min=0),
-    Column("qty", "int", min=1),
-    Column("order_date", "date"),
-    Column("channel", "str", choices=("Tmall", "JD")),
-))
+TABLE = Table(
+    "orders",
+    "demo",
+    (
+        Column("order_id", "str", unique=True),
+        Column("amount", "float", min=0),
+        Column("qty", "int", min=1),
+        Column("order_date", "date"),
+        Column("channel", "str", choices=("Tmall", "JD")),
+    ),
+)
 
 
 def test_atomic_path_leaves_nothing_when_the_block_fails(tmp_path):
@@ -43,17 +47,26 @@ def test_csv_has_a_bom_and_json_is_stable(tmp_path):
 
 
 def test_table_check_reports_every_problem_with_rows():
-    raw = pd.DataFrame({
-        "order_id": ["a", "b", "b", "d"], "amount": ["1.5", "x", "-2", ""], "qty": ["1", "2.5", "1", "1"],
-        "order_date": ["2024-01-01", "not a date", "2024-01-03", "2024-01-04"],
-        "channel": ["Tmall", "JD", "Taobao", "JD"],
-    })
+    raw = pd.DataFrame(
+        {
+            "order_id": ["a", "b", "b", "d"],
+            "amount": ["1.5", "x", "-2", ""],
+            "qty": ["1", "2.5", "1", "1"],
+            "order_date": ["2024-01-01", "not a date", "2024-01-03", "2024-01-04"],
+            "channel": ["Tmall", "JD", "Taobao", "JD"],
+        }
+    )
     frame, problems = TABLE.check(raw, "orders.csv")
     text = "\n".join(problems)
-    for expected in ("column 'amount': not a number in row 3 (e.g. 'x')", "column 'amount': empty in row 5",
-                     "column 'amount': below the minimum 0 in row 4", "column 'qty': not a whole number in row 3",
-                     "column 'order_date': not a date in row 3", "value 'Taobao' in row 4 is not one of Tmall, JD",
-                     "column 'order_id': duplicated value in row 4"):
+    for expected in (
+        "column 'amount': not a number in row 3 (e.g. 'x')",
+        "column 'amount': empty in row 5",
+        "column 'amount': below the minimum 0 in row 4",
+        "column 'qty': not a whole number in row 3",
+        "column 'order_date': not a date in row 3",
+        "value 'Taobao' in row 4 is not one of Tmall, JD",
+        "column 'order_id': duplicated value in row 4",
+    ):
         assert expected in text
     assert frame["amount"].iloc[0] == 1.5
 

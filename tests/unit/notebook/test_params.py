@@ -8,13 +8,13 @@ from helpers.notebook import params
 from helpers.notebook.files import notebook_path
 from helpers.notebook.params import parse_cell
 
-CELL = '''seed: int = 42  # random seed, ≥ 0
+CELL = """seed: int = 42  # random seed, ≥ 0
 group_discount: float = 0.25  # price cut for a 2-person group, 0–0.9
 team_size: int = 2  # people per team, 2-5
 mode: str = "fast"  # how to run, one of fast|slow
 enabled: bool = True  # switch the campaign on
 data_dir: str = ""  # empty: generate, a folder: load your CSVs
-'''
+"""
 
 
 def spec():
@@ -34,21 +34,28 @@ def test_cell_is_parsed_into_typed_parameters_with_ranges_and_help():
 
 def test_values_from_the_command_line_are_coerced():
     assert spec().validate({"group_discount": "0.3", "team_size": "3", "enabled": "false", "mode": "slow"}) == {
-        "group_discount": 0.3, "team_size": 3, "enabled": False, "mode": "slow"}
+        "group_discount": 0.3,
+        "team_size": 3,
+        "enabled": False,
+        "mode": "slow",
+    }
 
 
-@pytest.mark.parametrize(("name", "value", "words"), [
-    ("group_discount", 1.5, "from 0 to 0.9"),
-    ("group_discount", "abc", "a number"),
-    ("group_discount", float("nan"), "a number"),
-    ("team_size", 1, "from 2 to 5"),
-    ("team_size", 2.5, "not a whole number"),
-    ("team_size", True, "a whole number"),
-    ("seed", -1, "≥ 0"),
-    ("mode", "medium", "one of 'fast', 'slow'"),
-    ("enabled", "maybe", "True or False"),
-    ("data_dir", 3, "text"),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("group_discount", 1.5, "from 0 to 0.9"),
+        ("group_discount", "abc", "a number"),
+        ("group_discount", float("nan"), "a number"),
+        ("team_size", 1, "from 2 to 5"),
+        ("team_size", 2.5, "not a whole number"),
+        ("team_size", True, "a whole number"),
+        ("seed", -1, "≥ 0"),
+        ("mode", "medium", "one of 'fast', 'slow'"),
+        ("enabled", "maybe", "True or False"),
+        ("data_dir", 3, "text"),
+    ],
+)
 def test_bad_values_name_the_parameter_the_value_and_what_is_allowed(name, value, words):
     with pytest.raises(ParameterError) as error:
         spec().validate({name: value})

@@ -11,8 +11,9 @@ def card_for(value):
     return card
 
 
-@pytest.mark.parametrize(("value", "verdict"), [(5.0, WORKED), (-1.0, FAILED), (0.0, FAILED),
-                                                 (None, UNKNOWN), (math.nan, UNKNOWN)])
+@pytest.mark.parametrize(
+    ("value", "verdict"), [(5.0, WORKED), (-1.0, FAILED), (0.0, FAILED), (None, UNKNOWN), (math.nan, UNKNOWN)]
+)
 def test_judged_verdicts_follow_the_rule(value, verdict):
     assert card_for(value).verdict("profit") == verdict
 
@@ -22,7 +23,8 @@ def test_findings_are_records_with_the_contract_fields():
     card.note("lever", "breakthrough", "the team price", "k-factor 1.2")
     assert card.as_records() == [
         {"id": "profit", "verdict": WORKED, "text": "paid", "evidence": "net change"},
-        {"id": "lever", "verdict": "breakthrough", "text": "the team price", "evidence": "k-factor 1.2"}]
+        {"id": "lever", "verdict": "breakthrough", "text": "the team price", "evidence": "k-factor 1.2"},
+    ]
     with pytest.raises(ValueError, match="section must be one of"):
         card.note("x", WORKED, "not a note section")
 

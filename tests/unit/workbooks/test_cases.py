@@ -33,8 +33,10 @@ def test_generated_tables_equal_the_generator_and_your_own_folder_is_loaded_inst
 
 def test_a_counterfactual_changes_only_the_lever():
     values = {"seed": 3, "scale": 0.02, "data_dir": ""}
-    seen, without = cases.load_or_generate("your_shop", values)["orders"], cases.counterfactual(
-        "your_shop", values, promo_discount=0.0)["orders"]
+    seen, without = (
+        cases.load_or_generate("your_shop", values)["orders"],
+        cases.counterfactual("your_shop", values, promo_discount=0.0)["orders"],
+    )
     assert (seen["amount"] < seen["list_amount"]).any()
     assert (without["amount"] == without["list_amount"]).all()
     assert without["customer_id"].isin(seen["customer_id"]).mean() > 0.9  # same seed: the same shop

@@ -56,11 +56,27 @@ def test_pnl_steps_end_at_net_income(tables):
 
 
 def metrics(**changes):
-    base = {"k_factor": 0.6, "viral_share_of_new_buyers": 0.6, "team_success_rate": 0.9, "team_order_share": 0.9,
-            "ltv_cac": 1.5, "cac_blended": 12.0, "cac_paid": 80.0, "cac_viral": 10.0, "subsidy_roi": -0.9,
-            "subsidy_incremental_gmv": 1000.0, "subsidy_cost": 500.0, "naive_gmv_per_yuan": 14.0,
-            "subsidy_gmv_per_yuan": 2.0, "net_margin": -0.5, "marketing_expense_ratio": 1.2, "revenue": 100.0,
-            "lower_tier_buyer_share": 0.58, "bargain_cost_per_new_buyer": 27.0, "margin_per_order": 5.0}
+    base = {
+        "k_factor": 0.6,
+        "viral_share_of_new_buyers": 0.6,
+        "team_success_rate": 0.9,
+        "team_order_share": 0.9,
+        "ltv_cac": 1.5,
+        "cac_blended": 12.0,
+        "cac_paid": 80.0,
+        "cac_viral": 10.0,
+        "subsidy_roi": -0.9,
+        "subsidy_incremental_gmv": 1000.0,
+        "subsidy_cost": 500.0,
+        "naive_gmv_per_yuan": 14.0,
+        "subsidy_gmv_per_yuan": 2.0,
+        "net_margin": -0.5,
+        "marketing_expense_ratio": 1.2,
+        "revenue": 100.0,
+        "lower_tier_buyer_share": 0.58,
+        "bargain_cost_per_new_buyer": 27.0,
+        "margin_per_order": 5.0,
+    }
     return {**base, **changes}
 
 

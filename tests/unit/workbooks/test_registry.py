@@ -20,11 +20,13 @@ def test_check_reads_the_real_notebook_and_runs_cross_checks():
 
 
 def test_every_notebook_has_an_entry_whose_cross_check_is_a_function_of_its_own_case():
-    expected = {"00_case_review_method": method.check_parameters,
-                "01_pinduoduo_group_buying": pinduoduo.check_parameters,
-                "02_jd_logistics_membership": jd.check_parameters,
-                "03_perfect_diary_kol_private_domain": perfect_diary.check_parameters,
-                "04_your_shop_review": your_shop.check_parameters}
+    expected = {
+        "00_case_review_method": method.check_parameters,
+        "01_pinduoduo_group_buying": pinduoduo.check_parameters,
+        "02_jd_logistics_membership": jd.check_parameters,
+        "03_perfect_diary_kol_private_domain": perfect_diary.check_parameters,
+        "04_your_shop_review": your_shop.check_parameters,
+    }
     assert [p.stem for p in all_notebooks()] == list(expected)
     for stem, function in expected.items():
         assert registry.workbook(stem).cross_check is function

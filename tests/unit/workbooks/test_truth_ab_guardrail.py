@@ -34,7 +34,8 @@ def test_guardrail_before_fulfilment_matches_the_issue(tables):
     assert (difference, low, high) == pytest.approx((-0.36, -0.78, 0.06), abs=0.005)
     result = abtest.read_test(tables["ab_assignments"], tables["orders"])
     assert (result["margin_difference"], result["margin_ci_low"], result["margin_ci_high"]) == pytest.approx(
-        (difference, low, high), rel=1e-9)
+        (difference, low, high), rel=1e-9
+    )
 
 
 def test_guardrail_is_per_assigned_user_after_fulfilment(tables):
@@ -44,9 +45,11 @@ def test_guardrail_is_per_assigned_user_after_fulfilment(tables):
     result = case.ab_reading(tables)
     assert result["fulfilment_per_order"] == pytest.approx(fulfilment)
     assert (result["margin_difference"], result["margin_ci_low"], result["margin_ci_high"]) == pytest.approx(
-        (difference, low, high), rel=1e-9)
+        (difference, low, high), rel=1e-9
+    )
     assert (result["margin_per_1000_users_ci_low"], result["margin_per_1000_users_ci_high"]) == pytest.approx(
-        (1000 * low, 1000 * high), rel=1e-9)
+        (1000 * low, 1000 * high), rel=1e-9
+    )
 
 
 def test_a_test_where_nobody_converted_gives_zero_margins_not_an_error(tables):

@@ -18,8 +18,15 @@ def note(card, id):
 
 def test_the_211_breakthrough_follows_the_promise():
     metrics = read_metrics(ROOT / "notebooks" / "02_jd_logistics_membership.ipynb")
-    values = {"regional_stock_coverage": 0.4, "lead_time_days": 7, "reorder_point_days": 10.0,
-              "supplier_payment_days": 45.0, "order_up_to_days": 50.0, "plus_fee": 99.0, "plus_discount": 0.05}
+    values = {
+        "regional_stock_coverage": 0.4,
+        "lead_time_days": 7,
+        "reorder_point_days": 10.0,
+        "supplier_payment_days": 45.0,
+        "order_up_to_days": 50.0,
+        "plus_fee": 99.0,
+        "plus_discount": 0.05,
+    }
     broken = jd_review.build_review(metrics | {"on_time_211_share": 0.548}, values)
     assert broken.verdict("delivery_211") == "did not work"
     assert "could not match" not in note(broken, "breakthrough") and "broke down" in note(broken, "breakthrough")
@@ -28,12 +35,17 @@ def test_the_211_breakthrough_follows_the_promise():
 
 
 def test_speed_sentence_follows_the_signs():
-    base = {"return_rate_fast": 0.05, "return_rate_slow": 0.09, "repurchase_rate_fast": 0.33,
-            "repurchase_rate_slow": 0.30}
+    base = {
+        "return_rate_fast": 0.05,
+        "return_rate_slow": 0.09,
+        "repurchase_rate_fast": 0.33,
+        "repurchase_rate_slow": 0.30,
+    }
     assert jd_review.speed_sentence(base).startswith("Speed pays twice")
     assert jd_review.speed_sentence(base | {"repurchase_rate_fast": 0.2}).startswith("Speed pays once")
     assert jd_review.speed_sentence(base | {"return_rate_fast": 0.2, "repurchase_rate_fast": 0.2}).startswith(
-        "Speed did not pay")
+        "Speed did not pay"
+    )
 
 
 def test_merchant_losses_and_a_failed_viral_engine_are_said_as_such():
@@ -49,7 +61,8 @@ def test_the_private_domain_half_of_the_breakthrough_follows_its_verdict():
     metrics = read_metrics(ROOT / "notebooks" / "03_perfect_diary_kol_private_domain.ipynb")
     values = {"coupon_control": 5.0, "coupon_treatment": 15.0, "data_dir": ""}
     on = perfect_diary_review.build_review(metrics, values)
-    off = perfect_diary_review.build_review(metrics | {"private_domain_true_uplift": 0.0, "wechat_add_share": 0.0},
-                                            values)
+    off = perfect_diary_review.build_review(
+        metrics | {"private_domain_true_uplift": 0.0, "wechat_add_share": 0.0}, values
+    )
     assert on.verdict("private_domain") == "worked" and "WeChat contacts" in note(on, "breakthrough")
     assert off.verdict("private_domain") == "did not work" and "did not pay off" in note(off, "breakthrough")

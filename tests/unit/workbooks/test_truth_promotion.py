@@ -27,9 +27,12 @@ def counts() -> dict[str, int]:
     observed = pd.read_csv(ROOT / "data" / "your_shop" / "orders.csv")
     without = your_shop.generate(replace(your_shop.Config(), promo_discount=0.0))["orders"]
     after = LAST + pd.Timedelta(days=1)
-    return {"promo": orders_between(observed, FIRST, LAST), "promo_baseline": orders_between(without, FIRST, LAST),
-            "after": orders_between(observed, after, AFTER_END),
-            "after_baseline": orders_between(without, after, AFTER_END)}
+    return {
+        "promo": orders_between(observed, FIRST, LAST),
+        "promo_baseline": orders_between(without, FIRST, LAST),
+        "after": orders_between(observed, after, AFTER_END),
+        "after_baseline": orders_between(without, after, AFTER_END),
+    }
 
 
 @pytest.fixture(scope="module")

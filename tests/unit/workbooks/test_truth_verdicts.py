@@ -15,8 +15,9 @@ from helpers.workbooks.perfect_diary import case, review
 TEXTS = {"worked": "up", "failed": "down", "uncertain": "unsure", "evidence": "e"}
 
 
-@pytest.mark.parametrize(("interval", "verdict"), [((0.1, 0.3), WORKED), ((-0.3, -0.1), FAILED),
-                                                   ((-0.1, 0.3), UNKNOWN)])
+@pytest.mark.parametrize(
+    ("interval", "verdict"), [((0.1, 0.3), WORKED), ((-0.3, -0.1), FAILED), ((-0.1, 0.3), UNKNOWN)]
+)
 def test_the_interval_decides_not_the_point_estimate(interval, verdict):
     card = ReviewCard()
     assert card.judge("x", 0.2 if verdict != FAILED else -0.2, ">", 0, interval=interval, **TEXTS) == verdict
@@ -35,8 +36,11 @@ def ab_metrics(tables) -> dict:
 
 def test_the_issue_figure_straddling_zero_cannot_conclude_that_the_coupon_does_not_pay():
     tables = pd_gen.generate(pd_gen.Config(scale=0.3))
-    m = ab_metrics(tables) | {"ab_margin_per_1000_users": -361.0, "ab_margin_per_1000_users_ci_low": -778.0,
-                              "ab_margin_per_1000_users_ci_high": 56.0}
+    m = ab_metrics(tables) | {
+        "ab_margin_per_1000_users": -361.0,
+        "ab_margin_per_1000_users_ci_low": -778.0,
+        "ab_margin_per_1000_users_ci_high": 56.0,
+    }
     card = ReviewCard()
     review._judge_ab(card, m, {"coupon_control": 5.0, "coupon_treatment": 15.0})
     pays = next(f for f in card.as_records() if f["id"] == "ab_pays")

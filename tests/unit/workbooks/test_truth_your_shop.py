@@ -22,8 +22,9 @@ def test_repeat_rate_is_the_270_day_cohort_rate():
     first = orders.groupby("customer_id")["order_date"].min()
     cohort = first[first <= orders["order_date"].max() - pd.Timedelta(days=270)]
     later = orders.join(first.rename("first"), on="customer_id")
-    again = later[(later["order_date"] > later["first"])
-                  & (later["order_date"] <= later["first"] + pd.Timedelta(days=270))]["customer_id"]
+    again = later[
+        (later["order_date"] > later["first"]) & (later["order_date"] <= later["first"] + pd.Timedelta(days=270))
+    ]["customer_id"]
     expected = cohort.index.isin(again).mean()
     assert expected == pytest.approx(0.765, abs=0.0005)  # the comparable figure (58.8% ever repeated)
     assert your_shop.cohort_repeat_rate(orders) == pytest.approx(expected)
@@ -36,8 +37,14 @@ def test_gamma_gamma_independence_is_measured_like_lifetimes_and_warned_about():
     orders = pd.read_csv(ROOT / "data" / "your_shop" / "orders.csv", parse_dates=["order_date"])
     orders = orders[orders["customer_id"] <= orders["customer_id"].sort_values().iloc[len(orders) // 10]]
     ltv = lifetime_value(orders)
-    summary = summary_data_from_transaction_data(orders, "customer_id", "order_date", monetary_value_col="amount",
-                                                 observation_period_end=ltv.observation_end, freq="D")
+    summary = summary_data_from_transaction_data(
+        orders,
+        "customer_id",
+        "order_date",
+        monetary_value_col="amount",
+        observation_period_end=ltv.observation_end,
+        freq="D",
+    )
     repeat = summary[summary["frequency"] > 0]
     expected = stats.pearsonr(repeat["frequency"], repeat["monetary_value"]).statistic
     assert ltv.spend_frequency_correlation == pytest.approx(expected, abs=1e-9)

@@ -11,8 +11,13 @@ from helpers.workbooks.your_shop import check_export
 
 def test_check_export_reads_workbook_parameters_as_the_cli_passes_them(tmp_path):
     path = write(tmp_path, taobao_export(), "gbk")
-    values = {"col_order_id": "订单编号", "col_customer_id": "买家会员名", "col_order_date": "订单付款时间",
-              "col_amount": "买家实际支付金额", "encoding": "gbk"}
+    values = {
+        "col_order_id": "订单编号",
+        "col_customer_id": "买家会员名",
+        "col_order_date": "订单付款时间",
+        "col_amount": "买家实际支付金额",
+        "encoding": "gbk",
+    }
     assert check_export(path, values) == ([], "3 orders from 2 customers, 2023-03-01 to 2023-04-01")
     problems, summary = check_export(path, {})
     assert summary == "" and "missing column(s) 'order_id' (col_order_id)" in problems[0]
