@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import jinja2
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib import font_manager
 from matplotlib.ft2font import FT2Font
 
+from helpers.app import pages
 from helpers.core import fmt
 from helpers.notebook import plots
 from helpers.notebook.review import COLOURS, FAILED, UNKNOWN, WORKED
@@ -31,46 +31,6 @@ from helpers.workbooks.registry import workbook
 JUDGED = (WORKED, FAILED, UNKNOWN)
 CHARTED_KINDS = {"yuan", "pct", "float", "num", "ratio", "days"}
 AXIS_KIND = {"yuan": "yuan", "pct": "pct", "num": "num"}
-
-TEMPLATE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title>
-<style>
-body{font-family:"DejaVu Sans",sans-serif;margin:2em;color:#222;max-width:1400px}
-h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:2px solid #2f6db5;padding-bottom:.2em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em}td,th{padding:.3em .6em;border-bottom:1px solid #ddd;
-text-align:left;vertical-align:top;overflow-wrap:break-word}th{background:#f3f5f8}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.failed{color:#c4453c;font-weight:bold}.ok{color:#3a9e6f}.reason{color:#c4453c;font-size:.9em}
-.verdict{color:#fff;text-align:center;font-size:.85em;white-space:nowrap}
-.flips{font-weight:bold;color:#c4453c}.note{color:#666}img{max-width:100%}
-</style></head><body>
-<h1>{{ title }}</h1>
-<p>{{ runs }} run(s): {{ ok }} finished, {{ failed }} failed.{% if grid %} Grid: {{ grid }}.{% endif %}</p>
-<h2>Runs</h2>
-<table><tr>{% for h in header %}<th>{{ h }}</th>{% endfor %}</tr>
-{% for row in rows %}<tr>
-<td>{% if row.link %}<a href="{{ row.link }}">{{ row.run }}</a>{% else %}{{ row.run }}{% endif %}</td>
-{% for cell in row.cells %}<td class="{{ cell.css }}">{{ cell.text }}</td>{% endfor %}
-</tr>{% endfor %}
-</table>
-{% for section in workbooks %}
-<h2>{{ section.title }}</h2>
-{% if section.chart %}<img alt="headline metrics of {{ section.title }} against {{ section.x }}"
- src="data:image/png;base64,{{ section.chart }}">
-{% if section.legend %}<p class="note">{{ section.legend | join("; ") }}</p>{% endif %}
-{% else %}<p class="note">No chart: {{ section.no_chart }}</p>{% endif %}
-{% if section.matrix %}
-<h3>Review card verdicts</h3>
-<p class="note">Each judged finding of the review card in each finished run. A bold finding changes its
-verdict somewhere in the class; hover a cell for the finding's text and evidence.</p>
-<table><tr><th>Finding</th>{% for parts in section.matrix_runs %}<th>
-{% for part in parts %}{{ part }}{% if not loop.last %}<br>{% endif %}{% endfor %}</th>{% endfor %}</tr>
-{% for line in section.matrix %}<tr><td class="{{ 'flips' if line.flips else '' }}">{{ line.id }}</td>
-{% for cell in line.cells %}<td class="verdict" style="background:{{ cell.colour }}" title="{{ cell.title }}">
-{{ cell.verdict }}</td>{% endfor %}</tr>{% endfor %}
-</table>{% endif %}
-{% endfor %}
-</body></html>
-"""
 
 
 @dataclass(frozen=True)
@@ -88,8 +48,8 @@ def render(
     """The whole page; `reviews[(run_id, workbook)]` is the recorded "review" findings list of that run."""
     grid = list(dict.fromkeys(name for run in runs for name in run.setting))
     stems = [s for s in dict.fromkeys(summary["workbook"]) if workbook(s) is not None]
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(TEMPLATE).render(
+    return pages.render(
+        "summary.html.j2",
         title=title,
         runs=len(runs),
         ok=int(summary["status"].eq("ok").sum()),

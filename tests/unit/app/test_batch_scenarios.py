@@ -1,12 +1,11 @@
 """Every shipped scenario is valid: it loads, expands and passes every run's parameter checks (no execution)."""
 
-from pathlib import Path
-
 import pytest
+from support import ROOT
 
 from helpers.app.batch import expand, load_scenario, validate
 
-SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
 def test_there_is_a_what_if_per_case_and_the_cohort_example():
