@@ -6,7 +6,7 @@ import subprocess
 import sys
 import time
 
-from support import ROOT, files_under, tiny_notebook
+from support import ROOT, files_under, interruptible, tiny_notebook
 
 from helpers.app.runner import execute
 from helpers.workbooks.cases import check_case
@@ -17,12 +17,8 @@ NB = "00_case_review_method"
 def test_ctrl_c_during_a_run_removes_unfinished_outputs(tmp_path):
     path = tiny_notebook(tmp_path / "long.ipynb", "import time\ntime.sleep(120)")
     out = tmp_path / "out"
-    # pytest-xdist workers ignore SIGINT and children inherit that; a user's terminal does not
-    process = subprocess.Popen(
-        [sys.executable, "-m", "helpers.app.cli", "run", str(path), "--out", str(out)],
-        stderr=subprocess.PIPE,
-        text=True,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    process = interruptible(
+        [sys.executable, "-m", "helpers.app.cli", "run", str(path), "--out", str(out)], stderr=subprocess.PIPE
     )
     deadline = time.time() + 120
     while time.time() < deadline and not any(

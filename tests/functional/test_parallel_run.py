@@ -8,7 +8,7 @@ import sys
 import time
 
 import pytest
-from support import files_under, tiny_notebook
+from support import files_under, interruptible, tiny_notebook
 
 from helpers.app import runner
 from helpers.app.cli import main
@@ -120,7 +120,7 @@ def test_ctrl_c_stops_every_running_workbook_and_leaves_nothing(tmp_path):
     body = "import pathlib, time\npathlib.Path({folder!r}, 'started{i}').touch()\ntime.sleep(300)"
     paths = [str(tiny_notebook(tmp_path / f"0{i}_sleep.ipynb", body.format(folder=str(tmp_path), i=i))) for i in (1, 2)]
     command = [sys.executable, "-m", "helpers", "run", *paths, "--jobs", "2", "--out", str(tmp_path / "out")]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = interruptible(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     for _ in range(1800):  # both kernels are inside their cells (or 3 minutes passed: the test then fails below)
         if all((tmp_path / f"started{i}").exists() for i in (1, 2)):
             break

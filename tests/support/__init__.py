@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import nbformat
 
@@ -23,3 +26,13 @@ def tiny_notebook(path: Path, body: str, parameters: str = "seed: int = 1  # a s
     nb.cells = [cell, nbformat.v4.new_code_cell(body)]
     nbformat.write(nb, path)
     return path
+
+
+def interruptible(command: list[str], **options: Any) -> subprocess.Popen:
+    """Start `command` so that SIGINT stops it as Ctrl-C in a user's terminal would.
+
+    pytest-xdist workers ignore SIGINT and children inherit that, so the child restores the default first.
+    """
+    return subprocess.Popen(
+        command, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options
+    )
