@@ -44,12 +44,20 @@ def _flatten(tree: Mapping[str, Any], prefix: str) -> dict[str, str]:
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    """Every message of one language as `{"domain.name": text}` (nested YAML keys joined with dots)."""
+    """Every message of one language as `{"domain.name": text}` (nested YAML keys joined with dots).
+
+    The domain is the file's name, except that every `labels*.yaml` (shared `labels.yaml`, per-workbook
+    `labels_jd.yaml`) feeds the one `labels` domain; a label defined twice with different words is an error.
+    """
     folder = CATALOGS / lang
     messages: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        messages.update(_flatten(tree, path.stem))
+        domain = "labels" if path.stem.startswith("labels") else path.stem
+        for key, text in _flatten(tree, domain).items():
+            if messages.get(key, text) != text:
+                raise ValueError(f"{path}: {key} is already defined as {messages[key]!r}")
+            messages[key] = text
     return messages
 
 
