@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from helpers.core import language
 from helpers.core.paths import notebooks_dir
 from helpers.notebook.layout import collisions
 from helpers.notebook.record import MIME
@@ -71,9 +72,13 @@ def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> Non
         exec(compile(tree, "<cell>", "exec"), namespace)
 
 
-def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
-    """Execute every code cell of `stem` with `overrides` injected after its parameters cell."""
-    folder = notebooks_dir()
+def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en") -> InProcessRun:
+    """Execute every code cell of `stem` (English, or the `lang` edition) with `overrides` after its parameters.
+
+    The cells run with the edition's folder as working folder, as a kernel would, so the workbook speaks its
+    edition's language.
+    """
+    folder = notebooks_dir() if lang == "en" else notebooks_dir() / lang
     notebook = json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
     run = InProcessRun()
     display = _display(run)
@@ -110,4 +115,5 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
         ]
     finally:
         os.chdir(previous)
+        language.use("en")
     return run
