@@ -36,6 +36,7 @@ class InProcessRun:
     warnings: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)  # bare values a cell ended on (an `Out[n]: 0.62` for the reader)
     collisions: list[str] = field(default_factory=list)  # text over text, legends over data, on any chart
+    prose: list[str] = field(default_factory=list)  # the Markdown paragraphs among `shown`
 
 
 class CellError(RuntimeError):
@@ -51,6 +52,7 @@ def _display(run: InProcessRun):
                 run.shown.append(obj._repr_html_() or "")
             elif hasattr(obj, "_repr_markdown_"):
                 run.shown.append(obj._repr_markdown_() or "")
+                run.prose.append(run.shown[-1])
             elif obj is not None:
                 run.shown.append(repr(obj))
 
