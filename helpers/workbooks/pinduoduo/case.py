@@ -25,7 +25,7 @@ from helpers.workbooks import cases
 
 FACTS = ("buyers", "gmv", "spend", "revenue", "marketing", "loss", "tiers", "wechat", "team", "bargain")
 SOURCE_KEYS = {"viral (team + bargain)": "viral", "blended (all)": "blended"}  # acquisition_costs' summary rows
-SPREAD_SEEDS = 3  # extra seeds the subsidy is re-run on to show how much of its effect is chance
+SPREAD_SEEDS = 2  # extra seeds the subsidy is re-run on to show how much of its effect is chance
 
 
 def text(group: str, value: object) -> str:

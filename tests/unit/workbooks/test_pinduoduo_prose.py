@@ -161,3 +161,16 @@ def test_the_subsidy_start_line_is_in_the_legend(tables, lang):
     entries = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert entries[-1] == message("pinduoduo.chart.subsidy.start")
     assert pd.Series(entries).str.len().gt(0).all()
+
+
+def test_the_parameters_table_says_what_a_parameter_without_a_range_accepts_in_the_edition(lang, monkeypatch):
+    from helpers.notebook import story
+    from helpers.notebook.params import read_spec
+
+    shown = []
+    monkeypatch.setattr(story, "display", shown.append)
+    story.parameters_table("01_pinduoduo_group_buying", read_spec("01_pinduoduo_group_buying").defaults())
+    page = shown[0].data
+    words = {"en": ("True or False", "text"), "zh": ("True 或 False", "任意文字")}[lang]
+    assert all(f">{word}<" in page for word in words)
+    assert lang == "en" or "True or False" not in page
