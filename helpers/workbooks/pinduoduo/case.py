@@ -8,7 +8,7 @@ the catalog (`pinduoduo.yaml`), so both editions share this code. The analyses t
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -327,11 +327,6 @@ def pnl_steps(totals: Mapping[str, float]) -> list[tuple[str, float]]:
         ("other", "other_operating_cost", -1.0),
     )
     return [(message(f"pinduoduo.chart.pnl.{key}"), sign * totals[column]) for key, column, sign in lines]
-
-
-def tick_labels(names: Sequence[str]) -> list[str]:
-    """The waterfall's x labels: its steps and the result, named for readers."""
-    return [*names, message("pinduoduo.chart.pnl.result")]
 
 
 # ---------------------------------------------------------------- the outcome the review judges
