@@ -386,6 +386,8 @@ class Outcome:
     """Commission on GMV (parameter)."""
     lower_tier_buyer_share: float
     """Share of annual active buyers living in tier 3 and below."""
+    bargain_campaigns: float
+    """Bargain-for-free campaigns started (0 when the campaign is switched off)."""
     bargain_cost_per_new_buyer: float
     """Giveaway cost per new buyer the bargain campaign brought, ¥."""
 
@@ -402,6 +404,7 @@ def outcome(
     viral_buyers = costs.loc[costs["source"] == "viral (team + bargain)", "new_buyers"].sum()
     effect = subsidy_view(tables, alternative, values)
     totals = unit_economics.pnl_totals(finance)
+    bargain = viral.bargain_summary(tables["shares"])
     return Outcome(
         k_factor=viral.k_factor(tables["shares"], users)["k_factor"],
         k_window_days=viral.K_WINDOW_DAYS,
@@ -428,5 +431,6 @@ def outcome(
         revenue=totals["revenue"],
         take_rate=float(values["take_rate"]),
         lower_tier_buyer_share=unit_economics.annual_active_buyers(users, orders)["lower_tier_share"],
-        bargain_cost_per_new_buyer=viral.bargain_summary(tables["shares"])["cost_per_new_buyer"],
+        bargain_campaigns=bargain["campaigns"],
+        bargain_cost_per_new_buyer=bargain["cost_per_new_buyer"],
     )

@@ -129,7 +129,10 @@ def build_review(result: Outcome) -> ReviewCard:
         card.note(
             "risk_subsidy",
             "risk",
-            _say("risk_subsidy.text", marketing=r.marketing_expense_ratio),
+            _say(
+                "risk_subsidy.text" if r.bargain_campaigns else "risk_subsidy.no_bargain",
+                marketing=r.marketing_expense_ratio,
+            ),
             _say("risk_subsidy.evidence"),
         )
     failed = {

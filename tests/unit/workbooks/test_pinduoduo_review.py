@@ -40,6 +40,7 @@ BASE = Outcome(
     revenue=58_423.74,
     take_rate=0.006,
     lower_tier_buyer_share=0.577,
+    bargain_campaigns=802.0,
     bargain_cost_per_new_buyer=27.1,
 )
 EDGES = {  # finding: (field, just below its threshold, just above it); "above" works for every finding
@@ -175,3 +176,10 @@ def test_no_sentence_or_evidence_prints_a_missing_figure(changes, lang):
     for f in card(**changes).as_records():
         for part in ("text", "evidence"):
             assert not EMPTY.search(f[part]) and not MISSING[lang].search(f[part]), f"{f['id']} {part}: {f[part]}"
+
+
+def test_the_marketing_risk_mentions_bargains_only_when_they_ran(lang):
+    ran, off = card(), card(bargain_campaigns=0.0, bargain_cost_per_new_buyer=NAN)
+    assert finding(ran, "risk_subsidy")["text"] == message("pinduoduo.card.risk_subsidy.text", marketing=1.25)
+    assert finding(off, "risk_subsidy")["text"] == message("pinduoduo.card.risk_subsidy.no_bargain", marketing=1.25)
+    assert finding(off, "logic")["evidence"].endswith(message("pinduoduo.card.logic.no_bargain"))
