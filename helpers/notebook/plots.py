@@ -64,7 +64,14 @@ def setup() -> None:
     )
 
 
-yuan_axis = FuncFormatter(lambda v, _: fmt.yuan(v, 1) if abs(v) >= 1000 else fmt.yuan(v, 0))
+def _yuan_tick(value: float, _: object) -> str:
+    """A ¥ tick: compact with one decimal from the first unit on (¥25.0k, ¥2.5万), whole yuan below it."""
+    if current() == "zh":
+        return fmt.yuan(value, 2) if abs(value) >= 1e4 else fmt.yuan(value, 0)  # 万 shows one decimal fewer
+    return fmt.yuan(value, 1) if abs(value) >= 1000 else fmt.yuan(value, 0)
+
+
+yuan_axis = FuncFormatter(_yuan_tick)
 pct_axis = PercentFormatter(xmax=1, decimals=0)  # shares as percent ticks: 0.25 → 25%
 thousands_axis = FuncFormatter(lambda v, _: fmt.num(v))
 FORMATTERS = {"yuan": yuan_axis, "pct": pct_axis, "num": thousands_axis, None: None}

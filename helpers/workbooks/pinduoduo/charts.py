@@ -32,7 +32,7 @@ def _half_years(ax: Axes, index: pd.Index, quarters: bool = False) -> None:
 
 QUARTER = FuncFormatter(lambda v, _: f"{mdates.num2date(v).year}Q{(mdates.num2date(v).month - 1) // 3 + 1}")
 BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}  # a legend outside the axes, to their right
-WIDE = (9.5, plots.FIGSIZE[1])  # room for a legend beside the axes
+WIDE = (9.5, plots.FIGSIZE[1])  # room for a legend beside the axes, or for seven bars' value labels
 
 
 def lines(frame: pd.DataFrame, key: str, *, y: str, quarters: bool = False) -> Axes:
@@ -64,8 +64,10 @@ def subsidy(paths: pd.DataFrame, start: pd.Timestamp) -> Axes:
 
 
 def pnl(steps: Sequence[tuple[str, float]]) -> Axes:
-    """The P&L waterfall with horizontal, wrapped step names so that neighbouring labels never touch."""
-    ax = plots.waterfall(steps, title=_chart("pnl.title"), ylabel="¥", result=_chart("pnl.result"))
+    """The P&L waterfall, wide, with horizontal, wrapped step names so that neighbouring labels never touch."""
+    ax = plots.waterfall(
+        steps, title=_chart("pnl.title"), ylabel="¥", result=_chart("pnl.result"), ax=plots.new_axes(WIDE)
+    )
     ax.tick_params(axis="x", labelrotation=0)
     return ax
 

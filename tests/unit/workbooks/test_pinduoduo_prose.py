@@ -118,22 +118,37 @@ def test_sentences_follow_their_figures():
     assert "**150.0%**" in prose.calculator(0.25, 0.15, 1.5)
 
 
-@pytest.fixture(scope="module")
-def tables():
-    return generate(config_from(Config, {"seed": 5, "scale": 0.1, "subsidy_start_month": 13}))
+RUNS = {  # ordinary levers, and a small platform without bargains or ads whose subsidy starts in month 1
+    "ordinary": {"seed": 5, "scale": 0.1, "subsidy_start_month": 13},
+    "small": {
+        "seed": 42,
+        "scale": 0.3,
+        "group_discount": 0.05,
+        "bargain_enabled": False,
+        "paid_budget_per_month": 0.0,
+        "subsidy_start_month": 1,
+    },
+}
 
 
-def drawn(tables) -> dict[str, matplotlib.figure.Figure]:
+@pytest.fixture(scope="module", params=RUNS)
+def tables(request):
+    return request.param, generate(config_from(Config, RUNS[request.param]))
+
+
+def drawn(run) -> dict[str, matplotlib.figure.Figure]:
     """Every chart the workbook draws through its `charts` module, on fresh figures."""
+    name, tables = run
     finance = tables["monthly_finance"]
-    alternative = case.counterfactual({"seed": 5, "scale": 0.1, "subsidy_start_month": 13})
+    start = RUNS[name]["subsidy_start_month"]
+    alternative = case.counterfactual(RUNS[name])
     figures = {}
     for name, draw in {
         "tier_mix": lambda: charts.lines(case.tier_mix(tables), "tier_mix", y="pct", quarters=True),
         "buyers": lambda: charts.lines(case.buyers_lines(finance), "buyers", y="num"),
         "sources": lambda: charts.lines(case.new_buyers_by_source(tables["users"]), "sources", y="num"),
         "ratios": lambda: charts.lines(case.quarterly_ratios(finance), "ratios", y="pct", quarters=True),
-        "subsidy": lambda: charts.subsidy(case.gmv_paths(tables, alternative), case.subsidy_start(finance, 13)),
+        "subsidy": lambda: charts.subsidy(case.gmv_paths(tables, alternative), case.subsidy_start(finance, start)),
         "pnl": lambda: charts.pnl(case.pnl_steps(unit_economics.pnl_totals(finance))),
         "calculator": lambda: charts.calculator(break_even_curve(0.3), 0.3, 0.1, 0.5),
         "team_funnel": lambda: plots.funnel(case.team_funnel(tables["teams"]), title="t"),
@@ -148,9 +163,10 @@ def test_charts_have_no_colliding_text_and_no_legend_over_data(tables, lang):
         assert not legend_covers_data(figure), name
 
 
-def test_the_waterfall_labels_collide_when_drawn_the_old_way(tables):
+def test_the_waterfall_labels_collide_when_drawn_the_old_way():
     """The check catches the class: the P&L step names rotated 15° on one line (before issue 17) overlap."""
     plots.setup()
+    tables = generate(config_from(Config, RUNS["ordinary"]))
     steps = case.pnl_steps(unit_economics.pnl_totals(tables["monthly_finance"]))
     one_line = [(name.replace("\n", " "), value) for name, value in steps]
     old = plots.waterfall(one_line, title="P&L", ylabel="¥", result="Result")
@@ -176,3 +192,13 @@ def test_the_parameters_table_says_what_a_parameter_without_a_range_accepts_in_t
     words = {"en": ("True or False", "text"), "zh": ("True 或 False", "任意文字")}[lang]
     assert all(f">{word}<" in page for word in words)
     assert lang == "en" or "True or False" not in page
+
+
+def test_yuan_ticks_stay_distinct_in_chinese(lang):
+    ticks = [plots.yuan_axis(v, None) for v in (0, 5_000, 12_500, 15_000, 25_000, 1_250_000)]
+    assert len(set(ticks)) == len(ticks)
+    expected = {
+        "en": ["¥0", "¥5.0k", "¥12.5k", "¥15.0k", "¥25.0k", "¥1.2M"],
+        "zh": ["¥0", "¥5,000", "¥1.2万", "¥1.5万", "¥2.5万", "¥125.0万"],
+    }
+    assert ticks == expected[lang]
