@@ -69,7 +69,7 @@ def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
             "parameter": p.name,
             "value": repr(values[p.name]),
             "default": repr(p.default),
-            "allowed": p.range_text() or p.allowed(),
+            "allowed": p.range_text() or message(f"common.parameters.any.{p.type}"),
             "meaning": p.help,
         }
         for p in spec

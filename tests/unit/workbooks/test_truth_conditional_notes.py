@@ -1,11 +1,11 @@
-"""Item 16 of issue 13 (examples from 01, 02 and 03): notes follow the verdicts and numbers they sit beside."""
+"""Item 16 of issue 13 (examples from 02 and 03; 01's are in test_pinduoduo_review.py): notes follow the verdicts
+and numbers they sit beside."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from helpers.notebook.record import read_metrics
-from helpers.workbooks import pinduoduo as case
 from helpers.workbooks.jd import review as jd_review
 from helpers.workbooks.perfect_diary import review as perfect_diary_review
 
@@ -46,15 +46,6 @@ def test_speed_sentence_follows_the_signs():
     assert jd_review.speed_sentence(base | {"return_rate_fast": 0.2, "repurchase_rate_fast": 0.2}).startswith(
         "Speed did not pay"
     )
-
-
-def test_merchant_losses_and_a_failed_viral_engine_are_said_as_such():
-    metrics = read_metrics(ROOT / "notebooks" / "01_pinduoduo_group_buying.ipynb")
-    values = {"team_window_hours": 24, "team_size": 2, "group_discount": 0.45, "take_rate": 0.006}
-    card = case.build_review(metrics | {"margin_per_order": -9.10, "k_factor": 0.05}, values)
-    assert note(card, "risk_margin").startswith("Merchants lose ¥9.10 on every order")
-    assert card.verdict("viral_engine") == "did not work"
-    assert "did not happen" in note(card, "breakthrough")
 
 
 def test_the_private_domain_half_of_the_breakthrough_follows_its_verdict():
