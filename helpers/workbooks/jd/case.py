@@ -107,11 +107,13 @@ def speed_table(view: pd.DataFrame, days: int = 90) -> pd.DataFrame:
 
 def on_time_by_cutoff(view: pd.DataFrame) -> pd.DataFrame:
     """Orders, 211 eligibility and on-time share per order-time cut-off window."""
-    return (
+    table = (
         view.groupby("cutoff")
         .agg(orders=("order_id", "size"), eligible=("eligible_211", "mean"), on_time=("on_time_211", "mean"))
         .reset_index()
     )
+    order = {window: rank for rank, window in enumerate(jd.CUTOFFS)}  # the day's order; unknown windows last
+    return table.sort_values("cutoff", key=lambda c: c.map(order).fillna(len(order)), ignore_index=True)
 
 
 def delivery_hours_table(view: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -442,7 +444,7 @@ def cycle_chart(inventory_days: float, receivable_days: float, payable_days: flo
     """The cash conversion cycle for each supplier payment term, with this run's terms marked."""
     curve = cycle_curve(inventory_days, receivable_days)
     ax = plots.lines(
-        curve,
+        curve.set_axis([message("jd.charts.cycle.line")], axis=1),
         title=message("jd.charts.cycle.title"),
         xlabel=message("jd.charts.cycle.x"),
         ylabel=message("jd.charts.cycle.y"),
