@@ -292,10 +292,15 @@ class Levers:
     """The parameters the card quotes as evidence."""
 
     regional_stock_coverage: float
+    """Share of SKUs each regional warehouse stocks."""
     order_up_to_days: float
+    """Days of planned demand a replenishment order fills up to."""
     reorder_point_days: float
+    """Days of planned demand at which a line reorders."""
     lead_time_days: int
+    """Days from a supplier order to its arrival."""
     supplier_payment_days: float
+    """Days before suppliers are paid."""
 
 
 @dataclass(frozen=True)
