@@ -29,13 +29,20 @@ def shrink(box: Bbox, pixels: float = 1.0) -> Bbox:
     return Bbox.from_extents(box.x0 + pixels, box.y0 + pixels, box.x1 - pixels, box.y1 - pixels)
 
 
+def drawn_tick_labels(axis) -> list:
+    """The tick labels matplotlib draws: ticks inside the view interval (it lists a few beyond it too)."""
+    low, high = sorted(axis.get_view_interval())
+    slack = (high - low) * 1e-9
+    return [tick.label1 for tick in axis.get_major_ticks() if low - slack <= tick.get_loc() <= high + slack]
+
+
 def texts_of(fig: Figure) -> list[tuple[str, Bbox]]:
     """Every visible, non-empty text of a figure with its box on the canvas."""
     renderer = fig.canvas.get_renderer()
     found = []
     for ax in fig.axes:
         artists = [ax.title, ax.xaxis.label, ax.yaxis.label, *ax.texts]
-        artists += [*ax.get_xticklabels(), *ax.get_yticklabels()]
+        artists += [*drawn_tick_labels(ax.xaxis), *drawn_tick_labels(ax.yaxis)]
         legend = ax.get_legend()
         if legend is not None:
             artists += legend.get_texts()

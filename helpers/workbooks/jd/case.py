@@ -12,6 +12,7 @@ in tables and charts (speed buckets, stock sources, regions, P&L lines, alert re
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -441,7 +442,7 @@ def pnl_waterfall(statement: pd.DataFrame) -> Axes:
     steps = [(shown("line", name), value) for name, value in finance.waterfall_steps(statement)]
     ax = plots.waterfall(steps, title=message("jd.charts.pnl.title"), ylabel="¥")
     names = [name for name, _ in steps] + [message("jd.charts.pnl.result")]  # the last bar is the result
-    ax.set_xticks(range(len(names)), names, rotation=15)
+    ax.set_xticks(range(len(names)), [textwrap.fill(name, 12) for name in names], rotation=0)  # long names wrap
     return ax
 
 
