@@ -24,6 +24,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.core import fmt
 from helpers.core.language import current
+from helpers.core.messages import message
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
 GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"
@@ -143,10 +144,12 @@ def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
     colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
     ax.barh(order["step"], order["count"], color=colors)
     for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
-        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({fmt.pct(rate)} of previous)")
+        caption = (
+            fmt.num(count) if fmt.is_missing(rate) else message("common.chart.of_previous", count=count, share=rate)
+        )
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
-    return label(ax, title, "Count", "", None, "num")
+    return label(ax, title, message("common.chart.count"), "", None, "num")
 
 
 def heatmap(
@@ -180,7 +183,7 @@ def waterfall(
     beats the starting total, which is drawn as a dashed line.
     """
     ax = ax or new_axes()
-    labels = [s[0] for s in steps] + ["Result"]
+    labels = [s[0] for s in steps] + [message("common.chart.result")]
     deltas = np.array([s[1] for s in steps], dtype=float)
     ends = np.cumsum(deltas)
     starts = np.concatenate([[0.0], ends[:-1]])
