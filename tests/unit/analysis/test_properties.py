@@ -11,7 +11,7 @@ from helpers.analysis.customers import TIERS, customer_summary, lifecycle_tiers,
 from helpers.analysis.funnel import funnel_table
 from helpers.analysis.promotion import Baseline, break_even_uplift, promotion_effect
 from helpers.core import fmt
-from helpers.workbooks.method import profit_steps
+from helpers.workbooks.method.case import profit_steps
 
 counts = st.lists(st.integers(0, 10_000), min_size=1, max_size=6)
 orders_strategy = st.lists(
