@@ -6,6 +6,7 @@ with `plt.show()`.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,9 @@ from helpers.analysis.promotion import break_even_curve
 from helpers.core.messages import message
 from helpers.notebook import plots
 from helpers.workbooks.method.case import POST_PROMO_DAYS, month_name, profit_steps, step_name, tier_name
+
+
+LABEL_WIDTH = 14  # characters per line of a bar's label, so that neighbouring labels never run into each other
 
 
 def monthly_gmv(by_month: pd.DataFrame) -> Axes:
@@ -43,7 +47,8 @@ def orders_around(daily: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) 
     )
     ax.axvspan(first, last, color=plots.PALETTE[1], alpha=0.12, label=message("method.charts.around.band"))
     ax.xaxis.set_major_formatter(DateFormatter(message("method.charts.around.date_format")))
-    ax.legend(loc="upper left")
+    ax.set_ylim(bottom=0)  # orders per day: the scale starts at none
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)  # below the chart: the lines fill its area
     return ax
 
 
@@ -68,8 +73,9 @@ def tiers(table: pd.DataFrame) -> Axes:
 
 def profit_bridge(effect: Mapping[str, float], values: Mapping[str, Any]) -> Axes:
     """The promotion's profit bridge from the profit the same weeks made without it."""
+    steps = [(textwrap.fill(name, LABEL_WIDTH), value) for name, value in profit_steps(effect, values["gross_margin"])]
     return plots.waterfall(
-        profit_steps(effect, values["gross_margin"]),
+        steps,
         title=message("method.charts.bridge.title", days=POST_PROMO_DAYS),
         ylabel=message("method.charts.bridge.ylabel"),
         against_start=True,
