@@ -19,7 +19,6 @@ from helpers.core.messages import message
 from helpers.notebook import plots
 from helpers.workbooks.method.case import POST_PROMO_DAYS, month_name, profit_steps, step_name, tier_name
 
-
 LABEL_WIDTH = 14  # characters per line of a bar's label, so that neighbouring labels never run into each other
 
 
