@@ -13,7 +13,7 @@ import pytest
 from generators import your_shop
 from generators.common import config_from
 from helpers.core import language
-from helpers.core.messages import has, label
+from helpers.core.messages import has, label, message
 from helpers.notebook import plots
 from helpers.notebook.params import read_spec
 from helpers.workbooks import cases
@@ -137,12 +137,14 @@ def test_the_promotion_band_has_a_legend_entry(run):
     assert entries == ["Observed (with the promotion)", "Same shop without the promotion", "Promotion days"]
 
 
-def test_every_case_table_is_described_in_both_languages():
+def test_every_case_table_is_described_in_both_languages_and_the_english_matches_the_data_dictionary():
     for lang in ("en", "zh"):
         language.use(lang)
         for name in cases.CASES:
-            for table in cases.case_schema(name):
+            for table, schema in cases.case_schema(name).items():
                 assert has(f"cases.tables.{name}.{table}"), (lang, name, table)
+                if lang == "en":
+                    assert message(f"cases.tables.{name}.{table}") == schema.description, (name, table)
 
 
 def _middle(box) -> tuple[float, float]:
