@@ -28,7 +28,7 @@ from helpers.analysis.customers import (
     tier_share,
     tier_table,
 )
-from helpers.analysis.funnel import funnel_table
+from helpers.analysis.funnel import funnel_table, leakiest_step
 from helpers.analysis.promotion import (
     break_even_uplift,
     counterfactual_baseline,
@@ -200,12 +200,13 @@ def funnel(
 
 
 def leakiest(table: pd.DataFrame) -> tuple[str, str] | None:
-    """The funnel transition with the lowest step conversion as (from step, to step), None when there is none."""
-    rows = table.index[table["leakiest"]]
-    if len(rows) == 0:
+    """The funnel transition with the lowest step conversion as (from step, to step), None when there is none:
+    `leakiest_step`'s 'from → to', split into its steps so that each can be named for readers."""
+    text = leakiest_step(table)
+    if text is None:
         return None
-    i = int(rows[0])
-    return str(table.loc[i - 1, "step"]), str(table.loc[i, "step"])
+    source, target = text.split(" → ")
+    return source, target
 
 
 def step_name(step: str) -> str:
