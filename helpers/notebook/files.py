@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import ParameterError
+from helpers.core.language import EDITION_FOLDERS
 from helpers.core.paths import notebooks_dir
 
 PATTERN = "[0-9][0-9]_*.ipynb"
@@ -31,6 +32,15 @@ def notebook_path(name: str) -> Path:
         known = ", ".join(p.stem for p in all_notebooks())
         raise ParameterError(f"notebook '{name}' not found: choose one of {known}")
     return path
+
+
+def edition_path(name: str, lang: str) -> Path:
+    """The workbook `name` in the edition of `lang` (notebooks/zh/<stem>.ipynb for Chinese) when that edition
+    exists, the English one otherwise: both hold the same parameters, only their help text differs."""
+    path = notebook_path(name)
+    folder = EDITION_FOLDERS.get(lang)
+    edition = path.parent / folder / path.name if folder else path
+    return edition if edition.exists() else path
 
 
 def read_notebook(path: str | Path) -> dict[str, Any]:

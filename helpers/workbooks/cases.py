@@ -16,6 +16,7 @@ import pandas as pd
 from generators import jd, perfect_diary, pinduoduo, your_shop
 from generators.common import config_from
 from helpers.core.errors import DataError
+from helpers.core.messages import message
 from helpers.core.schema import Table
 from helpers.io.tables import check_case_data, load_case_data
 from helpers.notebook.story import table
@@ -65,10 +66,27 @@ def counterfactual(case: str, values: Mapping[str, Any], **changes: Any) -> dict
 
 
 def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
-    """What each table holds and how big it is: the 'data at a glance' of a Background section."""
-    schema = case_schema(case)
+    """What each table holds and how big it is: the 'data at a glance' of a Background section.
+
+    The descriptions come from the `cases` catalog (`cases.tables.<case>.<table>`) in the edition's language.
+    """
+    table(
+        overview_frame(tables, case),
+        {"dataset_rows": "num", "dataset_columns": "num"},
+        caption=message("cases.caption"),
+    )
+
+
+def overview_frame(tables: Mapping[str, pd.DataFrame], case: str) -> pd.DataFrame:
+    """One row per table of `case`: its file name, rows, columns and what it holds (from the catalog)."""
+    generator(case)  # an unknown case is a DataError naming the known ones
     rows = [
-        {"table": name, "rows": len(frame), "columns": len(frame.columns), "what it holds": schema[name].description}
+        {
+            "dataset_file": f"{name}.csv",
+            "dataset_rows": len(frame),
+            "dataset_columns": len(frame.columns),
+            "dataset_holds": message(f"cases.tables.{case}.{name}"),
+        }
         for name, frame in tables.items()
     ]
-    table(pd.DataFrame(rows), {"rows": "num"}, caption="The dataset at a glance")
+    return pd.DataFrame(rows, columns=["dataset_file", "dataset_rows", "dataset_columns", "dataset_holds"])

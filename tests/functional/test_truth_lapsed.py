@@ -3,17 +3,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
+from support.method import method_result
 
 from generators import your_shop as generator
 from generators.common import config_from
-from helpers.notebook.record import read_metrics
-from helpers.workbooks import method
+from helpers.workbooks.method.review import build_review
 
-ROOT = Path(__file__).resolve().parents[2]
 SMALL = {"seed": 11, "scale": 0.1, "sleeping_days": 30, "churned_days": 60}
 
 
@@ -33,9 +30,5 @@ def test_both_workbooks_call_a_mostly_churned_base_lapsed(run_workbook):
     assert (shop["sleeping_share"], shop["churned_share"]) == pytest.approx((sleeping, churned))
     shop_verdict = {f["id"]: f["verdict"] for f in shop["review"]}["sleeping"]
     assert shop_verdict == "did not work"
-    method_metrics = read_metrics(ROOT / "notebooks" / "00_case_review_method.ipynb") | {
-        "sleeping_share": sleeping,
-        "churned_share": churned,
-    }
-    values = {"sleeping_days": 30, "churned_days": 60, "promo_discount": 0.2, "gross_margin": 0.45}
-    assert method.build_review(method_metrics, values).verdict("retention") == shop_verdict
+    method_card = build_review(method_result(sleeping_share=sleeping, churned_share=churned))
+    assert method_card.verdict("retention") == shop_verdict

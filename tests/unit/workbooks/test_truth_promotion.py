@@ -11,7 +11,7 @@ import pytest
 
 from generators import your_shop
 from helpers.notebook.record import read_metrics
-from helpers.workbooks import method
+from helpers.workbooks.method import case, review
 
 ROOT = Path(__file__).resolve().parents[3]
 FIRST, LAST, AFTER_END = pd.Timestamp("2023-06-01"), pd.Timestamp("2023-06-18"), pd.Timestamp("2023-07-18")
@@ -48,9 +48,9 @@ def test_orders_anyway_share_is_measured_on_the_discounted_days(counts, metrics)
 
 
 def test_orders_anyway_sentence_follows_the_profit():
-    assert "for nothing in return" in method.anyway_sentence(0.6, -100.0)
-    assert "for nothing in return" not in method.anyway_sentence(0.6, 100.0)
-    assert "n/a" not in method.anyway_sentence(None, None)
+    assert "for nothing in return" in review.anyway_sentence(0.6, -100.0)
+    assert "for nothing in return" not in review.anyway_sentence(0.6, 100.0)
+    assert "n/a" not in review.anyway_sentence(None, None)
 
 
 def test_pull_forward_is_measured_against_the_no_promotion_baseline(counts, metrics):
@@ -64,8 +64,8 @@ def test_pull_forward_is_measured_against_the_no_promotion_baseline(counts, metr
 
 def test_pull_forward_parameter_cannot_move_the_figure_without_a_counterfactual():
     effect = {"promo_days": {"incremental_orders": float("nan")}, "true": {"incremental_orders": float("nan")}}
-    assert pd.isna(method.pull_forward(effect))
-    text = method.pull_forward_sentence(None)
+    assert pd.isna(case.pull_forward(effect))
+    text = review.pull_forward_sentence(None)
     assert "cannot be measured" in text and "%" not in text
 
 

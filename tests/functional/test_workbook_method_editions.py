@@ -1,0 +1,111 @@
+"""Workbook 00 in two editions: the English notebook and notebooks/zh share every line of code, record identical
+metrics and card verdicts for the same parameters, and each speaks its own language without "n/a" in a sentence."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import papermill
+import pytest
+from support import ROOT
+
+from helpers.app.datasets import generate_case
+from helpers.notebook.params import read_spec
+from helpers.notebook.record import metrics_from_cells
+
+pytestmark = pytest.mark.notebook
+STEM = "00_case_review_method"
+EDITIONS = {"en": ROOT / "notebooks" / f"{STEM}.ipynb", "zh": ROOT / "notebooks" / "zh" / f"{STEM}.ipynb"}
+HAN = re.compile(r"[\u4e00-\u9fff]")
+NOT_A_FIGURE = {  # a missing figure shows as "n/a" in English and a lone "—" in Chinese (whose prose dash is "——")
+    "en": re.compile(r"(?<![\w/])(n/a|nan|NaN|None)(?![\w/])"),
+    "zh": re.compile(r"(?<![\w/])(n/a|nan|NaN|None)(?![\w/])|(?<!—)—(?!—)"),
+}
+CHANGED = {"scale": 0.2, "promo_discount": 0.1, "promo_elasticity": 6.0, "pull_forward": 0.0, "marketing_cost": 2000.0}
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+def execute(lang: str, out: Path, **params: Any) -> list[dict]:
+    """Run one edition with papermill from its own folder (the kernel's language comes from it); its cells."""
+    source = EDITIONS[lang]
+    target = out / f"{lang}.ipynb"
+    papermill.execute_notebook(
+        str(source), str(target), parameters=params, cwd=str(source.parent), kernel_name="python3", progress_bar=False
+    )
+    return cells(target)
+
+
+def verdicts(metrics: dict) -> list[tuple[str, str]]:
+    return [(f["id"], f["verdict"]) for f in metrics["review"]]
+
+
+def prose(notebook_cells: list[dict]) -> list[str]:
+    """Every sentence the code shows: Markdown outputs and printed lines."""
+    texts = []
+    for cell in notebook_cells:
+        for output in cell.get("outputs", []):
+            texts.append("".join(output.get("data", {}).get("text/markdown", "")))
+            if output.get("name") == "stdout":
+                texts.append("".join(output["text"]))
+    return [t for t in texts if t.strip()]
+
+
+def test_code_cells_are_identical_and_the_parameters_differ_only_in_their_help():
+    en, zh = cells(EDITIONS["en"]), cells(EDITIONS["zh"])
+    assert [c["cell_type"] for c in en] == [c["cell_type"] for c in zh]
+    english, chinese = read_spec(EDITIONS["en"]), read_spec(EDITIONS["zh"])
+    for a, b in zip(english, chinese, strict=True):
+        assert (a.name, a.type, a.default, a.low, a.high, a.choices) == (
+            b.name,
+            b.type,
+            b.default,
+            b.low,
+            b.high,
+            b.choices,
+        )
+        assert HAN.search(b.help), b.name
+    for a, b in zip(en, zh, strict=True):
+        if a["cell_type"] == "code" and "parameters" not in a["metadata"].get("tags", []):
+            assert a["source"] == b["source"]
+        if a["cell_type"] == "markdown":
+            assert HAN.search("".join(b["source"]))
+
+
+def test_the_committed_editions_record_the_same_metrics_and_verdicts():
+    en, zh = metrics_from_cells(cells(EDITIONS["en"])), metrics_from_cells(cells(EDITIONS["zh"]))
+    assert {k: v for k, v in en.items() if k != "review"} == {k: v for k, v in zh.items() if k != "review"}
+    assert verdicts(en) == verdicts(zh)
+    assert en["promo_net_profit"] == pytest.approx(-41_250, abs=50)  # the defaults' figure (issue 13, item 12)
+
+
+def test_both_editions_agree_on_a_changed_run_and_the_chinese_one_reads_chinese(tmp_path):
+    en, zh = execute("en", tmp_path, **CHANGED), execute("zh", tmp_path, **CHANGED)
+    en_metrics, zh_metrics = metrics_from_cells(en), metrics_from_cells(zh)
+    assert {k: v for k, v in en_metrics.items() if k != "review"} == {
+        k: v for k, v in zh_metrics.items() if k != "review"
+    }
+    assert verdicts(en_metrics) == verdicts(zh_metrics)
+    assert dict(verdicts(en_metrics))["promotion_profit"] == "worked"
+    for text in prose(zh):
+        assert HAN.search(text), text
+        assert not NOT_A_FIGURE["zh"].search(text), text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_your_own_data_says_in_words_what_cannot_be_measured(tmp_path, lang):
+    generate_case("your_shop", tmp_path / "mine", orders=2000)
+    notebook = execute(lang, tmp_path, data_dir=str(tmp_path / "mine"))
+    metrics = metrics_from_cells(notebook)
+    assert metrics["promo_net_profit"] is None and metrics["promo_orders_anyway_share"] is None
+    texts = prose(notebook) + [f["text"] for f in metrics["review"]] + [f["evidence"] for f in metrics["review"]]
+    for text in texts:
+        assert not NOT_A_FIGURE[lang].search(text), text
+    why = next(f["text"] for f in metrics["review"] if f["id"] == "why_subsidy")
+    expected = {"en": "Without a counterfactual, nobody knows", "zh": "没有对照，就没人知道"}[lang]
+    assert why.startswith(expected)
