@@ -10,7 +10,7 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -136,17 +136,28 @@ def lines(
     return label(ax, title, xlabel, ylabel, y)
 
 
-def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
-    """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red."""
+def funnel(
+    steps: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str = "Count",
+    of_previous: Callable[[float], str] = lambda rate: f"{fmt.pct(rate)} of previous",
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red.
+
+    `xlabel` and `of_previous` (the step-conversion caption beside each bar) let a workbook pass its catalog's
+    words in the edition's language.
+    """
     ax = ax or new_axes()
     order = steps.iloc[::-1]
     colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
     ax.barh(order["step"], order["count"], color=colors)
     for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
-        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({fmt.pct(rate)} of previous)")
+        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({of_previous(rate)})")
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
-    return label(ax, title, "Count", "", None, "num")
+    return label(ax, title, xlabel, "", None, "num")
 
 
 def heatmap(
@@ -172,15 +183,17 @@ def waterfall(
     title: str,
     ylabel: str = "¥",
     against_start: bool = False,
+    result: str = "Result",
     ax: Axes | None = None,
 ) -> Axes:
-    """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result.
+    """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result
+    (its tick label `result`, in the edition's language).
 
     The result is green when positive; with `against_start` (a bridge from a baseline) it is green only when it
     beats the starting total, which is drawn as a dashed line.
     """
     ax = ax or new_axes()
-    labels = [s[0] for s in steps] + ["Result"]
+    labels = [s[0] for s in steps] + [result]
     deltas = np.array([s[1] for s in steps], dtype=float)
     ends = np.cumsum(deltas)
     starts = np.concatenate([[0.0], ends[:-1]])
