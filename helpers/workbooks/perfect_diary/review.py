@@ -32,13 +32,13 @@ def text(key: str, **values: object) -> str:
 
 
 def _roi_by_tier(payback: Payback) -> str:
-    parts = [
-        text("kol_payback.tier_none", tier=source_word(t))
+    parts = {
+        t: text("kol_payback.tier_none", tier=source_word(t))
         if is_missing(payback.roi[t])
         else text("kol_payback.tier", tier=source_word(t), roi=payback.roi[t])
         for t in TIERS
-    ]
-    return text("kol_payback.evidence", tiers=", ".join(parts))
+    }
+    return text("kol_payback.evidence", **parts)
 
 
 def _judge_kol(card: ReviewCard, payback: Payback, next_yuan: NextYuan) -> None:
