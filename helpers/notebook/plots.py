@@ -9,6 +9,7 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -47,6 +48,8 @@ def setup() -> None:
     families = [chinese, LATIN_FONT] if current() == "zh" else [LATIN_FONT, chinese]
     sns.set_theme(style="whitegrid", palette=PALETTE, font=families[0])
     warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+    # Noto Sans SC ships one weight: bold titles fall back to it, without a "findfont" line on the reader's page.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams.update(
         {
             "font.family": families,

@@ -24,8 +24,8 @@ def label_position(value: float, line: float, span: float) -> str:
     "inside" its top when the line would cross a label above it (a bar too short to hold it gets its label
     "over_line", just above the line)."""
     height = LABEL_HEIGHT * span
-    if fmt.is_missing(line) or not value - height / 4 < line < value + height * 1.25:
-        return "above"
+    if fmt.is_missing(line) or not value < line < value + height * 1.25:
+        return "above"  # the line is below the bar's top (or far above it): a label above the bar stays clear
     return "inside" if value > 1.5 * height else "over_line"
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from helpers.notebook.record import read_metrics
 from helpers.workbooks import pinduoduo as case
 from helpers.workbooks.jd import review as jd_review
-from helpers.workbooks.perfect_diary import review as perfect_diary_review
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,14 +54,3 @@ def test_merchant_losses_and_a_failed_viral_engine_are_said_as_such():
     assert note(card, "risk_margin").startswith("Merchants lose ¥9.10 on every order")
     assert card.verdict("viral_engine") == "did not work"
     assert "did not happen" in note(card, "breakthrough")
-
-
-def test_the_private_domain_half_of_the_breakthrough_follows_its_verdict():
-    metrics = read_metrics(ROOT / "notebooks" / "03_perfect_diary_kol_private_domain.ipynb")
-    values = {"coupon_control": 5.0, "coupon_treatment": 15.0, "data_dir": ""}
-    on = perfect_diary_review.build_review(metrics, values)
-    off = perfect_diary_review.build_review(
-        metrics | {"private_domain_true_uplift": 0.0, "wechat_add_share": 0.0}, values
-    )
-    assert on.verdict("private_domain") == "worked" and "WeChat contacts" in note(on, "breakthrough")
-    assert off.verdict("private_domain") == "did not work" and "did not pay off" in note(off, "breakthrough")
