@@ -6,6 +6,7 @@ stays here because it needs the sales-and-marketing line that a generic income s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -54,9 +55,15 @@ FACTS = (
 )
 
 
+def unbroken(value: str) -> str:
+    """Text in which no minus sign can be separated from its number by a line break."""
+    return re.sub(f"{fmt.MINUS}(?!{WORD_JOINER})", fmt.MINUS + WORD_JOINER, value)
+
+
 def text(key: str, **values: Any) -> str:
-    """A message of this workbook's catalog (`perfect_diary.<key>`) in the edition's language."""
-    return message(f"perfect_diary.{key}", **values)
+    """A message of this workbook's catalog (`perfect_diary.<key>`) in the edition's language, for prose, tables
+    and the review card: a minus sign stays on the line of its number (charts use `message` itself)."""
+    return unbroken(message(f"perfect_diary.{key}", **values))
 
 
 def source_name(source: object) -> str:
@@ -185,11 +192,6 @@ def kol_price_rise(posts: pd.DataFrame, kols: pd.DataFrame) -> float:
     return float(index.iloc[-1] / index.iloc[0] - 1) if len(index) > 1 else float("nan")
 
 
-def _unbroken(value: str) -> str:
-    """A formatted figure whose sign cannot be separated from its number by a line break."""
-    return value.replace(fmt.MINUS, fmt.MINUS + WORD_JOINER)
-
-
 def kpi_tree(tables: Mapping[str, pd.DataFrame], pnl: Mapping[str, float]) -> pd.DataFrame:
     """Net profit decomposed: revenue = customers × orders per customer × order value; then margin and costs."""
     orders, customers = tables["orders"], tables["customers"]
@@ -209,7 +211,7 @@ def kpi_tree(tables: Mapping[str, pd.DataFrame], pnl: Mapping[str, float]) -> pd
     return pd.DataFrame(
         {
             "kpi": [NBSP * 4 * depth + (op + NBSP if op else "") + text(f"kpi.{key}") for depth, op, key, *_ in rows],
-            "kpi_value": [_unbroken(as_kind(kind, value)) for *_, value, kind, _ in rows],
+            "kpi_value": [unbroken(as_kind(kind, value)) for *_, value, kind, _ in rows],
             "lever": [text(f"kpi.{lever}") if lever else "" for *_, lever in rows],
         }
     )

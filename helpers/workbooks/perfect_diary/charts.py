@@ -12,11 +12,17 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from helpers.core import fmt
+from helpers.core.messages import message
 from helpers.notebook import plots
-from helpers.workbooks.perfect_diary.case import source_name, text
+from helpers.workbooks.perfect_diary.case import CouponTest, source_name
 
 HEADROOM = 1.35  # the y-axis reaches 35% above the tallest bar or line: room for value labels and the legend
 LABEL_HEIGHT = 0.08  # a value label's height (with its offset) as a share of the y-axis span
+
+
+def text(key: str, **values: object) -> str:
+    """Chart text from the workbook's catalog (`perfect_diary.<key>`)."""
+    return message(f"perfect_diary.{key}", **values)
 
 
 def label_position(value: float, line: float, span: float) -> str:
@@ -77,4 +83,20 @@ def marginal_curves(marginal: Mapping[str, Any], break_even: float) -> Axes:
     now = marginal["table"].dropna(subset=["marginal_roi"])
     ax.scatter(now["monthly_spend"], now["marginal_roi"], color="black", zorder=3, label=text("chart.today"))
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def ab_conversion(test: CouponTest) -> Axes:
+    """Conversion of the two arms, with room above the taller bar for its value label."""
+    rates = [test.control_rate, test.treatment_rate]
+    ax = plots.bar(
+        [text("arm.control"), text("arm.treatment")],
+        rates,
+        title=text("chart.ab_title"),
+        xlabel=text("chart.arm_axis"),
+        ylabel=text("chart.conversion_axis"),
+        y="pct",
+        annotate="pct",
+    )
+    ax.set_ylim(0, max(max(rates), 0.01) * HEADROOM)
     return ax

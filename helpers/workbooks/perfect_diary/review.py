@@ -7,6 +7,8 @@ not exist in a run is explained in words, never printed as n/a.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from helpers.analysis.abtest import SRM_ALPHA
 from helpers.core import fmt
 from helpers.core.fmt import is_missing
@@ -19,6 +21,7 @@ from helpers.workbooks.perfect_diary.case import (
     PrivateDomain,
     Result,
     source_word,
+    unbroken,
 )
 from helpers.workbooks.perfect_diary.case import text as catalog_text
 
@@ -268,4 +271,6 @@ def build_review(result: Result) -> ReviewCard:
         evidence=text("profitability.evidence", net_profit=pnl.net_profit, revenue=pnl.revenue),
     )
     _notes(card, result)
+    # The intervals the card appends to the evidence come from the shared catalog: keep their signs unbroken too.
+    card.findings = [replace(f, text=unbroken(f.text), evidence=unbroken(f.evidence)) for f in card.findings]
     return card

@@ -139,7 +139,7 @@ def findings(res: case.Result) -> dict[str, dict[str, str]]:
 
 
 def said(key: str, **values) -> str:
-    return messages.message(f"perfect_diary.review.{key}", **values)
+    return case.text(f"review.{key}", **values)
 
 
 # ---------------------------------------------------------------- each judged finding flips at its threshold
@@ -200,7 +200,7 @@ def test_the_lift_reads_from_its_interval(interval, verdict):
     key = {WORKED: "worked", FAILED: "failed", UNKNOWN: "uncertain"}[verdict]
     values = {"coupons": "¥15 instead of ¥5", "lift": lift, "p": 0.001, "power": 0.45, "planned": 0.01, "mde": 0.016}
     assert finding["text"] == said(f"ab_effect.{key}", **values)
-    assert finding["evidence"].endswith(f"95% CI {fmt.pp(interval[0])} to {fmt.pp(interval[1])}")
+    assert finding["evidence"].endswith(case.unbroken(f"95% CI {fmt.pp(interval[0])} to {fmt.pp(interval[1])}"))
 
 
 @pytest.mark.parametrize(
@@ -217,7 +217,7 @@ def test_the_guardrail_and_the_payoff_read_from_their_interval(interval, verdict
     if verdict != WORKED:
         assert "The bigger coupon pays" not in card["ab_pays"]["text"] and "held" not in card["ab_guardrail"]["text"]
     low, high = (fmt.yuan(1000 * bound) for bound in interval)
-    assert card["ab_pays"]["evidence"].endswith(f"95% CI {low} to {high}")
+    assert card["ab_pays"]["evidence"].endswith(case.unbroken(f"95% CI {low} to {high}"))
 
 
 def test_profitability_flips_at_zero_net_margin():
@@ -348,6 +348,13 @@ def test_the_kpi_tree_keeps_each_sign_with_its_number(tables):
     values = case.kpi_tree(tables, pnl)["kpi_value"]
     assert values.iloc[0] == fmt.MINUS + case.WORD_JOINER + "¥654.40k"
     assert all(fmt.MINUS + case.WORD_JOINER in v for v in values if fmt.MINUS in v)
+
+
+def test_no_minus_sign_can_wrap_away_from_its_number_in_the_card():
+    records = review.build_review(result()).as_records()
+    signed = [part for f in records for part in (f["text"], f["evidence"]) if fmt.MINUS in part]
+    assert signed  # the default-shaped card has losses to show
+    assert all(part.count(fmt.MINUS) == part.count(fmt.MINUS + case.WORD_JOINER) for part in signed)
 
 
 def _boxes(ax) -> tuple[list, object]:
