@@ -632,9 +632,10 @@ def ab_text(test: CouponTest) -> str:
         fulfilment=test.fulfilment_per_order,
     )
     figures = {"lift": test.lift, "control": test.control_rate, "treatment": test.treatment_rate}
+    figures |= {"srm": test.srm_p_value, "guardrail": guardrail}
     if any(fmt.is_missing(v) for v in (test.ci_low, test.ci_high, test.p_value, test.power, test.mde)):
-        return text("ab.reading_no_interval", **figures, srm=test.srm_p_value) + " " + guardrail
-    reading = text(
+        return text("ab.reading_no_interval", **figures)
+    return text(
         "ab.reading",
         **figures,
         low=test.ci_low,
@@ -643,9 +644,7 @@ def ab_text(test: CouponTest) -> str:
         planned=test.planned_lift,
         power=test.power,
         mde=test.mde,
-        srm=test.srm_p_value,
     )
-    return reading + " " + guardrail
 
 
 def srm_text(test: CouponTest) -> str:
