@@ -100,3 +100,11 @@ def ab_conversion(test: CouponTest) -> Axes:
     )
     ax.set_ylim(0, max(max(rates), 0.01) * HEADROOM)
     return ax
+
+
+def trend(frame: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, y: str | None = None) -> Axes:
+    """One line per column (`plots.lines`), the legend right of the plot so that no line runs under it."""
+    ax = plots.lines(frame, title=title, xlabel=xlabel, ylabel=ylabel, y=y)
+    if ax.get_legend() is not None:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax

@@ -389,3 +389,15 @@ def test_roi_chart_labels_line_and_legend_do_not_collide(roi):
         assert not any(legend.overlaps(bar) for bar in bars), "the legend sits on a bar"
     finally:
         plt.close(ax.figure)
+
+
+def test_trend_legends_sit_beside_the_plot_not_on_its_lines(tables):
+    plots.setup()
+    ax = charts.trend(case.content_calendar(tables["posts"]), title="t", xlabel="x", ylabel="y")
+    try:
+        ax.figure.canvas.draw()
+        legend, plot = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert legend.x0 >= plot.x1  # right of the plotting area: no line can run under it
+        assert [t.get_text() for t in ax.get_legend().get_texts()] == [case.source_name(t) for t in case.TIERS]
+    finally:
+        plt.close(ax.figure)
