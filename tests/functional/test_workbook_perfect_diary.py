@@ -249,6 +249,9 @@ def test_both_editions_agree_with_the_private_domain_off_and_say_why_in_words(tm
         texts = prose(path) + [f[part] for f in read_metrics(path)["review"] for part in ("text", "evidence")]
         assert not [t for t in texts if MISSING[lang].search(t)], lang
     assert all(re.search(r"[\u4e00-\u9fff]", f["text"]) for f in zh["review"])
+    cells = json.loads(paths["en"].read_text(encoding="utf-8"))["cells"]
+    ab_chart = next(c for c in cells if "charts.ab_conversion" in "".join(c["source"]))
+    assert not [o for o in ab_chart["outputs"] if "image/png" in o.get("data", {})]  # no empty chart drawn
 
 
 def _code_cells(lang: str) -> list[str]:

@@ -112,7 +112,6 @@ def _judge_private_domain(card: ReviewCard, private: PrivateDomain) -> None:
 
 
 def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
-    no_test = text("no_test")
     evidence = text("ab_assignment.evidence", control=test.control_n, treatment=test.treatment_n)
     card.judge(
         "ab_assignment",
@@ -122,7 +121,7 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         worked=text("ab_assignment.worked", share=test.treatment_share, p=test.srm_p_value),
         failed=text("ab_assignment.failed", share=test.treatment_share, p=f"{test.srm_p_value:.1e}", alpha=SRM_ALPHA),
         evidence=evidence if test.ran else text("no_test_evidence"),
-        missing=no_test,
+        missing=text("no_test"),
     )
     usable = test.ran and not test.srm_detected
     coupons = text("coupons", control=test.coupon_control, treatment=test.coupon_treatment)
@@ -140,7 +139,7 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         evidence=text("ab_effect.evidence", control=test.control_rate, treatment=test.treatment_rate)
         if test.ran
         else text("no_test_evidence"),
-        missing=text("srm_untrusted") if test.srm_detected else no_test,
+        missing=text("srm_untrusted") if test.srm_detected else text("no_test_lift"),
     )
     card.judge(
         "ab_guardrail",
@@ -155,7 +154,7 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         evidence=text("ab_guardrail.evidence", control=test.margin_control, treatment=test.margin_treatment)
         if test.ran
         else text("no_test_evidence"),
-        missing=text("srm_guardrail") if test.srm_detected else no_test,
+        missing=text("srm_guardrail") if test.srm_detected else text("no_test_guardrail"),
     )
     per_1000, low, high = test.per_1000
     card.judge(
@@ -169,7 +168,7 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         failed=text("ab_pays.failed", per_1000=per_1000),
         uncertain=text("ab_pays.uncertain", per_1000=per_1000),
         evidence=text("ab_pays.evidence") if test.ran else text("no_test_evidence"),
-        missing=text("srm_result") if test.srm_detected else no_test,
+        missing=text("srm_result") if test.srm_detected else text("no_test_pays"),
     )
 
 
