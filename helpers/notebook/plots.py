@@ -9,10 +9,11 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 
 from __future__ import annotations
 
+import logging
 import math
 import textwrap
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -50,6 +51,8 @@ def setup() -> None:
     families = [chinese, LATIN_FONT] if current() == "zh" else [LATIN_FONT, chinese]
     sns.set_theme(style="whitegrid", palette=PALETTE, font=families[0])
     warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+    # Noto Sans SC ships one weight: bold titles fall back to it, without a "findfont" line on the reader's page.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams.update(
         {
             "font.family": families,
@@ -184,17 +187,33 @@ def lines(
     return label(ax, title, xlabel, ylabel, y)
 
 
-def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
-    """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red."""
+def funnel(
+    steps: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str | None = None,
+    of_previous: Callable[[float], str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red.
+
+    The x label and the step-conversion caption beside each bar come from the common catalog; `xlabel` and
+    `of_previous` let a workbook use its own words instead.
+    """
     ax = ax or new_axes()
     order = steps.iloc[::-1]
     colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
     ax.barh(order["step"], order["count"], color=colors)
     for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
-        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else message("common.chart.of_previous", share=rate))
+        if fmt.is_missing(rate):
+            caption = fmt.num(count)
+        elif of_previous is None:
+            caption = fmt.num(count) + message("common.chart.of_previous", share=rate)
+        else:
+            caption = f"{fmt.num(count)}  ({of_previous(rate)})"
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
-    return label(ax, title, message("common.chart.count"), "", None, "num")
+    return label(ax, title, xlabel if xlabel is not None else message("common.chart.count"), "", None, "num")
 
 
 def heatmap(

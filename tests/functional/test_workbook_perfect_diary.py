@@ -1,20 +1,26 @@
 """The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
-an independent computation, verdicts that flip with the parameters, and refused parameter values."""
+an independent computation, verdicts that flip with the parameters, refused parameter values, and the two editions
+(notebooks/ and notebooks/zh/) recording the same figures and verdicts."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+import papermill
 import pytest
 from statsmodels.stats.proportion import test_proportions_2indep as wald_test
-from support import files_under
+from support import ROOT, files_under
 
 from generators import perfect_diary as pd_gen
 from helpers.app.runner import RunFailed, execute
 from helpers.notebook.params import notebook_path
+from helpers.notebook.record import read_metrics
 
 pytestmark = pytest.mark.notebook
 STEM = "03_perfect_diary_kol_private_domain"
@@ -180,3 +186,87 @@ def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
     assert verdicts(m)["private_domain"] == "cannot conclude"
     assert m["response_origin"].startswith("a curve fitted")
     assert isinstance(pd.Series(m["roi_mid"]).iloc[0], float)
+
+
+# ---------------------------------------------------------------- the two editions
+
+EDITIONS = {"en": ROOT / "notebooks", "zh": ROOT / "notebooks" / "zh"}
+CHANGED = {  # one non-default set: no private domain (half of a shipped scenario), a top-heavy KOL split
+    "scale": 0.2,
+    "private_domain_enabled": False,
+    "kol_share_top": 0.5,
+    "kol_share_mid": 0.2,
+    "kol_share_junior": 0.2,
+    "kol_share_amateur": 0.1,
+}
+MISSING = {  # how a figure that does not exist would show inside a sentence
+    "en": re.compile(r"n/a|\bnan\b|\bNone\b"),
+    "zh": re.compile(r"n/a|\bnan\b|\bNone\b|(?<!—)—(?!—)"),  # "—" alone is the Chinese mark ("——" is a dash)
+}
+
+
+def run_edition(lang: str, parameters: dict[str, Any], out: Path) -> Path:
+    """Execute one edition as JupyterLab does: the kernel's working folder is the edition's folder."""
+    folder = EDITIONS[lang]
+    papermill.execute_notebook(
+        str(folder / f"{STEM}.ipynb"),
+        str(out),
+        parameters=parameters,
+        cwd=str(folder),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+    )
+    return out
+
+
+def same_figures(en: dict[str, Any], zh: dict[str, Any]) -> None:
+    assert {k: v for k, v in en.items() if k != "review"} == {k: v for k, v in zh.items() if k != "review"}
+    assert [(f["id"], f["verdict"]) for f in en["review"]] == [(f["id"], f["verdict"]) for f in zh["review"]]
+
+
+def prose(path: Path) -> list[str]:
+    """The computed sentences a reader sees: the Markdown outputs of the executed notebook."""
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [
+        "".join(output["data"]["text/markdown"])
+        for cell in cells
+        for output in cell.get("outputs", [])
+        if "text/markdown" in output.get("data", {})
+    ]
+
+
+def test_committed_editions_record_the_same_metrics_and_verdicts():
+    same_figures(*(read_metrics(folder / f"{STEM}.ipynb") for folder in EDITIONS.values()))
+
+
+def test_both_editions_agree_with_the_private_domain_off_and_say_why_in_words(tmp_path):
+    paths = {lang: run_edition(lang, CHANGED, tmp_path / f"{lang}.ipynb") for lang in EDITIONS}
+    en, zh = (read_metrics(path) for path in paths.values())
+    same_figures(en, zh)
+    assert en["ab_control_n"] == 0 and en["kol_roi"] is not None
+    for lang, path in paths.items():
+        texts = prose(path) + [f[part] for f in read_metrics(path)["review"] for part in ("text", "evidence")]
+        assert not [t for t in texts if MISSING[lang].search(t)], lang
+    assert all(re.search(r"[\u4e00-\u9fff]", f["text"]) for f in zh["review"])
+    cells = json.loads(paths["en"].read_text(encoding="utf-8"))["cells"]
+    ab_chart = next(c for c in cells if "charts.ab_conversion" in "".join(c["source"]))
+    assert not [o for o in ab_chart["outputs"] if "image/png" in o.get("data", {})]  # no empty chart drawn
+
+
+def _code_cells(lang: str) -> list[str]:
+    cells = json.loads((EDITIONS[lang] / f"{STEM}.ipynb").read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+
+
+def _declarations(source: str) -> list[tuple[str, str]]:
+    """Each parameter line as (`name: type = default`, its range: the last part of the help after a comma)."""
+    lines = [line.split("  # ") for line in source.splitlines()]
+    return [(code, re.split(r"[,，]", help)[-1].strip() if re.search(r"[,，]", help) else "") for code, help in lines]
+
+
+def test_code_cells_are_identical_apart_from_the_parameters_help():
+    en, zh = _code_cells("en"), _code_cells("zh")
+    assert en[1:] == zh[1:]
+    assert _declarations(en[0]) == _declarations(zh[0])
+    assert en[0] != zh[0] and re.search(r"[\u4e00-\u9fff]", zh[0])

@@ -6,7 +6,9 @@ stays here because it needs the sales-and-marketing line that a generic income s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,81 +19,80 @@ from generators.common import config_from
 from helpers.analysis import abtest, kol, private_domain
 from helpers.core import fmt
 from helpers.core.fmt import as_kind
+from helpers.core.messages import message
 from helpers.core.numbers import ratio
 from helpers.workbooks import cases
 
 TIERS = generator.TIERS
-TIER_LABELS = generator.TIER_LABELS
-CHART_LABELS = {
-    "top": "top (≥500k)",
-    "mid": "mid (50k–500k)",
-    "junior": "junior (5k–50k)",
-    "amateur": "amateur (<5k)",
-    "platform_ads": "platform ads",
-}  # charts stay in English
+SOURCES = (*TIERS, "platform_ads")  # where paid customers come from: the KOL tiers and platform ads
 MARKETING = ("kol_fees", "platform_ads", "private_domain_cost")
 EXPENSES = (*MARKETING, "fulfilment", "other_opex")
-LINE_NAMES = {
-    "kol_fees": "KOL fees",
-    "platform_ads": "Platform ads",
-    "private_domain_cost": "Private domain",
-    "fulfilment": "Fulfilment",
-    "other_opex": "G&A and R&D",
+# The recorded `response_origin` (a metric, the same in every edition); readers see `perfect_diary.origin.*`.
+ORIGINS = {
+    "generator": "the generator's response curve",
+    "fitted": "a curve fitted to your monthly spend (rough: prices and seasons also move it)",
 }
+WORD_JOINER = "\u2060"  # keeps a sign on the same line as its number in an HTML table cell
+NBSP = "\u00a0"
 
-# docs/SOURCES.md, Perfect Diary section: (fact, value, year, source).
+# docs/SOURCES.md, Perfect Diary section: the catalog key of each fact and its year (texts in the catalogs).
 FACTS = (
-    ("Brand and Tmall store launched", "2017 (company formed 2016)", "2017", "36Kr"),
-    ("Double 11: RMB100M in sales", "first makeup brand past it, in ≈90 min; 13 min in 2019", "2018–19", "trade press"),
-    ("Share of China colour cosmetics", "4%", "2019", "Euromonitor via SCMP / Reuters"),
-    ("Revenue (Yatsen)", "RMB635M / 3.03B / 5.23B / 5.84B / 3.71B", "2018–22", "IPO deck; SEC FY2022 release"),
-    ("Net result", "≈−US$6M / +RMB75M / −2.69B / −1.55B / −0.82B", "2018–22", "press quoting filings; SEC"),
-    ("Gross margin", ">60% (2018–19); 64.3% / 66.8% / 68.0% (2020–22)", "2018–22", "filings via press; SEC"),
-    (
-        "Sales & marketing / revenue",
-        "39.1% (Q4 2019) → 70.3% (Q4 2020); >60% every year 2021–24",
-        "2019–24",
-        "analyst quotes",
-    ),
-    ("DTC customers", "7.0M / 23.4M / ≈32.3M", "2018–20", "IPO deck"),
-    (
-        "Cohort repeat-purchase rate (≈3 quarters)",
-        "8.1% (Q3 2017 cohort) → 38.9% (Q3 2018) → 41.5% (Q3 2019)",
-        "2017–20",
-        "IPO deck",
-    ),
-    ("KOL network", "≈15,000 KOLs, ≈800 with >1M followers", "2020", "F-1 via press"),
-    ("Xiaohongshu", "1.69M followers, >100k notes; one launch used 150+ KOLs", "2019", "trade press"),
-    (
-        "Private domain (小完子 persona on WeChat)",
-        "≈5M users, RMB300–500M GMV; red-packet card in every parcel",
-        "2019–20",
-        "trade press",
-    ),
-    (
-        "Prices",
-        "eyeshadow RMB29, lipstick from RMB49, 12-colour palette RMB129; most items < RMB100",
-        "2019–20",
-        "SmartShanghai; SCMP",
-    ),
-    (
-        "Xiaohongshu KOL tiers",
-        "头部 ≥500k, 腰部 50k–500k, 初级 5k–50k, 素人 <5k followers",
-        "2021",
-        "Xinhong data; industry report",
-    ),
-    (
-        "Fee per post",
-        "<5k: RMB50–650; 5k–50k: RMB800–2,000; >50k from RMB5,000; 1M+ RMB40–55k",
-        "2019–25",
-        "Jing Daily; industry",
-    ),
+    ("launch", "2017"),
+    ("double11", "2018–19"),
+    ("market_share", "2019"),
+    ("revenue", "2018–22"),
+    ("net_result", "2018–22"),
+    ("gross_margin", "2018–22"),
+    ("marketing_ratio", "2019–24"),
+    ("dtc_customers", "2018–20"),
+    ("repeat_rate", "2017–20"),
+    ("kol_network", "2020"),
+    ("xiaohongshu", "2019"),
+    ("private_domain", "2019–20"),
+    ("prices", "2019–20"),
+    ("kol_tiers", "2021"),
+    ("fees", "2019–25"),
 )
+
+
+def unbroken(value: str) -> str:
+    """Text in which no minus sign can be separated from its number by a line break."""
+    return re.sub(f"{fmt.MINUS}(?!{WORD_JOINER})", fmt.MINUS + WORD_JOINER, value)
+
+
+def text(key: str, **values: Any) -> str:
+    """A message of this workbook's catalog (`perfect_diary.<key>`) in the edition's language, for prose, tables
+    and the review card: a minus sign stays on the line of its number (charts use `message` itself)."""
+    return unbroken(message(f"perfect_diary.{key}", **values))
+
+
+def source_name(source: object) -> str:
+    """The reader-facing name of a KOL tier or of platform ads (`top` → "Top (≥500k)" / "头部 (≥50万)")."""
+    return text(f"source.{source}")
+
+
+def source_word(source: object) -> str:
+    """The same source's name inside a sentence ("top", "平台广告")."""
+    return text(f"tier_word.{source}")
 
 
 def facts_table() -> pd.DataFrame:
     """The sourced facts of the Background section, each with its year and source."""
-    return pd.DataFrame(FACTS, columns=["fact", "value", "year", "source"])
+    rows = [
+        {"fact": text(f"facts.{key}.fact"), "figure": text(f"facts.{key}.value"), "year": year}
+        | {"source": text(f"facts.{key}.source")}
+        for key, year in FACTS
+    ]
+    return pd.DataFrame(rows, columns=["fact", "figure", "year", "source"])
+
+
+def dataset_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    """What each table holds and how big it is: the 'data at a glance' of the Background section."""
+    rows = [
+        {"table": f"{name}.csv", "rows": len(frame), "columns": len(frame.columns), "holds": text(f"dataset.{name}")}
+        for name, frame in tables.items()
+    ]
+    return pd.DataFrame(rows, columns=["table", "rows", "columns", "holds"])
 
 
 def is_generated(values: Mapping[str, Any]) -> bool:
@@ -127,6 +128,11 @@ def overview(tables: Mapping[str, pd.DataFrame]) -> dict[str, float]:
     }
 
 
+def overview_text(size: Mapping[str, float]) -> str:
+    """The period in one paragraph (without an average order when nothing was sold)."""
+    return text("overview" if size["orders"] else "overview_no_orders", **size)
+
+
 def pnl_summary(finance: pd.DataFrame) -> dict[str, float]:
     """Totals and ratios of the period: revenue, gross margin, S&M ratio, net margin, fulfilment ratio."""
     totals = finance[["revenue", "cogs", "gross_profit", *EXPENSES, "net_profit"]].sum()
@@ -145,12 +151,19 @@ def pnl_summary(finance: pd.DataFrame) -> dict[str, float]:
     }
 
 
+def break_even_roi(pnl: Mapping[str, float]) -> float:
+    """Revenue each ¥ of marketing must bring to cover product and fulfilment: 1 ÷ contribution margin (NaN
+    when there is no positive contribution to cover anything with)."""
+    margin = pnl["contribution_margin"]
+    return 1 / margin if margin > 0 else float("nan")
+
+
 def pnl_waterfall(finance: pd.DataFrame) -> list[tuple[str, float]]:
     """Revenue, then COGS and each expense as signed steps down to net profit, for `plots.waterfall`."""
     totals = finance.sum(numeric_only=True)
-    return [("Revenue", float(totals["revenue"])), ("COGS", -float(totals["cogs"]))] + [
-        (LINE_NAMES[line], -float(totals[line])) for line in EXPENSES
-    ]
+    steps = [("revenue", float(totals["revenue"])), ("cogs", -float(totals["cogs"]))]
+    steps += [(line, -float(totals[line])) for line in EXPENSES]
+    return [(text(f"pnl_line.{line}"), value) for line, value in steps]
 
 
 def quarterly_ratios(finance: pd.DataFrame) -> pd.DataFrame:
@@ -160,11 +173,16 @@ def quarterly_ratios(finance: pd.DataFrame) -> pd.DataFrame:
     revenue = sums["revenue"].where(sums["revenue"] > 0)
     return pd.DataFrame(
         {
-            "gross margin": sums["gross_profit"] / revenue,
-            "S&M / revenue": sums[list(MARKETING)].sum(axis=1) / revenue,
-            "net margin": sums["net_profit"] / revenue,
+            "gross_margin": sums["gross_profit"] / revenue,
+            "sm_ratio": sums[list(MARKETING)].sum(axis=1) / revenue,
+            "net_margin": sums["net_profit"] / revenue,
         }
     ).rename_axis("quarter")
+
+
+def named_columns(frame: pd.DataFrame, group: str) -> pd.DataFrame:
+    """The frame with its columns renamed to the catalog's names under `perfect_diary.<group>` (chart legends)."""
+    return frame.rename(columns={column: text(f"{group}.{column}") for column in frame.columns})
 
 
 def kol_price_rise(posts: pd.DataFrame, kols: pd.DataFrame) -> float:
@@ -179,18 +197,23 @@ def kpi_tree(tables: Mapping[str, pd.DataFrame], pnl: Mapping[str, float]) -> pd
     orders, customers = tables["orders"], tables["customers"]
     per_customer = len(orders) / len(customers) if len(customers) else np.nan
     aov = float(orders["amount"].mean()) if len(orders) else np.nan
-    rows = [
-        ("Net profit", pnl["net_profit"], "yuan", "everything below"),
-        ("  = revenue", pnl["revenue"], "yuan", ""),
-        ("      = customers", float(len(customers)), "num", "KOL tiers, platform ads (the budget and its split)"),
-        ("      × orders per customer", per_customer, "float", "private domain: WeChat add rate, the persona"),
-        ("      × average order value", aov, "yuan", "price points ¥29–129, coupons"),
-        ("  × gross margin", pnl["gross_margin"], "pct", "product cost, coupons"),
-        ("  − sales & marketing", pnl["marketing"], "yuan", "KOL fees, ads, private domain"),
-        ("  − fulfilment and overheads", pnl["gross_profit"] - pnl["marketing"] - pnl["net_profit"], "yuan", ""),
-    ]
+    overheads = pnl["gross_profit"] - pnl["marketing"] - pnl["net_profit"]
+    rows = (  # (depth, operator, catalog key, value, kind, lever key)
+        (0, "", "net_profit", pnl["net_profit"], "yuan", "lever_all"),
+        (1, "=", "revenue", pnl["revenue"], "yuan", ""),
+        (2, "=", "customers", float(len(customers)), "num", "lever_customers"),
+        (2, "×", "orders_per_customer", per_customer, "float", "lever_orders"),
+        (2, "×", "order_value", aov, "yuan", "lever_order_value"),
+        (1, "×", "gross_margin", pnl["gross_margin"], "pct", "lever_margin"),
+        (1, fmt.MINUS, "marketing", pnl["marketing"], "yuan", "lever_marketing"),
+        (1, fmt.MINUS, "overheads", overheads, "yuan", ""),
+    )
     return pd.DataFrame(
-        {"level": [r[0] for r in rows], "value": [as_kind(r[2], r[1]) for r in rows], "lever": [r[3] for r in rows]}
+        {
+            "kpi": [NBSP * 4 * depth + (op + NBSP if op else "") + text(f"kpi.{key}") for depth, op, key, *_ in rows],
+            "kpi_value": [unbroken(as_kind(kind, value)) for *_, value, kind, _ in rows],
+            "lever": [text(f"kpi.{lever}") if lever else "" for *_, lever in rows],
+        }
     )
 
 
@@ -211,44 +234,54 @@ def roster(kols: pd.DataFrame) -> pd.DataFrame:
         .reindex(list(TIERS))
     )
     table["share_of_kols"] = table["kols"] / table["kols"].sum()
-    return table.rename(index=TIER_LABELS).rename_axis("tier").reset_index()
+    return table.rename(index=source_name).rename_axis("tier").reset_index()
 
 
 def content_calendar(posts: pd.DataFrame) -> pd.DataFrame:
-    """Posts per month (rows) by tier (columns)."""
+    """Posts per month (rows) by tier (columns, named for the legend)."""
     month = pd.to_datetime(posts["post_date"]).dt.to_period("M").dt.to_timestamp()
     table = posts.groupby([month, "tier"]).size().unstack("tier", fill_value=0)
-    return table.reindex(columns=list(TIERS), fill_value=0).rename(columns=CHART_LABELS).rename_axis("month")
+    return named_columns(table.reindex(columns=list(TIERS), fill_value=0), "source").rename_axis("month")
 
 
 def tier_funnels(posts: pd.DataFrame) -> pd.DataFrame:
     """Step conversion of each tier's funnel: engagement rate, click rate, sessions per click, order rate."""
-    rows = {}
+    rows = []
     for tier in TIERS:
         imp, eng, clk, ses, ords = kol.funnel_counts(posts, tier)
-        rows[TIER_LABELS[tier]] = {
-            "impressions": imp,
-            "engagement / impression": ratio(eng, imp),
-            "click / engagement": ratio(clk, eng),
-            "sessions / click": ratio(ses, clk),
-            "first order / session": ratio(ords, ses),
-            "new customers": ords,
-        }
-    return pd.DataFrame(rows).T.rename_axis("tier").reset_index()
+        rows.append(
+            {
+                "tier": source_name(tier),
+                "impressions": imp,
+                "engagement_per_impression": ratio(eng, imp),
+                "click_per_engagement": ratio(clk, eng),
+                "sessions_per_click": ratio(ses, clk),
+                "order_per_session": ratio(ords, ses),
+                "new_customers": ords,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def tier_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """CPM, CPE, cost per new customer and ROI by tier, with platform ads beside them."""
+    """CPM, CPE, cost per new customer and ROI by tier, with platform ads beside them (column `tier`: codes)."""
     ads = float(tables["monthly_finance"]["platform_ads"].sum())
     return kol.tier_economics(
         tables["posts"], tables["customers"], tables["orders"], TIERS, extra_spend={"platform_ads": ads}
     )
 
 
+def by_source(frame: pd.DataFrame) -> pd.DataFrame:
+    """A per-source frame for readers: the `tier` codes become the catalog's names, in column `acquisition_source`."""
+    shown = frame.rename(columns={"tier": "acquisition_source"})
+    shown["acquisition_source"] = shown["acquisition_source"].map(source_name)
+    return shown
+
+
 def response(tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any]) -> tuple[pd.DataFrame, str]:
-    """Each source's response curve (k, C) and where it came from: the generator's mechanism or a fit to your data."""
+    """Each source's response curve (k, C) and where it came from ("generator" or "fitted", see ORIGINS)."""
     if is_generated(values):
-        return generator.response_parameters(config(values), tables["kols"]), "the generator's response curve"
+        return generator.response_parameters(config(values), tables["kols"]), "generator"
     monthly = kol.monthly_response(tables["posts"], TIERS)
     rows = [
         {
@@ -263,7 +296,7 @@ def response(tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any]) -> t
         }
         for t in TIERS
     ]
-    return pd.DataFrame(rows), "a curve fitted to your monthly spend (rough: prices and seasons also move it)"
+    return pd.DataFrame(rows), "fitted"
 
 
 def current_spend(tables: Mapping[str, pd.DataFrame], months: int = 3) -> dict[str, float]:
@@ -274,11 +307,69 @@ def current_spend(tables: Mapping[str, pd.DataFrame], months: int = 3) -> dict[s
     return spend
 
 
-def marginal(tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any]) -> dict[str, Any]:
-    """Average and marginal ROI per source at the current spend, the curves, and where the next ¥ should go.
+@dataclass(frozen=True)
+class Payback:
+    """What past KOL spend earned: average ROI by source (revenue of the customers a source brought ÷ its
+    spend, NaN without spend), over all KOL tiers, and the break-even ROI that covers product and fulfilment."""
 
-    `best` and `worst` compare the KOL tiers only: their split is the lever this workbook gives you.
-    """
+    roi: Mapping[str, float]
+    kol_roi: float
+    break_even_roi: float
+
+    def metrics(self) -> dict[str, float]:
+        """The recorded figures: break_even_roi, roi_<tier> and kol_roi."""
+        by_tier = {f"roi_{tier}": self.roi[tier] for tier in TIERS}
+        return {"break_even_roi": self.break_even_roi, **by_tier, "kol_roi": self.kol_roi}
+
+
+def payback(tiers: pd.DataFrame, pnl: Mapping[str, float]) -> Payback:
+    """Average ROI per source and over the KOL tiers, from `tier_table`, against the break-even ROI."""
+    rows = tiers.set_index("tier")
+    kol_rows = rows.loc[list(TIERS)]
+    spend = kol_rows["spend"].sum()
+    return Payback(
+        roi={source: float(rows.loc[source, "roi"]) for source in SOURCES},
+        kol_roi=float(kol_rows["revenue"].sum() / spend) if spend else float("nan"),
+        break_even_roi=break_even_roi(pnl),
+    )
+
+
+@dataclass(frozen=True)
+class NextYuan:
+    """Where the next ¥ of KOL budget earns most and least: marginal ROI (revenue per extra ¥ at the last three
+    months' spend) of the best and worst KOL tier, and where the response curves came from."""
+
+    best: str | None
+    worst: str | None
+    best_roi: float
+    worst_roi: float
+    worst_average_roi: float
+    worst_monthly_spend: float
+    origin: str
+
+    @property
+    def spread(self) -> float:
+        """Best ÷ worst marginal ROI: 1 when the split is balanced, NaN without two tiers to compare."""
+        return self.best_roi / self.worst_roi if self.worst_roi else float("nan")
+
+    def metrics(self) -> dict[str, Any]:
+        """The recorded figures (`response_origin` as the English sentence of ORIGINS, in every edition)."""
+        return {
+            "best_next_yuan": self.best,
+            "worst_next_yuan": self.worst,
+            "marginal_roi_best": self.best_roi,
+            "marginal_roi_worst": self.worst_roi,
+            "worst_average_roi": self.worst_average_roi,
+            "worst_monthly_spend": self.worst_monthly_spend,
+            "marginal_roi_spread": self.spread,
+            "response_origin": ORIGINS[self.origin],
+        }
+
+
+def marginal(tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Average and marginal ROI per source at the current spend (`table`), the curves (`curves`, columns named
+    for the legend) and where the next ¥ should go (`next`, comparing the KOL tiers only: their split is the
+    lever this workbook gives you)."""
     curve, origin = response(tables, values)
     economics = tier_table(tables).set_index("tier")
     overall = tables["orders"]["amount"].sum() / len(tables["customers"]) if len(tables["customers"]) else np.nan
@@ -294,35 +385,199 @@ def marginal(tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any]) -> d
     table = table.drop(columns="orders_per_yuan")
     return {
         "table": table,
-        "curves": curves.rename(columns=CHART_LABELS),
-        "origin": origin,
-        "spend": spend,
-        "best": best,
-        "worst": worst,
-        "best_roi": tiers["marginal_roi"].max() if len(tiers) else np.nan,
-        "worst_roi": tiers["marginal_roi"].min() if len(tiers) else np.nan,
-        "worst_average_roi": tiers.loc[worst, "average_roi"] if worst else np.nan,
-        "worst_spend": tiers.loc[worst, "monthly_spend"] if worst else np.nan,
+        "curves": named_columns(curves, "source"),
+        "next": NextYuan(
+            best=best,
+            worst=worst,
+            best_roi=float(tiers["marginal_roi"].max()) if len(tiers) else np.nan,
+            worst_roi=float(tiers["marginal_roi"].min()) if len(tiers) else np.nan,
+            worst_average_roi=float(tiers.loc[worst, "average_roi"]) if worst else np.nan,
+            worst_monthly_spend=float(tiers.loc[worst, "monthly_spend"]) if worst else np.nan,
+            origin=origin,
+        ),
     }
+
+
+def marginal_text(next_yuan: NextYuan, break_even: float) -> str:
+    """Where the next ¥ earns most and least, or why no tier can be compared."""
+    origin = text(f"origin.{next_yuan.origin}")
+    if next_yuan.best is None:
+        return text("marginal_none", origin=origin)
+    return text(
+        "marginal_sentence",
+        origin=origin,
+        best=source_word(next_yuan.best),
+        best_roi=next_yuan.best_roi,
+        worst=source_word(next_yuan.worst),
+        worst_roi=next_yuan.worst_roi,
+        break_even=break_even,
+    )
 
 
 # ---------------------------------------------------------------- private domain and the A/B test
 
 
 def repurchase(tables: Mapping[str, pd.DataFrame]) -> dict[str, Any]:
-    """Repurchase flags, rates, the cohort table and the private-domain funnel."""
+    """Repurchase flags, rates, the cohort table (columns `public`, `private`) and the private-domain funnel
+    (steps named for readers; `add_share` = WeChat adds ÷ buyers with a complete window)."""
     flags = private_domain.repurchase_flags(tables["customers"], tables["orders"], tables["wechat_contacts"])
+    funnel = private_domain.private_funnel(tables["customers"], tables["wechat_contacts"], flags)
+    steps = ("card", "added", "active", "repurchased")
+    cohorts = private_domain.repurchase_by_cohort(flags)
+    cohorts.columns = ["public", "private"]
     return {
         "flags": flags,
         "rates": private_domain.repurchase_rates(flags),
-        "cohorts": private_domain.repurchase_by_cohort(flags),
-        "funnel": private_domain.private_funnel(tables["customers"], tables["wechat_contacts"], flags),
+        "cohorts": cohorts,
+        "funnel": funnel.assign(step=[text(f"funnel_step.{step}") for step in steps]),
+        "add_share": float(funnel["step_conversion"].iloc[1]),
     }
 
 
-def ab_reading(tables: Mapping[str, pd.DataFrame], planned_relative_lift: float = 0.2) -> dict[str, float]:
+@dataclass(frozen=True)
+class PrivateDomain:
+    """Repurchase within 270 days of WeChat contacts (private) and other buyers (public), the gap between them,
+    the gap with the persona switched off (selection; NaN on your own data, where no counterfactual exists) and
+    the persona's own effect (gap − selection)."""
+
+    private_rate: float
+    public_rate: float
+    gap: float
+    selection: float
+    add_share: float
+    own_data: bool
+
+    @property
+    def uplift(self) -> float:
+        """Repurchase the persona itself adds: the observed gap minus the selection gap."""
+        return self.gap - self.selection
+
+    def metrics(self) -> dict[str, float]:
+        """The recorded figures."""
+        return {
+            "wechat_add_share": self.add_share,
+            "private_repurchase_rate": self.private_rate,
+            "public_repurchase_rate": self.public_rate,
+            "repurchase_gap": self.gap,
+            "counterfactual_gap": self.selection,
+            "private_domain_true_uplift": self.uplift,
+        }
+
+
+def private_domain_result(
+    private: Mapping[str, Any], without: Mapping[str, pd.DataFrame] | None, values: Mapping[str, Any]
+) -> PrivateDomain:
+    """The private domain's figures from `repurchase(tables)` and the same brand with the persona off (`without`,
+    None on your own data)."""
+    rates = private["rates"]
+    return PrivateDomain(
+        private_rate=rates["private"],
+        public_rate=rates["public"],
+        gap=rates["gap"],
+        selection=repurchase(without)["rates"]["gap"] if without is not None else float("nan"),
+        add_share=private["add_share"],
+        own_data=not is_generated(values),
+    )
+
+
+def selection_text(result: PrivateDomain) -> str:
+    """The repurchase gap and how much of it is selection, or why that cannot be said."""
+    if fmt.is_missing(result.gap):
+        return text("selection_no_window")
+    if result.own_data:
+        return text("selection_own_data", private=result.private_rate, public=result.public_rate, gap=result.gap)
+    return text(
+        "selection_sentence",
+        private=result.private_rate,
+        public=result.public_rate,
+        gap=result.gap,
+        selection=result.selection,
+        uplift=result.uplift,
+    )
+
+
+@dataclass(frozen=True)
+class CouponTest:
+    """The coupon A/B test among WeChat contacts, read properly: conversion lift with its Wald interval and
+    p-value, power and MDE for the planned lift, the sample-ratio check, and the guardrail — margin per
+    assigned user after fulfilment (Welch interval), also per 1,000 users. Rates and intervals are NaN when
+    nobody was enrolled (the persona sends the test: no private domain, no test)."""
+
+    coupon_control: float
+    coupon_treatment: float
+    control_n: int
+    treatment_n: int
+    control_conversions: int
+    treatment_conversions: int
+    control_rate: float
+    treatment_rate: float
+    lift: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+    power: float
+    mde: float
+    planned_lift: float
+    users_needed_per_arm: float
+    srm_p_value: float
+    srm_detected: bool
+    treatment_share: float
+    margin_control: float
+    margin_treatment: float
+    margin_difference: float
+    margin_ci_low: float
+    margin_ci_high: float
+    fulfilment_per_order: float
+
+    @property
+    def ran(self) -> bool:
+        """True when anybody was enrolled."""
+        return self.control_n + self.treatment_n > 0
+
+    @property
+    def per_1000(self) -> tuple[float, float, float]:
+        """Incremental margin per 1,000 users sent the bigger coupon, and its interval (low, high)."""
+        return 1000 * self.margin_difference, 1000 * self.margin_ci_low, 1000 * self.margin_ci_high
+
+    def metrics(self) -> dict[str, Any]:
+        """The recorded figures, named `ab_*` as the batch summaries and tests read them."""
+        names = (
+            "control_n",
+            "treatment_n",
+            "control_conversions",
+            "treatment_conversions",
+            "lift",
+            "ci_low",
+            "ci_high",
+            "p_value",
+            "srm_p_value",
+            "srm_detected",
+            "treatment_share",
+            "power",
+            "mde",
+            "planned_lift",
+            "control_rate",
+            "treatment_rate",
+            "users_needed_per_arm",
+            "margin_difference",
+            "margin_ci_low",
+            "margin_ci_high",
+            "margin_control",
+            "margin_treatment",
+        )
+        per_1000, low, high = self.per_1000
+        return {f"ab_{name}": getattr(self, name) for name in names} | {
+            "ab_margin_per_1000_users": per_1000,
+            "ab_margin_per_1000_users_ci_low": low,
+            "ab_margin_per_1000_users_ci_high": high,
+        }
+
+
+def coupon_test(
+    tables: Mapping[str, pd.DataFrame], values: Mapping[str, Any], planned_relative_lift: float = 0.2
+) -> CouponTest:
     """The A/B coupon test read properly, with margin per assigned user after fulfilment (fulfilment per order
-    from the monthly P&L) and its incremental margin per 1,000 users with the Welch interval."""
+    from the monthly P&L)."""
     finance = tables["monthly_finance"]
     orders = finance["orders"].sum()
     fulfilment = float(finance["fulfilment"].sum() / orders) if orders else 0.0
@@ -332,39 +587,170 @@ def ab_reading(tables: Mapping[str, pd.DataFrame], planned_relative_lift: float 
         planned_relative_lift=planned_relative_lift,
         fulfilment_per_order=fulfilment,
     )
-    result["fulfilment_per_order"] = fulfilment
-    result["margin_per_1000_users"] = 1000 * result["margin_difference"]
-    result["margin_per_1000_users_ci_low"] = 1000 * result["margin_ci_low"]
-    result["margin_per_1000_users_ci_high"] = 1000 * result["margin_ci_high"]
-    return result
-
-
-def ab_sentence(result: Mapping[str, float]) -> str:
-    """The coupon test in one paragraph, or why there is none (the persona sends it: no private domain, no test)."""
-    if not result["control_n"] + result["treatment_n"]:
-        return (
-            "No coupon test ran in this period: the WeChat persona sends the coupons, so without the private "
-            "domain there is nobody to test on."
-        )
-    return (
-        f"Lift: **{fmt.pp(result['lift'])}** ({fmt.pct(result['control_rate'])} → "
-        f"{fmt.pct(result['treatment_rate'])}), 95% CI {fmt.pp(result['ci_low'])} to {fmt.pp(result['ci_high'])}, "
-        f"p = {fmt.num(result['p_value'], 3)}. Power for a {fmt.pp(result['planned_lift'])} lift: "
-        f"{fmt.pct(result['power'], 0)}; MDE at 80% power: {fmt.pp(result['mde'])}. Sample-ratio check p = "
-        f"{fmt.num(result['srm_p_value'], 4)}. Guardrail: margin per assigned user "
-        f"{fmt.yuan(result['margin_control_mean'])} → {fmt.yuan(result['margin_treatment_mean'])} (after "
-        f"{fmt.yuan(result['fulfilment_per_order'])} of fulfilment per order)."
+    return CouponTest(
+        coupon_control=float(values["coupon_control"]),
+        coupon_treatment=float(values["coupon_treatment"]),
+        control_n=int(result["control_n"]),
+        treatment_n=int(result["treatment_n"]),
+        control_conversions=int(result["control_conversions"]),
+        treatment_conversions=int(result["treatment_conversions"]),
+        srm_detected=bool(result["srm_detected"]),
+        margin_control=result["margin_control_mean"],
+        margin_treatment=result["margin_treatment_mean"],
+        fulfilment_per_order=fulfilment,
+        **{
+            name: float(result[name])
+            for name in (
+                "control_rate",
+                "treatment_rate",
+                "lift",
+                "ci_low",
+                "ci_high",
+                "p_value",
+                "power",
+                "mde",
+                "planned_lift",
+                "users_needed_per_arm",
+                "srm_p_value",
+                "treatment_share",
+                "margin_difference",
+                "margin_ci_low",
+                "margin_ci_high",
+            )
+        },
     )
 
 
-def ab_table(result: Mapping[str, float]) -> pd.DataFrame:
+def ab_text(test: CouponTest) -> str:
+    """The coupon test in one paragraph, or why there is none (the persona sends it: no private domain, no test)."""
+    if not test.ran:
+        return text("ab.no_test")
+    guardrail = text(
+        "ab.guardrail",
+        control=test.margin_control,
+        treatment=test.margin_treatment,
+        fulfilment=test.fulfilment_per_order,
+    )
+    figures = {"lift": test.lift, "control": test.control_rate, "treatment": test.treatment_rate}
+    figures |= {"srm": test.srm_p_value, "guardrail": guardrail}
+    if any(fmt.is_missing(v) for v in (test.ci_low, test.ci_high, test.p_value, test.power, test.mde)):
+        return text("ab.reading_no_interval", **figures)
+    return text(
+        "ab.reading",
+        **figures,
+        low=test.ci_low,
+        high=test.ci_high,
+        p=test.p_value,
+        planned=test.planned_lift,
+        power=test.power,
+        mde=test.mde,
+    )
+
+
+def srm_text(test: CouponTest) -> str:
+    """The stop sign shown before the lift when the assignment is broken."""
+    return text("srm_stop", share=test.treatment_share, p=f"{test.srm_p_value:.1e}")
+
+
+def ab_table(test: CouponTest) -> pd.DataFrame:
     """The two arms side by side: users, conversions, rate and margin per assigned user."""
     return pd.DataFrame(
         {
-            "arm": ["control", "treatment"],
-            "users": [result["control_n"], result["treatment_n"]],
-            "conversions": [result["control_conversions"], result["treatment_conversions"]],
-            "conversion rate": [result["control_rate"], result["treatment_rate"]],
-            "margin per user": [result["margin_control_mean"], result["margin_treatment_mean"]],
+            "arm": [text("arm.control"), text("arm.treatment")],
+            "users": [test.control_n, test.treatment_n],
+            "conversions": [test.control_conversions, test.treatment_conversions],
+            "conversion_rate": [test.control_rate, test.treatment_rate],
+            "margin_per_user": [test.margin_control, test.margin_treatment],
         }
     )
+
+
+# ---------------------------------------------------------------- the P&L and the review's inputs
+
+
+@dataclass(frozen=True)
+class Pnl:
+    """The period's P&L and the paid-growth treadmill: margins, the S&M ratio in the first and last quarter, how
+    much KOL prices rose, and how far the content reached (notes, accounts, share of new customers from KOLs)."""
+
+    revenue: float
+    gross_margin: float
+    sales_expense_ratio: float
+    net_margin: float
+    net_profit: float
+    contribution_margin: float
+    sm_first_quarter: float
+    sm_last_quarter: float
+    kol_price_rise: float
+    kol_new_customer_share: float
+    kols_used: int
+    posts: float
+    months: float
+
+    def metrics(self) -> dict[str, Any]:
+        """The recorded figures."""
+        return dict(vars(self))
+
+
+def pnl_result(tables: Mapping[str, pd.DataFrame], pnl: Mapping[str, float], quarterly: pd.DataFrame) -> Pnl:
+    """The P&L figures of the review from `pnl_summary`, `quarterly_ratios` and the tables."""
+    return Pnl(
+        revenue=pnl["revenue"],
+        gross_margin=pnl["gross_margin"],
+        sales_expense_ratio=pnl["sales_expense_ratio"],
+        net_margin=pnl["net_margin"],
+        net_profit=pnl["net_profit"],
+        contribution_margin=pnl["contribution_margin"],
+        sm_first_quarter=float(quarterly["sm_ratio"].iloc[0]),
+        sm_last_quarter=float(quarterly["sm_ratio"].iloc[-1]),
+        kol_price_rise=kol_price_rise(tables["posts"], tables["kols"]),
+        kol_new_customer_share=float(tables["customers"]["source"].isin(TIERS).mean()),
+        kols_used=int(tables["posts"]["kol_id"].nunique()),
+        posts=float(len(tables["posts"])),
+        months=float(len(tables["monthly_finance"])),
+    )
+
+
+def pnl_text(result: Pnl) -> str:
+    """Margins and the S&M ratio in one sentence (KOL price rise only when it can be measured)."""
+    figures = {
+        "gross": result.gross_margin,
+        "sm": result.sales_expense_ratio,
+        "first": result.sm_first_quarter,
+        "last": result.sm_last_quarter,
+        "net": result.net_margin,
+    }
+    if fmt.is_missing(result.kol_price_rise):
+        return text("pnl_sentence_no_rise", **figures)
+    return text("pnl_sentence", **figures, rise=result.kol_price_rise)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the 复盘 card judges, computed by this module from the workbook's tables and parameters."""
+
+    payback: Payback
+    next_yuan: NextYuan
+    private: PrivateDomain
+    coupon: CouponTest
+    pnl: Pnl
+
+
+def calculator_text(values: Mapping[str, Any], ceiling: float) -> str:
+    """The most the reader can pay for a customer, and whether their cost per customer is within it."""
+    within = values["your_cac"] <= ceiling
+    return text(
+        f"calculator.{'within' if within else 'above'}",
+        value=values["your_order_value"],
+        margin=values["your_gross_margin"],
+        repeat=values["your_repeat_rate"],
+        ceiling=ceiling,
+        cac=values["your_cac"],
+    )
+
+
+def busiest_text(busiest: str | None) -> str:
+    """Which tier exercise 1 is about, or why the exercise cannot be done in this run."""
+    if busiest is None:
+        return text("exercise.no_notes")
+    return text("exercise.busiest", tier=source_name(busiest), code=busiest)

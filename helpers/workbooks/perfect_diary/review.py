@@ -1,262 +1,275 @@
-"""The Perfect Diary workbook's 复盘 card, built by explicit rules from its recorded metrics."""
+"""The Perfect Diary workbook's 复盘 card, built by explicit rules from the typed `case.Result` alone.
+
+Every sentence comes from the `perfect_diary.review.*` messages of the edition's language; a sentence that
+depends on a verdict (the breakthrough, the next steps) is chosen after that verdict, and a figure that does
+not exist in a run is explained in words, never printed as n/a.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
 
 from helpers.analysis.abtest import SRM_ALPHA
 from helpers.core import fmt
-from helpers.notebook.review import WORKED, ReviewCard
+from helpers.core.fmt import is_missing
+from helpers.notebook.review import FAILED, WORKED, ReviewCard
+from helpers.workbooks.perfect_diary.case import (
+    TIERS,
+    CouponTest,
+    NextYuan,
+    Payback,
+    PrivateDomain,
+    Result,
+    source_word,
+    unbroken,
+)
+from helpers.workbooks.perfect_diary.case import text as catalog_text
 
 BALANCED_SPREAD = 1.5  # marginal ROI of the best tier at most 1.5× the worst: the split is about right
 REAL_UPLIFT = 0.05  # a private domain that adds at least 5 pp of repurchase is doing something
-ALPHA = 0.05
 
 
-def _label(tier: Any) -> str:
-    return str(tier).replace("_", " ") if tier is not None else fmt.na()
+def text(key: str, **values: object) -> str:
+    """A review-card message (`perfect_diary.review.<key>`)."""
+    return catalog_text(f"review.{key}", **values)
 
 
-def _judge_kol(card: ReviewCard, m: Mapping[str, Any]) -> None:
+def _roi_by_tier(payback: Payback) -> str:
+    parts = {
+        t: text("kol_payback.tier_none", tier=source_word(t))
+        if is_missing(payback.roi[t])
+        else text("kol_payback.tier", tier=source_word(t), roi=payback.roi[t])
+        for t in TIERS
+    }
+    return text("kol_payback.evidence", **parts)
+
+
+def _judge_kol(card: ReviewCard, payback: Payback, next_yuan: NextYuan) -> None:
+    break_even = payback.break_even_roi
     card.judge(
         "kol_payback",
-        m["kol_roi"],
+        None if is_missing(break_even) else payback.kol_roi,
         ">=",
-        m["break_even_roi"] if not fmt.is_missing(m["break_even_roi"]) else 0,
-        worked=f"KOL spend paid for itself within the data: each ¥ brought back {fmt.ratio(m['kol_roi'])} in revenue, "
-        f"above the {fmt.ratio(m['break_even_roi'])} needed to cover product and fulfilment.",
-        failed=f"KOL spend did not pay for itself within the data: {fmt.ratio(m['kol_roi'])} revenue per ¥ against "
-        f"the {fmt.ratio(m['break_even_roi'])} needed to cover product and fulfilment.",
-        evidence=f"ROI top {fmt.ratio(m['roi_top'])}, mid {fmt.ratio(m['roi_mid'])}, "
-        f"junior {fmt.ratio(m['roi_junior'])}, amateur {fmt.ratio(m['roi_amateur'])}",
+        0 if is_missing(break_even) else break_even,
+        worked=text("kol_payback.worked", roi=payback.kol_roi, break_even=break_even),
+        failed=text("kol_payback.failed", roi=payback.kol_roi, break_even=break_even),
+        missing=text("kol_payback.missing"),
+        evidence=_roi_by_tier(payback),
     )
+    origin = catalog_text(f"origin.{next_yuan.origin}")
+    best = source_word(next_yuan.best) if next_yuan.best else ""
+    worst = source_word(next_yuan.worst) if next_yuan.worst else ""
     card.judge(
         "next_yuan_pays",
-        m["marginal_roi_best"],
+        None if is_missing(break_even) else next_yuan.best_roi,
         ">=",
-        m["break_even_roi"] if not fmt.is_missing(m["break_even_roi"]) else 0,
-        worked=f"The budget is not yet too big: the next ¥ in {_label(m['best_next_yuan'])} still returns "
-        f"{fmt.ratio(m['marginal_roi_best'])}, above the {fmt.ratio(m['break_even_roi'])} break-even.",
-        failed=f"The budget is past the point where growth pays: even the best tier ({_label(m['best_next_yuan'])}) "
-        f"returns {fmt.ratio(m['marginal_roi_best'])} on its next ¥, below the {fmt.ratio(m['break_even_roi'])} "
-        "break-even — spending less would lose revenue but gain profit.",
-        evidence=f"marginal ROI at the last three months' spend, from {m['response_origin']}",
+        0 if is_missing(break_even) else break_even,
+        worked=text("next_yuan_pays.worked", best=best, roi=next_yuan.best_roi, break_even=break_even),
+        failed=text("next_yuan_pays.failed", best=best, roi=next_yuan.best_roi, break_even=break_even),
+        missing=text("next_yuan_pays.missing"),
+        evidence=text("next_yuan_pays.evidence", origin=origin),
     )
-    best, worst = _label(m["best_next_yuan"]), _label(m["worst_next_yuan"])
     card.judge(
         "budget_split",
-        m["marginal_roi_spread"],
+        next_yuan.spread,
         "<=",
         BALANCED_SPREAD,
-        worked=f"The split across tiers is about right: the next ¥ earns within {fmt.ratio(BALANCED_SPREAD, 1)} "
-        f"wherever it goes (best {best}, worst {worst}).",
-        failed=f"The split is off: the next ¥ earns {fmt.ratio(m['marginal_roi_best'])} in {best} but only "
-        f"{fmt.ratio(m['marginal_roi_worst'])} in {worst} — move budget from {worst} to {best} until they meet.",
-        evidence=f"marginal ROI at the last three months' spend, from {m['response_origin']}",
+        worked=text("budget_split.worked", spread=BALANCED_SPREAD, best=best, worst=worst),
+        failed=text(
+            "budget_split.failed", best=best, worst=worst, best_roi=next_yuan.best_roi, worst_roi=next_yuan.worst_roi
+        ),
+        missing=text("budget_split.missing"),
+        evidence=text("next_yuan_pays.evidence", origin=origin),
     )
 
 
-def _judge_private_domain(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-    gap, selection = m["repurchase_gap"], m["counterfactual_gap"]
-    if values.get("data_dir"):
-        missing = (
-            f"there is no counterfactual for your own data, and the observed {fmt.pp(gap)} gap mixes the "
-            "persona's effect with selection — hold out a random group of contacts next time"
-        )
+def _judge_private_domain(card: ReviewCard, private: PrivateDomain) -> None:
+    figures = {
+        "gap": private.gap,
+        "uplift": private.uplift,
+        "selection": private.selection,
+        "private": private.private_rate,
+        "public": private.public_rate,
+    }
+    if is_missing(private.gap):
+        missing = text("private_domain.missing_own_data_no_gap" if private.own_data else "private_domain.missing")
+        evidence = text("private_domain.evidence_none")
+    elif private.own_data:
+        missing = text("private_domain.missing_own_data", gap=private.gap)
+        evidence = text("private_domain.evidence_own_data", **figures)
     else:
-        missing = "no cohort with WeChat contacts has a complete 270-day window in this run"
+        missing, evidence = text("private_domain.missing"), text("private_domain.evidence", **figures)
     card.judge(
         "private_domain",
-        m["private_domain_true_uplift"],
+        private.uplift,
         ">=",
         REAL_UPLIFT,
-        worked=f"The private domain raised repurchase: of the {fmt.pp(gap)} gap between WeChat contacts and other "
-        f"buyers, {fmt.pp(m['private_domain_true_uplift'])} is the persona's effect; the other "
-        f"{fmt.pp(selection)} is selection (loyal buyers add the persona more often).",
-        failed=f"The private domain did not raise repurchase (effect {fmt.pp(m['private_domain_true_uplift'])}): "
-        f"the {fmt.pp(gap)} gap between contacts and other buyers is selection, not the persona.",
-        evidence=f"repurchase within 270 days: private {fmt.pct(m['private_repurchase_rate'])}, public "
-        f"{fmt.pct(m['public_repurchase_rate'])}; same customers with the persona off: gap "
-        f"{fmt.pp(selection)}",
+        worked=text("private_domain.worked", **figures),
+        failed=text("private_domain.failed", **figures),
         missing=missing,
+        evidence=evidence,
     )
 
 
-def _judge_ab(card: ReviewCard, m: Mapping[str, Any], values: Mapping[str, Any]) -> None:
-    no_test = "no A/B test ran in this period (it is sent by the persona, so it needs the private domain)"
+def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
+    evidence = text("ab_assignment.evidence", control=test.control_n, treatment=test.treatment_n)
     card.judge(
         "ab_assignment",
-        m["ab_srm_p_value"],
+        test.srm_p_value if test.ran else None,
         ">=",
         SRM_ALPHA,
-        worked=f"The A/B assignment is clean: treatment holds {fmt.pct(m['ab_treatment_share'])} of users, as "
-        f"planned (sample-ratio check p = {fmt.num(m['ab_srm_p_value'], 3)}).",
-        failed=f"Sample ratio mismatch (SRM) detected: treatment holds {fmt.pct(m['ab_treatment_share'])} of users "
-        f"instead of 50% (p = {m['ab_srm_p_value']:.1e} < {SRM_ALPHA:g}). The assignment is broken, so the "
-        "lift cannot be trusted: find the bug before reading the result."
-        if not fmt.is_missing(m["ab_srm_p_value"])
-        else "",
-        evidence=f"{fmt.num(m['ab_control_n'])} control vs {fmt.num(m['ab_treatment_n'])} treatment users",
-        missing=no_test,
+        worked=text("ab_assignment.worked", share=test.treatment_share, p=test.srm_p_value),
+        failed=text("ab_assignment.failed", share=test.treatment_share, p=f"{test.srm_p_value:.1e}", alpha=SRM_ALPHA),
+        evidence=evidence if test.ran else text("no_test_evidence"),
+        missing=text("no_test"),
     )
-    srm = bool(m["ab_srm_detected"])
-    coupons = f"¥{fmt.num(values['coupon_treatment'])} instead of ¥{fmt.num(values['coupon_control'])}"
-    ci = f"95% CI {fmt.pp(m['ab_ci_low'])} to {fmt.pp(m['ab_ci_high'])}, p = {fmt.num(m['ab_p_value'], 3)}"
+    usable = test.ran and not test.srm_detected
+    coupons = text("coupons", control=test.coupon_control, treatment=test.coupon_treatment)
+    lift = {"coupons": coupons, "lift": test.lift, "p": test.p_value}
     card.judge(
         "ab_effect",
-        None if srm else m["ab_lift"],
+        test.lift if usable else None,
         ">",
         0,
-        interval=(m["ab_ci_low"], m["ab_ci_high"]),
+        interval=(test.ci_low, test.ci_high),
         show=fmt.pp,
-        worked=f"The {coupons} coupon raised conversion by {fmt.pp(m['ab_lift'])} ({ci}).",
-        failed=f"The {coupons} coupon lowered conversion: lift {fmt.pp(m['ab_lift'])} ({ci}).",
-        uncertain=f"No detectable effect of {coupons}: lift {fmt.pp(m['ab_lift'])} ({ci}); the test had "
-        f"{fmt.pct(m['ab_power'], 0)} power for a {fmt.pp(m['ab_planned_lift'])} lift and could only see "
-        f"lifts above {fmt.pp(m['ab_mde'])}.",
-        evidence=f"conversion {fmt.pct(m['ab_control_rate'])} control vs {fmt.pct(m['ab_treatment_rate'])} treatment",
-        missing="the sample ratio mismatch makes the lift untrustworthy" if srm else no_test,
+        worked=text("ab_effect.worked", **lift),
+        failed=text("ab_effect.failed", **lift),
+        uncertain=text("ab_effect.uncertain", **lift, power=test.power, planned=test.planned_lift, mde=test.mde),
+        evidence=text("ab_effect.evidence", control=test.control_rate, treatment=test.treatment_rate)
+        if test.ran
+        else text("no_test_evidence"),
+        missing=text("srm_untrusted") if test.srm_detected else text("no_test_lift"),
     )
-    margin_ci = f"95% CI {fmt.yuan(m['ab_margin_ci_low'])} to {fmt.yuan(m['ab_margin_ci_high'])}"
     card.judge(
         "ab_guardrail",
-        None if srm else m["ab_margin_difference"],
+        test.margin_difference if usable else None,
         ">=",
         0,
         show=fmt.yuan,
-        interval=(m["ab_margin_ci_low"], m["ab_margin_ci_high"]),
-        worked=f"The margin guardrail held: margin per assigned user changed by {fmt.yuan(m['ab_margin_difference'])} "
-        f"({margin_ci}), no fall.",
-        failed=f"The margin guardrail is breached: each user sent the coupon earns "
-        f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}) against control.",
-        uncertain=f"The margin guardrail cannot rule out a fall: margin per assigned user changed by "
-        f"{fmt.yuan(m['ab_margin_difference'])} ({margin_ci}).",
-        evidence=f"margin per assigned user after fulfilment {fmt.yuan(m['ab_margin_control'])} control vs "
-        f"{fmt.yuan(m['ab_margin_treatment'])} treatment (Welch)",
-        missing="the sample ratio mismatch makes the guardrail untrustworthy" if srm else no_test,
+        interval=(test.margin_ci_low, test.margin_ci_high),
+        worked=text("ab_guardrail.worked", difference=test.margin_difference),
+        failed=text("ab_guardrail.failed", difference=test.margin_difference),
+        uncertain=text("ab_guardrail.uncertain", difference=test.margin_difference),
+        evidence=text("ab_guardrail.evidence", control=test.margin_control, treatment=test.margin_treatment)
+        if test.ran
+        else text("no_test_evidence"),
+        missing=text("srm_guardrail") if test.srm_detected else text("no_test_guardrail"),
     )
-    per_1000 = fmt.yuan(m["ab_margin_per_1000_users"])
+    per_1000, low, high = test.per_1000
     card.judge(
         "ab_pays",
-        None if srm else m["ab_margin_per_1000_users"],
+        per_1000 if usable else None,
         ">",
         0,
         show=fmt.yuan,
-        interval=(m["ab_margin_per_1000_users_ci_low"], m["ab_margin_per_1000_users_ci_high"]),
-        worked=f"The bigger coupon pays: {per_1000} more margin per 1,000 users sent.",
-        failed=f"The bigger coupon does not pay: {per_1000} margin per 1,000 users sent — the extra buyers do not "
-        "make up for the margin given to all of them.",
-        uncertain=f"Cannot tell whether the bigger coupon pays: {per_1000} margin per 1,000 users sent, but the "
-        "interval includes both a gain and a loss — a bigger test would tell.",
-        evidence="margin per assigned user after fulfilment, treatment minus control, × 1,000 (Welch)",
-        missing="the sample ratio mismatch makes the result untrustworthy" if srm else no_test,
+        interval=(low, high),
+        worked=text("ab_pays.worked", per_1000=per_1000),
+        failed=text("ab_pays.failed", per_1000=per_1000),
+        uncertain=text("ab_pays.uncertain", per_1000=per_1000),
+        evidence=text("ab_pays.evidence") if test.ran else text("no_test_evidence"),
+        missing=text("srm_result") if test.srm_detected else text("no_test_pays"),
     )
 
 
-def saturation_sentence(m: Mapping[str, Any]) -> str:
+def saturation_sentence(payback: Payback, next_yuan: NextYuan) -> str:
     """The saturation note, with the same average ROI as the tier chart (revenue ÷ spend over the period) and
     worded after how it compares with the tier's marginal ROI."""
-    worst = m["worst_next_yuan"]
-    average = m.get(f"roi_{worst}") if worst else None
-    marginal = m["marginal_roi_worst"]
-    if fmt.is_missing(average) or fmt.is_missing(marginal):
-        return (
-            "Average and marginal ROI part ways as a tier saturates; in this run no KOL tier has both figures "
-            "to compare."
-        )
-    if average > marginal:
-        return (
-            f"Average and marginal ROI part ways as a tier saturates: {_label(worst)} still shows an average ROI "
-            f"of {fmt.ratio(average)} while its next ¥ earns {fmt.ratio(marginal)}."
-        )
-    return (
-        f"{_label(worst).capitalize()} is not saturated yet: its next ¥ earns {fmt.ratio(marginal)}, no less "
-        f"than its average ROI of {fmt.ratio(average)}."
-    )
+    worst = next_yuan.worst
+    average = payback.roi[worst] if worst else None
+    marginal = next_yuan.worst_roi
+    if is_missing(average) or is_missing(marginal):
+        return text("saturation.none")
+    key = "saturation.apart" if average > marginal else "saturation.not_saturated"
+    return text(key, tier=source_word(worst), average=average, marginal=marginal)
 
 
-def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
+def _notes(card: ReviewCard, result: Result) -> None:
+    payback, next_yuan, pnl = result.payback, result.next_yuan, result.pnl
     card.note(
         "saturation",
         "why",
-        saturation_sentence(m),
-        f"{fmt.yuan(m['worst_monthly_spend'])} a month at the end of the data; average ROI = revenue ÷ spend "
-        "over the period (the tier chart)",
+        saturation_sentence(payback, next_yuan),
+        text("saturation.evidence", spend=next_yuan.worst_monthly_spend)
+        if next_yuan.worst
+        else text("saturation.evidence_none"),
     )
-    kept = (
-        f"then the customer kept in a channel the brand owns (WeChat contacts: {fmt.pct(m['wechat_add_share'])} "
-        "of buyers)."
-        if card.verdict("private_domain") == WORKED
-        else "the second half — keeping the customer in a channel the brand owns — did not pay off in this run."
-    )
+    kept = {WORKED: "kept", FAILED: "not_kept"}.get(card.verdict("private_domain"), "unproven")
     card.note(
         "breakthrough",
         "breakthrough",
-        "Marketing and channel innovation together: 种草 content from a pyramid of KOLs on Xiaohongshu "
-        f"({fmt.num(m['posts'])} notes by {fmt.num(m['kols_used'])} accounts brought "
-        f"{fmt.pct(m['kol_new_customer_share'])} of new customers); {kept}",
-        f"revenue {fmt.yuan(m['revenue'])} over {fmt.num(m['months'])} months",
+        text(
+            f"breakthrough.{kept}",
+            posts=pnl.posts,
+            kols=pnl.kols_used,
+            share=pnl.kol_new_customer_share,
+            added=result.private.add_share,
+        ),
+        text("breakthrough.evidence", revenue=pnl.revenue, months=pnl.months),
     )
     card.note(
         "logic",
         "logic",
-        "Surface action: 'hire thousands of KOLs and add every buyer on WeChat'. Transferable logic: buy "
-        "attention where the next ¥ brings the most customers (marginal, not average, ROI), and own the "
-        "relationship so that repeat revenue is not bought twice.",
-        f"break-even ROI {fmt.ratio(m['break_even_roi'])}; best next ¥: {_label(m['best_next_yuan'])}",
+        text("logic.text"),
+        text("logic.evidence", break_even=payback.break_even_roi, best=source_word(next_yuan.best))
+        if next_yuan.best and not is_missing(payback.break_even_roi)
+        else text("logic.evidence_none", break_even=payback.break_even_roi),
     )
+    treadmill = {
+        "first": pnl.sm_first_quarter,
+        "last": pnl.sm_last_quarter,
+        "gross": pnl.gross_margin,
+        "net": pnl.net_margin,
+    }
     card.note(
         "treadmill",
         "risk",
-        f"The paid-growth treadmill: sales & marketing went from {fmt.pct(m['sm_first_quarter'])} to "
-        f"{fmt.pct(m['sm_last_quarter'])} of revenue between the first and last quarter while KOL prices rose "
-        f"{fmt.pct(m['kol_price_rise'])}; a {fmt.pct(m['gross_margin'])} gross margin ends in a "
-        f"{fmt.pct(m['net_margin'])} net margin.",
-        "Yatsen: S&M 39.1% (Q4 2019) → 70.3% (Q4 2020), net loss RMB2.69B in 2020",
+        text("treadmill.text_no_rise", **treadmill)
+        if is_missing(pnl.kol_price_rise)
+        else text("treadmill.text", **treadmill, rise=pnl.kol_price_rise),
+        text("treadmill.evidence"),
     )
+    split = card.verdict("budget_split")
     card.note(
         "next_budget",
         "next",
-        f"Shift KOL budget from {_label(m['worst_next_yuan'])} toward {_label(m['best_next_yuan'])} and "
-        "re-measure the curve; stop reading tiers by average ROI alone.",
-        f"marginal ROI spread {fmt.ratio(m['marginal_roi_spread'])}",
+        text("next_budget.shift", best=source_word(next_yuan.best), worst=source_word(next_yuan.worst))
+        if split == FAILED
+        else text("next_budget.keep" if split == WORKED else "next_budget.measure"),
+        text("next_budget.evidence", spread=next_yuan.spread)
+        if not is_missing(next_yuan.spread)
+        else text("next_budget.evidence_none"),
     )
-    if fmt.is_missing(m["ab_users_needed_per_arm"]):
-        card.note(
-            "next_test",
-            "next",
-            "Run a coupon test once there is a base to send it to (the persona sends it, so it needs the private "
-            "domain), check the sample ratio first, and keep margin per assigned user as the guardrail.",
-            f"this run had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users in a test",
-        )
-    else:
-        card.note(
-            "next_test",
-            "next",
-            f"Re-run the coupon test with {fmt.num(m['ab_users_needed_per_arm'])} users per arm to detect a "
-            f"{fmt.pp(m['ab_planned_lift'])} lift with 80% power, check the sample ratio first, and keep margin "
-            "per assigned user as the guardrail.",
-            f"this test had {fmt.num(m['ab_control_n'])} + {fmt.num(m['ab_treatment_n'])} users",
-        )
+    card.note("next_test", "next", *_next_test(result.coupon))
 
 
-def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
-    """The 复盘 card of the Perfect Diary case from the recorded metrics."""
-    card = ReviewCard("复盘 Review card — Perfect Diary: KOL pyramid, private domain, A/B test, P&L")
-    _judge_kol(card, m)
-    _judge_private_domain(card, m, values)
-    _judge_ab(card, m, values)
+def _next_test(test: CouponTest) -> tuple[str, str]:
+    """The next coupon test: none ran, one sized from this test, or a bigger base when it cannot be sized."""
+    if not test.ran:
+        return text("next_test.none"), text("next_test.none_evidence")
+    evidence = text("next_test.evidence", control=test.control_n, treatment=test.treatment_n)
+    if is_missing(test.users_needed_per_arm):
+        return text("next_test.unsized"), evidence
+    return text("next_test.bigger", users=test.users_needed_per_arm, planned=test.planned_lift), evidence
+
+
+def build_review(result: Result) -> ReviewCard:
+    """The 复盘 card of the Perfect Diary case from the workbook's typed result."""
+    card = ReviewCard(text("title"))
+    _judge_kol(card, result.payback, result.next_yuan)
+    _judge_private_domain(card, result.private)
+    _judge_ab(card, result.coupon)
+    pnl = result.pnl
     card.judge(
         "profitability",
-        m["net_margin"],
+        pnl.net_margin,
         ">=",
         0,
-        worked=f"The brand made money: net margin {fmt.pct(m['net_margin'])} on a {fmt.pct(m['gross_margin'])} "
-        "gross margin.",
-        failed=f"A {fmt.pct(m['gross_margin'])} gross margin still ends in a {fmt.pct(m['net_margin'])} net margin: "
-        f"sales & marketing take {fmt.pct(m['sales_expense_ratio'])} of revenue.",
-        evidence=f"net result {fmt.yuan(m['net_profit'])} on revenue {fmt.yuan(m['revenue'])}",
+        worked=text("profitability.worked", net=pnl.net_margin, gross=pnl.gross_margin),
+        failed=text("profitability.failed", net=pnl.net_margin, gross=pnl.gross_margin, sm=pnl.sales_expense_ratio),
+        evidence=text("profitability.evidence", net_profit=pnl.net_profit, revenue=pnl.revenue),
     )
-    _notes(card, m)
+    _notes(card, result)
+    # The intervals the card appends to the evidence come from the shared catalog: keep their signs unbroken too.
+    card.findings = [replace(f, text=unbroken(f.text), evidence=unbroken(f.evidence)) for f in card.findings]
     return card

@@ -42,14 +42,12 @@ def test_guardrail_is_per_assigned_user_after_fulfilment(tables):
     finance = tables["monthly_finance"]
     fulfilment = finance["fulfilment"].sum() / finance["orders"].sum()
     difference, low, high = welch(tables, fulfilment)
-    result = case.ab_reading(tables)
-    assert result["fulfilment_per_order"] == pytest.approx(fulfilment)
-    assert (result["margin_difference"], result["margin_ci_low"], result["margin_ci_high"]) == pytest.approx(
+    result = case.coupon_test(tables, {"coupon_control": 5.0, "coupon_treatment": 15.0})
+    assert result.fulfilment_per_order == pytest.approx(fulfilment)
+    assert (result.margin_difference, result.margin_ci_low, result.margin_ci_high) == pytest.approx(
         (difference, low, high), rel=1e-9
     )
-    assert (result["margin_per_1000_users_ci_low"], result["margin_per_1000_users_ci_high"]) == pytest.approx(
-        (1000 * low, 1000 * high), rel=1e-9
-    )
+    assert result.per_1000[1:] == pytest.approx((1000 * low, 1000 * high), rel=1e-9)
 
 
 def test_a_test_where_nobody_converted_gives_zero_margins_not_an_error(tables):

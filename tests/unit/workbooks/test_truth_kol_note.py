@@ -1,6 +1,6 @@
 """Item 16 of issue 13 (the 03 example): the saturation note quotes the same average ROI as the tier chart —
-revenue from the tier's customers ÷ the tier's fees, recomputed from the committed data — and its wording
-follows how that compares with the marginal ROI."""
+revenue from the tier's customers ÷ the tier's fees, recomputed from the committed data. (Its wording follows how
+that compares with the marginal ROI: tests/unit/workbooks/test_perfect_diary.py.)"""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import pandas as pd
 
 from helpers.core import fmt
 from helpers.notebook.record import read_metrics
-from helpers.workbooks.perfect_diary import review
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data" / "perfect_diary"
@@ -25,10 +24,3 @@ def test_the_saturation_note_quotes_the_charted_average_roi():
     roi = orders.loc[orders["customer_id"].isin(buyers), "amount"].sum() / posts.loc[posts["tier"] == tier, "fee"].sum()
     note = next(f for f in metrics["review"] if f["id"] == "saturation")
     assert f"average ROI of {fmt.ratio(roi)}" in note["text"]
-
-
-def test_the_saturation_note_follows_the_comparison():
-    base = {"worst_next_yuan": "amateur", "roi_amateur": 1.74, "marginal_roi_worst": 0.5}
-    assert "part ways" in review.saturation_sentence(base)
-    assert "not saturated" in review.saturation_sentence(base | {"marginal_roi_worst": 2.0})
-    assert "n/a" not in review.saturation_sentence(base | {"worst_next_yuan": None})

@@ -13,6 +13,7 @@ from helpers.notebook.review import FAILED, UNKNOWN, WORKED, ReviewCard
 from helpers.workbooks.perfect_diary import case, review
 
 TEXTS = {"worked": "up", "failed": "down", "uncertain": "unsure", "evidence": "e"}
+VALUES = {"coupon_control": 5.0, "coupon_treatment": 15.0}
 
 
 @pytest.mark.parametrize(
@@ -26,23 +27,13 @@ def test_the_interval_decides_not_the_point_estimate(interval, verdict):
     assert finding["text"] == {WORKED: "up", FAILED: "down", UNKNOWN: "unsure"}[verdict]
 
 
-def ab_metrics(tables) -> dict:
-    """The coupon test's metrics under the names the 03 workbook records them."""
-    ab = case.ab_reading(tables)
-    m = {f"ab_{name}": value for name, value in ab.items()}
-    m |= {"ab_margin_control": ab["margin_control_mean"], "ab_margin_treatment": ab["margin_treatment_mean"]}
-    return m
-
-
 def test_the_issue_figure_straddling_zero_cannot_conclude_that_the_coupon_does_not_pay():
     tables = pd_gen.generate(pd_gen.Config(scale=0.3))
-    m = ab_metrics(tables) | {
-        "ab_margin_per_1000_users": -361.0,
-        "ab_margin_per_1000_users_ci_low": -778.0,
-        "ab_margin_per_1000_users_ci_high": 56.0,
-    }
+    test = replace(
+        case.coupon_test(tables, VALUES), margin_difference=-0.361, margin_ci_low=-0.778, margin_ci_high=0.056
+    )
     card = ReviewCard()
-    review._judge_ab(card, m, {"coupon_control": 5.0, "coupon_treatment": 15.0})
+    review._judge_ab(card, test)
     pays = next(f for f in card.as_records() if f["id"] == "ab_pays")
     assert pays["verdict"] == UNKNOWN and "does not pay" not in pays["text"]
     assert pays["evidence"].endswith(f"95% CI {fmt.yuan(-778.0)} to {fmt.yuan(56.0)}")
@@ -50,10 +41,10 @@ def test_the_issue_figure_straddling_zero_cannot_conclude_that_the_coupon_does_n
 
 def test_a_null_test_with_identical_coupons_does_not_say_does_not_pay():
     config = replace(pd_gen.Config(scale=0.3), coupon_treatment=5.0)
-    m = ab_metrics(pd_gen.generate(config))
-    low, high = m["ab_margin_per_1000_users_ci_low"], m["ab_margin_per_1000_users_ci_high"]
+    test = case.coupon_test(pd_gen.generate(config), {"coupon_control": 5.0, "coupon_treatment": 5.0})
+    _, low, high = test.per_1000
     assert low < 0 < high  # identical arms: the interval covers no difference
     card = ReviewCard()
-    review._judge_ab(card, m, {"coupon_control": 5.0, "coupon_treatment": 5.0})
+    review._judge_ab(card, test)
     verdicts = {f["id"]: f["verdict"] for f in card.as_records()}
     assert verdicts["ab_pays"] == verdicts["ab_effect"] == verdicts["ab_guardrail"] == UNKNOWN
