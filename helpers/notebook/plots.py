@@ -54,7 +54,7 @@ def setup() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 100,
             "axes.titlesize": 13,
-            "axes.titleweight": "bold",
+            "axes.titleweight": "normal" if current() == "zh" else "bold",  # Noto Sans SC ships one weight
             "axes.labelsize": 11,
             "legend.frameon": False,
             "figure.autolayout": True,

@@ -572,7 +572,7 @@ def _judge_model(card: ReviewCard, r: ShopResult, enough: bool, too_few: str) ->
         failed=text("model_failed", **counts),
         uncertain=text("model_uncertain", tolerance=HOLDOUT_TOLERANCE, **counts),
         evidence=text(
-            "model_evidence",
+            "model_evidence_dates" if fmt.is_missing(r.holdout_error) else "model_evidence",
             error=r.holdout_error,
             calibration_end=r.calibration_end,
             observation_end=r.observation_end,
@@ -599,7 +599,8 @@ def _notes(card: ReviewCard, r: ShopResult, model: str) -> None:
     else:
         breakthrough = text("breakthrough" if model == WORKED else "breakthrough_unproven", **listed)
     card.note("breakthrough", "breakthrough", breakthrough, text("breakthrough_evidence"))
-    card.note("logic", "logic", text("logic"), text("logic_evidence", mean=r.ltv_12m_mean))
+    worth = "logic_evidence_missing" if fmt.is_missing(r.ltv_12m_mean) else "logic_evidence"
+    card.note("logic", "logic", text("logic"), text(worth, mean=r.ltv_12m_mean))
     card.note("risk", "risk", text("risk"), text("risk_evidence", days=r.holdout_length_days))
     corr = r.gg_spend_frequency_corr
     if not fmt.is_missing(corr) and abs(corr) > GG_INDEPENDENCE_LIMIT:
