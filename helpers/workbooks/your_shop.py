@@ -371,6 +371,13 @@ def plot_holdout(table: pd.DataFrame) -> Axes:
     )
 
 
+def headroom(ax: Axes, share: float = 0.1) -> Axes:
+    """Room above the tallest bar for its value label, so the label stays inside the axes and off the title."""
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + share * (high - low))
+    return ax
+
+
 def chart_text(name: str) -> dict[str, str]:
     """Title and axis labels of chart `name` from the catalog, as keyword arguments of the `plots` functions."""
     return {part: message(f"{DOMAIN}.{name}.{part}") for part in ("title", "xlabel", "ylabel")}
