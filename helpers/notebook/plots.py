@@ -9,6 +9,7 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Sequence
 
@@ -34,10 +35,17 @@ LATIN_FONT = "DejaVu Sans"
 
 
 def chinese_font() -> str:
-    """Register the packaged Noto Sans SC with matplotlib (idempotent) and return its family name."""
+    """Register the packaged Noto Sans SC with matplotlib (idempotent) and return its family name.
+
+    The package ships one weight, so the file is also registered as the family's bold: bold text (titles) then
+    uses it as matplotlib would anyway, without the "findfont: Failed to find font weight bold" line that would
+    otherwise reach every notebook's stderr.
+    """
     path = str(pylopdf_fonts_zh_cn.sans_path())
     if path not in {entry.fname for entry in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
+        regular = next(entry for entry in font_manager.fontManager.ttflist if entry.fname == path)
+        font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=700))
     return font_manager.FontProperties(fname=path).get_name()
 
 
@@ -54,7 +62,7 @@ def setup() -> None:
             "figure.dpi": 100,
             "savefig.dpi": 100,
             "axes.titlesize": 13,
-            "axes.titleweight": "normal" if current() == "zh" else "bold",  # Noto Sans SC ships one weight
+            "axes.titleweight": "bold",
             "axes.labelsize": 11,
             "legend.frameon": False,
             "figure.autolayout": True,

@@ -15,6 +15,7 @@ from helpers.analysis import winback
 from helpers.analysis.ltv import lifetime_value
 from helpers.core import language
 from helpers.core.messages import label
+from helpers.io.exports import FILE_NAME, output_folder
 from helpers.workbooks import your_shop
 
 VALUES = {
@@ -139,3 +140,14 @@ def test_breakdowns_say_which_parameters_would_fill_them(shop, monkeypatch):
     your_shop.show_breakdowns(shop["orders"].drop(columns=["city"]))
     assert shown[:2] == ["Top 3 by channel", "Top 10 by product (SKU)"]
     assert shown[2] == "To break revenue down further, map `col_city` as well."
+
+
+def test_the_story_names_the_written_file_where_the_reader_finds_it(tmp_path):
+    beside = your_shop.file_location(tmp_path / "run" / FILE_NAME, str(tmp_path / "run"))
+    assert beside == "`winback_list.csv` in the run's output folder, beside this report"
+    lab = output_folder("", "04_your_shop_review") / FILE_NAME
+    assert your_shop.file_location(lab, "") == (
+        "`output/lab/04_your_shop_review/winback_list.csv` (from the repository root)"
+    )
+    language.use("zh")
+    assert your_shop.file_location(lab, "") == "`output/lab/04_your_shop_review/winback_list.csv`（相对仓库根目录）"
