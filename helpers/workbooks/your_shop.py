@@ -92,11 +92,13 @@ def check_export(path: str | Path, values: Mapping[str, object] | None = None) -
     frame, problems = read_transactions(path, str(checked.get("encoding", "auto")), column_map(checked))
     if problems:
         return problems, ""
-    first, last = frame["order_date"].min(), frame["order_date"].max()
     orders, customers = len(frame), frame["customer_id"].nunique()
-    return [], (
-        f"{orders:,} order{'s' if orders != 1 else ''} from {customers:,} customer"
-        f"{'s' if customers != 1 else ''}, {first:%Y-%m-%d} to {last:%Y-%m-%d}"
+    return [], message(
+        f"{DOMAIN}.export_summary.text",
+        orders=message(f"{DOMAIN}.export_summary.{'order' if orders == 1 else 'orders'}", n=orders),
+        customers=message(f"{DOMAIN}.export_summary.{'customer' if customers == 1 else 'customers'}", n=customers),
+        first=f"{frame['order_date'].min():%Y-%m-%d}",
+        last=f"{frame['order_date'].max():%Y-%m-%d}",
     )
 
 
