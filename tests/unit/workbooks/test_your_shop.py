@@ -26,9 +26,9 @@ def test_check_export_reads_workbook_parameters_as_the_cli_passes_them(tmp_path)
         "encoding": "gbk",
     }
     assert check_export(path, values) == ([], "3 orders from 2 customers, 2023-03-01 to 2023-04-01")
-    language.use("zh")
-    assert check_export(path, values) == ([], "3 笔订单，来自 2 位顾客，2023-03-01 至 2023-04-01")
     problems, summary = check_export(path, {})
     assert summary == "" and "missing column(s) 'order_id' (col_order_id)" in problems[0]
     with pytest.raises(ParameterError, match="did you mean 'col_order_id'"):
         check_export(path, {"col_order": "订单编号"})
+    language.use("zh")
+    assert check_export(path, values) == ([], "3 笔订单，来自 2 位顾客，2023-03-01 至 2023-04-01")
