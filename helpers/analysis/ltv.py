@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.errors import ParameterError
+from helpers.core.messages import message
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
     from lifetimes import BetaGeoFitter, GammaGammaFitter
@@ -155,31 +156,26 @@ def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], l
             try:
                 model.fit(*arrays, **kwargs)
             except (ConvergenceError, np.linalg.LinAlgError, ValueError) as error:
-                notes.append(
-                    f"{label} could not be fitted with penalizer {penalizer:g} "
-                    f"({str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__})"
-                )
+                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+                notes.append(message("ltv.not_fitted", model=label, penalizer=f"{penalizer:g}", error=reason))
                 continue
         found = sorted(
             {_explain(str(w.message)) for w in caught if not issubclass(w.category, FutureWarning | DeprecationWarning)}
         )
-        notes += [f"{label} (penalizer {penalizer:g}): {text}" for text in found]
+        notes += [message("ltv.warning", model=label, penalizer=f"{penalizer:g}", text=text) for text in found]
         if penalizer:
-            notes.append(f"{label} was fitted with a small penalizer ({penalizer:g}) to converge")
+            notes.append(message("ltv.penalized", model=label, penalizer=f"{penalizer:g}"))
         return Fit(model, {n: float(model.params_[n]) for n in names}, notes)
     return Fit(None, dict.fromkeys(names, float("nan")), notes)
 
 
-def _explain(message: str) -> str:
+def _explain(warning: str) -> str:
     """A numerical warning from a fit in words a reader can act on (the raw text when it is not a known one)."""
-    if "sqrt" in message:
-        return (
-            "the standard errors of the estimates are not available: this data pins some parameter down "
-            "poorly, so read the parameters as rough (the predictions are still checked on the holdout)"
-        )
-    if "overflow" in message or "divide by zero" in message:
-        return f"numerical overflow during the fit ({message}); the optimiser recovered, check the holdout"
-    return message
+    if "sqrt" in warning:
+        return message("ltv.no_standard_errors")
+    if "overflow" in warning or "divide by zero" in warning:
+        return message("ltv.overflow", error=warning)
+    return warning
 
 
 def fit_bgnbd(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> Fit:
@@ -210,7 +206,7 @@ def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
         return Fit(
             None,
             dict.fromkeys(("p", "q", "v"), float("nan")),
-            [f"Gamma-Gamma needs at least 10 repeat customers; found {int(usable.sum())}"],
+            [message("ltv.too_few_repeat", needed=10, found=int(usable.sum()))],
         )
     return _fit_quietly(
         GammaGammaFitter, (frequency[usable], monetary_value[usable]), ("p", "q", "v"), "Gamma-Gamma", q_constraint=True
@@ -346,10 +342,7 @@ def lifetime_value(
     shortened = (
         []
         if calibration_end or (obs_end - cal_end).days == holdout_days
-        else [
-            f"the holdout of {holdout_days} days is longer than the history, so the model was tested on its second "
-            f"half ({(obs_end - cal_end).days} days) instead"
-        ]
+        else [message("ltv.holdout_shortened", days=holdout_days, used=(obs_end - cal_end).days)]
     )
     days = purchase_days(orders)
     calibration = calibration_holdout(days, cal_end, obs_end)
@@ -358,7 +351,8 @@ def lifetime_value(
     fit_purchases = fit_bgnbd(full["frequency"], full["recency"], full["T"])
     fit_spend = fit_gamma_gamma(full["frequency"], full["monetary_value"])
     values = full.join(customer_values(fit_purchases, fit_spend, full, horizon_days))
-    notes = shortened + [f"holdout {n}" for n in holdout_fit.notes] + fit_purchases.notes + fit_spend.notes
+    holdout_notes = [message("ltv.holdout", note=note) for note in holdout_fit.notes]
+    notes = shortened + holdout_notes + fit_purchases.notes + fit_spend.notes
     return LtvResult(
         cal_end, obs_end, holdout_check(holdout_fit, calibration), holdout_fit, fit_purchases, fit_spend, values, notes
     )

@@ -24,13 +24,6 @@ def output_folder(output_dir: str, notebook: str) -> Path:
     return Path(output_dir) if output_dir else notebooks_dir().parent / LAB_OUTPUT / notebook
 
 
-def location(path: Path, output_dir: str) -> str:
-    """How the story names a written file: beside the report in a run, from the repository root in JupyterLab."""
-    if output_dir:
-        return f"`{path.name}` in the run's output folder, beside this report"
-    return f"`{path.relative_to(notebooks_dir().parent).as_posix()}` (from the repository root)"
-
-
 def export_winback(frame: pd.DataFrame, folder: str | Path, name: str = FILE_NAME) -> Path:
     """Write the list as CSV (UTF-8 with BOM, money rounded to fen) and an .xlsx beside it, atomically, into
     `folder`; returns the CSV's path.

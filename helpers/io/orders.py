@@ -24,7 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from helpers.core import fmt
 from helpers.core.errors import DataError
+from helpers.core.messages import message
 from helpers.core.schema import MAX_EXAMPLES
 
 REQUIRED = ("order_id", "customer_id", "order_date", "amount")
@@ -67,15 +69,11 @@ def _missing_columns(headers: list[str], mapping: Mapping[str, str], source: str
     problems = []
     absent = [f"{header!r} (col_{role})" for role, header in mapping.items() if header not in headers]
     if absent:
-        found = ", ".join(repr(h) for h in headers) or "none"
-        problems.append(
-            f"{source}: missing column(s) {', '.join(absent)}; columns found: {found}. "
-            "Set the col_… parameters to your export's headers."
-        )
+        found = ", ".join(repr(h) for h in headers) or message("orders.no_columns")
+        problems.append(message("orders.missing_columns", source=source, absent=", ".join(absent), found=found))
     shared = pd.Series(list(mapping)).groupby(pd.Series(list(mapping.values()))).agg(list)
     problems += [
-        f"{source}: column {header!r} is mapped to several roles ({', '.join(f'col_{r}' for r in roles)}); "
-        "map each role to its own column"
+        message("orders.mapped_twice", source=source, header=repr(header), roles=", ".join(f"col_{r}" for r in roles))
         for header, roles in shared.items()
         if len(roles) > 1
     ]
@@ -119,18 +117,20 @@ def read_export(
     file, mapping = Path(path), _complete(columns)
     source = file.name
     if not file.is_file():
-        return None, [f"{file}: no such file"]
+        return None, [message("orders.no_file", file=str(file))]
     if file.stat().st_size == 0:
-        return None, [f"{source}: the file is empty"]
+        return None, [message("orders.empty_file", source=source)]
     if encoding not in ENCODINGS:
-        return None, [f"{source}: encoding {encoding!r} is not supported: use one of {', '.join(ENCODINGS)}"]
+        return None, [
+            message("orders.bad_encoding", source=source, encoding=repr(encoding), allowed=", ".join(ENCODINGS))
+        ]
     chosen = detect_encoding(file) if encoding == "auto" else encoding
     if not chosen:
-        return None, [f"{source}: the text is neither UTF-8 nor GBK/GB18030; save it as CSV UTF-8 and retry"]
+        return None, [message("orders.unknown_text", source=source)]
     try:
         raw_headers, delimiter = _header(file, chosen)
     except UnicodeDecodeError:
-        return None, [f"{source}: the header cannot be read as {chosen}; set encoding to the file's encoding"]
+        return None, [message("orders.bad_header", source=source, encoding=chosen)]
     as_written = {cell.strip(): cell for cell in raw_headers}  # exports sometimes pad headers with spaces
     problems = _missing_columns(list(as_written), mapping, source)
     if problems:
@@ -148,14 +148,11 @@ def read_export(
             ),
         )
     except (pa.ArrowInvalid, UnicodeDecodeError) as error:
-        return None, [
-            f"{source}: cannot be read as {chosen} CSV ({_first_line(error)}); "
-            "check the encoding and that every row has as many cells as the header"
-        ]
+        return None, [message("orders.unreadable", source=source, encoding=chosen, error=_first_line(error))]
     frame = table.to_pandas(types_mapper=pd.ArrowDtype)
     frame.columns = list(mapping)
     if frame.empty:
-        return None, [f"{source}: the file has a header but no rows"]
+        return None, [message("orders.no_rows", source=source)]
     return frame, []
 
 
@@ -175,8 +172,9 @@ def rows_text(mask: np.ndarray) -> str:
     """'3 rows: 2, 5, 9' or '12 rows: 2, 5, 9, 11, 14 (and 7 more)' with spreadsheet row numbers (header = row 1)."""
     index = np.flatnonzero(mask) + 2
     shown = ", ".join(str(i) for i in index[:MAX_EXAMPLES])
-    more = f" (and {len(index) - MAX_EXAMPLES:,} more)" if len(index) > MAX_EXAMPLES else ""
-    return f"{len(index):,} row{'s' if len(index) != 1 else ''}: {shown}{more}"
+    if len(index) > MAX_EXAMPLES:
+        shown = message("orders.rows_more", rows=shown, more=fmt.num(len(index) - MAX_EXAMPLES))
+    return message("orders.rows_one" if len(index) == 1 else "orders.rows_many", n=fmt.num(len(index)), rows=shown)
 
 
 def _text(values: pd.Series) -> pa.ChunkedArray:
@@ -250,7 +248,7 @@ def validate(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Typed transactions from text columns named by role, and every problem found (empty when clean)."""
     names = dict(headers or {}) or {c: c for c in raw.columns}
-    where = {role: f"{source}, column {names.get(role, role)!r}" for role in raw.columns}
+    where = {role: message("orders.where", source=source, column=repr(names.get(role, role))) for role in raw.columns}
     problems: list[str] = []
     text = {role: _text(raw[role]) for role in raw.columns}
     blank = {role: pc.equal(values, "").to_numpy(zero_copy_only=False) for role, values in text.items()}
@@ -259,8 +257,8 @@ def validate(
     for role in ("order_id", "customer_id"):
         out[role] = pd.Series(pd.arrays.ArrowExtensionArray(_excel_text(text[role])), index=out.index)
         if blank[role].any():
-            label = "order id" if role == "order_id" else "customer id"
-            problems.append(f"{where[role]}: empty {label} in {rows_text(blank[role])}")
+            what = message(f"orders.{role}")
+            problems.append(message("orders.empty_id", where=where[role], what=what, rows=rows_text(blank[role])))
 
     out["order_date"] = parse_dates(text["order_date"]).to_numpy()
     problems += _bad_values(
@@ -268,18 +266,20 @@ def validate(
         blank["order_date"],
         raw["order_date"],
         where["order_date"],
-        "not a date (use e.g. 2023-01-05 or 2023/1/5 13:45)",
+        message("orders.not_a_date"),
     )
     out["amount"] = parse_amounts(text["amount"])
     problems += _bad_values(
-        ~np.isfinite(out["amount"].to_numpy()), blank["amount"], raw["amount"], where["amount"], "not a number"
+        ~np.isfinite(out["amount"].to_numpy()),
+        blank["amount"],
+        raw["amount"],
+        where["amount"],
+        message("orders.not_a_number"),
     )
     negative = out["amount"].to_numpy() < 0
     if negative.any():
-        problems.append(
-            f"{where['amount']}: negative amount in {rows_text(negative)} "
-            f"(e.g. {raw['amount'].iloc[int(np.argmax(negative))]!r}); remove refunds first"
-        )
+        example = repr(raw["amount"].iloc[int(np.argmax(negative))])
+        problems.append(message("orders.negative", where=where["amount"], rows=rows_text(negative), example=example))
 
     if "quantity" in raw.columns:
         quantity = parse_amounts(text["quantity"])
@@ -289,7 +289,7 @@ def validate(
             blank["quantity"],
             raw["quantity"],
             where["quantity"],
-            "not a whole number of items",
+            message("orders.not_whole"),
             report_blank=False,
         )
         out["quantity"] = pd.array(np.where(blank["quantity"] | bad, np.nan, quantity), dtype="Int64")
@@ -312,11 +312,11 @@ def _bad_values(
     """Problems for empty cells and for cells that do not parse (with the first offending text)."""
     problems = []
     if report_blank and blank.any():
-        problems.append(f"{where}: empty in {rows_text(blank)}")
+        problems.append(message("orders.empty_cells", where=where, rows=rows_text(blank)))
     wrong = bad & ~blank
     if wrong.any():
-        example = raw.iloc[int(np.argmax(wrong))]
-        problems.append(f"{where}: {what} in {rows_text(wrong)} (e.g. {example!r})")
+        example = repr(raw.iloc[int(np.argmax(wrong))])
+        problems.append(message("orders.bad_value", where=where, what=what, rows=rows_text(wrong), example=example))
     return problems
 
 
@@ -327,12 +327,9 @@ def _duplicates(out: pd.DataFrame, source: str) -> list[str]:
     repeated &= (out["order_id"] != "").to_numpy(dtype=bool)
     if not repeated.any():
         return []
-    what = "order id and SKU" if len(key) == 2 else "order id"
-    example = out["order_id"].iloc[int(np.argmax(repeated))]
-    return [
-        f"{source}: duplicated order rows (same {what} as an earlier row) in {rows_text(repeated)} "
-        f"(e.g. order {str(example)!r})"
-    ]
+    what = message("orders.same_order_sku" if len(key) == 2 else "orders.same_order")
+    example = repr(str(out["order_id"].iloc[int(np.argmax(repeated))]))
+    return [message("orders.duplicates", source=source, what=what, rows=rows_text(repeated), example=example)]
 
 
 def repeats_earlier_row(keys: list[pa.ChunkedArray]) -> np.ndarray:
@@ -379,7 +376,7 @@ def from_frame(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, so
     headers = [str(c) for c in frame.columns]
     problems = _missing_columns(headers, mapping, source)
     if not problems and frame.empty:
-        problems = [f"{source}: the table has no rows"]
+        problems = [message("orders.table_no_rows", source=source)]
     if problems:
         raise DataError(problems)
     raw = frame.loc[:, list(mapping.values())].set_axis(list(mapping), axis=1).reset_index(drop=True)

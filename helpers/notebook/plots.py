@@ -9,7 +9,7 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 
 from __future__ import annotations
 
-import logging
+import dataclasses
 import math
 import textwrap
 import warnings
@@ -38,10 +38,17 @@ LATIN_FONT = "DejaVu Sans"
 
 
 def chinese_font() -> str:
-    """Register the packaged Noto Sans SC with matplotlib (idempotent) and return its family name."""
+    """Register the packaged Noto Sans SC with matplotlib (idempotent) and return its family name.
+
+    The package ships one weight, so the file is also registered as the family's bold: bold text (titles) then
+    uses it as matplotlib would anyway, without the "findfont: Failed to find font weight bold" line that would
+    otherwise reach every notebook's stderr.
+    """
     path = str(pylopdf_fonts_zh_cn.sans_path())
     if path not in {entry.fname for entry in font_manager.fontManager.ttflist}:
         font_manager.fontManager.addfont(path)
+        regular = next(entry for entry in font_manager.fontManager.ttflist if entry.fname == path)
+        font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=700))
     return font_manager.FontProperties(fname=path).get_name()
 
 
@@ -51,8 +58,6 @@ def setup() -> None:
     families = [chinese, LATIN_FONT] if current() == "zh" else [LATIN_FONT, chinese]
     sns.set_theme(style="whitegrid", palette=PALETTE, font=families[0])
     warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font", category=UserWarning)
-    # Noto Sans SC ships one weight: bold titles fall back to it, without a "findfont" line on the reader's page.
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     matplotlib.rcParams.update(
         {
             "font.family": families,

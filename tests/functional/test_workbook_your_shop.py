@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import zipfile
-from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from support.exports import taobao_demo_export
 
 from helpers.app.runner import RunFailed
 from helpers.workbooks.your_shop import demo_export
@@ -46,22 +46,6 @@ def verdicts(metrics):
     return {f["id"]: f["verdict"] for f in metrics["review"]}
 
 
-def write_taobao_export(path: Path, values: dict) -> pd.DataFrame:
-    """The demo shop's orders as a Taobao order report: GBK, Chinese headers, ￥ and thousands separators."""
-    orders = demo_export(values)
-    export = pd.DataFrame(
-        {
-            "订单编号": orders["order_id"],
-            "买家会员名": orders["customer_id"],
-            "订单付款时间": orders["order_date"].dt.strftime("%Y/%m/%d %H:%M:%S"),
-            "买家实际支付金额": orders["amount"].map("￥{:,.2f}".format),
-            "收货地址": orders["city"],
-        }
-    )
-    export.to_csv(path, index=False, encoding="gbk")
-    return orders
-
-
 def test_demo_runs_by_default_and_records_the_contract(run_workbook, tmp_path):
     m = run_workbook(STEM, **SMALL)
     for name in CONTRACT:
@@ -79,7 +63,7 @@ def test_demo_runs_by_default_and_records_the_contract(run_workbook, tmp_path):
 
 def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips(run_workbook, tmp_path):
     path = tmp_path / "ExportOrderList.csv"
-    orders = write_taobao_export(path, SMALL)
+    orders = taobao_demo_export(path, SMALL)
     m = run_workbook(STEM, transactions_csv=str(path), sleeping_days=30, churned_days=365, **TAOBAO)
     assert m["orders"] == len(orders) and m["customers"] == orders["customer_id"].nunique()
     assert m["revenue"] == pytest.approx(orders["amount"].sum())
@@ -146,7 +130,7 @@ def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gb
     for text in ("empty customer id in 1 row: 2", "not a date", "negative amount in 1 row: 3"):
         assert text in result.stderr
     good = tmp_path / "ExportOrderList.csv"
-    orders = write_taobao_export(good, {"seed": 1, "scale": 0.01})
+    orders = taobao_demo_export(good, {"seed": 1, "scale": 0.01})
     mapping = [arg for name, header in TAOBAO.items() for arg in ("-p", name, header)]
     result = casebook("check-data", "your_shop", str(good), *mapping)
     assert result.returncode == 0, result.stderr

@@ -40,3 +40,15 @@ def test_a_glyph_no_font_has_fails_the_chart():
     ax.set_title("\U0001f9ff")  # nazar amulet: in neither DejaVu Sans nor Noto Sans SC
     with pytest.raises(UserWarning, match="missing from font"):
         ax.figure.savefig(io.BytesIO(), format="png")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_bold_titles_find_a_weight_without_a_findfont_complaint(lang, caplog):
+    language.use(lang)
+    plots.setup()
+    ax = plots.new_axes()
+    size = {"en": 13.01, "zh": 13.02}[lang]  # a size no other text used: matplotlib caches font look-ups
+    ax.set_title("Revenue by month 月度销售额 (¥)", fontweight="bold", fontsize=size)
+    with caplog.at_level("INFO", logger="matplotlib.font_manager"):
+        ax.figure.savefig(io.BytesIO(), format="png")
+    assert not [r for r in caplog.records if "Failed to find font weight" in r.getMessage()]

@@ -3,12 +3,14 @@ independence assumption is checked (pandas, scipy and lifetimes as the independe
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from lifetimes.utils import summary_data_from_transaction_data
 from scipy import stats
+from support.shop_results import healthy_shop
 
 from helpers.analysis.ltv import lifetime_value
 from helpers.notebook.record import read_metrics
@@ -48,10 +50,8 @@ def test_gamma_gamma_independence_is_measured_like_lifetimes_and_warned_about():
     repeat = summary[summary["frequency"] > 0]
     expected = stats.pearsonr(repeat["frequency"], repeat["monetary_value"]).statistic
     assert ltv.spend_frequency_correlation == pytest.approx(expected, abs=1e-9)
-    metrics = read_metrics(ROOT / "notebooks" / "04_your_shop_review.ipynb")
-    values = {"sleeping_days": 90, "churned_days": 180}
-    warned = your_shop.build_review(metrics | {"gg_spend_frequency_corr": 0.5}, values, ltv).as_records()
-    quiet = your_shop.build_review(metrics | {"gg_spend_frequency_corr": 0.05}, values, ltv).as_records()
+    warned = your_shop.build_review(replace(healthy_shop(), gg_spend_frequency_corr=0.5)).as_records()
+    quiet = your_shop.build_review(replace(healthy_shop(), gg_spend_frequency_corr=0.05)).as_records()
     assert "risk_gamma_gamma" in {f["id"] for f in warned}
     assert "risk_gamma_gamma" not in {f["id"] for f in quiet}
 

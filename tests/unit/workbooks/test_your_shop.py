@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 from support.exports import taobao_export, write
 
+from helpers.core import language
 from helpers.core.errors import ParameterError
 from helpers.workbooks.your_shop import check_export
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    yield
+    language.use("en")
 
 
 def test_check_export_reads_workbook_parameters_as_the_cli_passes_them(tmp_path):
@@ -23,3 +30,5 @@ def test_check_export_reads_workbook_parameters_as_the_cli_passes_them(tmp_path)
     assert summary == "" and "missing column(s) 'order_id' (col_order_id)" in problems[0]
     with pytest.raises(ParameterError, match="did you mean 'col_order_id'"):
         check_export(path, {"col_order": "订单编号"})
+    language.use("zh")
+    assert check_export(path, values) == ([], "3 笔订单，来自 2 位顾客，2023-03-01 至 2023-04-01")
