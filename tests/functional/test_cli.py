@@ -65,6 +65,7 @@ def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook
     assert {p.name for p in out.iterdir()} == {  # no hidden lock or staging files either
         f"{NB}.ipynb",
         f"{NB}.html",
+        f"{NB}.report.html",
         "metrics.json",
         "index.html",
     }
