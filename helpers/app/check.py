@@ -101,9 +101,26 @@ def notebooks_in(items: Sequence[str]) -> list[Path]:
     return found
 
 
+def read_submission(path: Path) -> dict[str, Any]:
+    """A trainee's notebook as JSON; UsageError when the file is not a notebook (nbformat 4)."""
+    try:
+        notebook = read_notebook(path)
+    except ValueError:  # not JSON, or not UTF-8
+        notebook = None
+    cells = notebook.get("cells") if isinstance(notebook, dict) else None
+    if (
+        not isinstance(cells, list)
+        or not all(isinstance(c, dict) for c in cells)
+        or not isinstance(notebook.get("metadata", {}), dict)
+    ):
+        raise UsageError(f"{path}: not a readable notebook (.ipynb, nbformat 4)")
+    return notebook
+
+
 def identify(path: Path, notebook: dict[str, Any], workbooks: Iterable[str]) -> Submission:
     """Whose notebook this is and which workbook; UsageError when the workbook cannot be told."""
     meta = notebook.get("metadata", {}).get(METADATA, {})
+    meta = meta if isinstance(meta, dict) else {}
     known = sorted(workbooks, key=len, reverse=True)
     workbook = meta.get("workbook") if meta.get("workbook") in known else None
     workbook = workbook or next((stem for stem in known if stem in path.stem), None)
@@ -123,9 +140,9 @@ def submissions(items: Sequence[str]) -> list[Submission]:
     found, problems = [], []
     for path in notebooks_in(items):
         try:
-            found.append(identify(path, read_notebook(path), workbooks))
-        except (ValueError, KeyError) as error:  # JSON that is not a notebook, or no workbook in its name
-            problems.append(str(error) if isinstance(error, UsageError) else f"{path}: not a readable notebook")
+            found.append(identify(path, read_submission(path), workbooks))
+        except UsageError as error:
+            problems.append(str(error))
     seen: dict[tuple[str, str], Path] = {}
     for sub in found:
         key = (sub.trainee, sub.workbook)

@@ -9,7 +9,7 @@ import shutil
 import pandas as pd
 import pytest
 from support import ROOT, files_under
-from support.nbgrader import exercise_notebook
+from support.nbgrader import exercise_notebook, nbgrader_problems
 
 from helpers.app.runner import execute
 from helpers.notebook.exercises import mark, nbgrader
@@ -68,12 +68,15 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     broken = solved(student, instructor, "exercise_1", "exercise_2")
     broken["cells"][1]["source"] = "x = 6\nraise KeyError('oops')"
     write(tmp_path / "class" / "carol_07_tiny.ipynb", broken)
+    stuck = solved(student, instructor, "exercise_2")
+    stuck["cells"][3]["source"] = "while True:\n    pass"
+    write(tmp_path / "class" / "erin_07_tiny.ipynb", stuck)
 
-    done = casebook("check", "class", "--out", "grades")
+    done = casebook("check", "class", "--out", "grades", "--timeout", "10")
     assert done.returncode == 1, done.stderr  # carol's notebook broke outside the exercises
     table = gradebook(tmp_path / "grades")
     points = table.groupby("trainee")["points"].sum().to_dict()
-    assert points == {"alice": 0, "bob": 1, "carol": 0, "dave": 0, "teacher": 2}
+    assert points == {"alice": 0, "bob": 1, "carol": 0, "dave": 0, "erin": 0, "teacher": 2}
     assert table["max_points"].groupby(table["trainee"]).sum().eq(2).all()
     by = table.set_index(["trainee", "exercise"])
     assert by.loc[("alice", "exercise_1"), "message"] == "solution: NotImplementedError"
@@ -84,6 +87,8 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     assert by.loc[("carol", "exercise_1"), ["result", "status"]].tolist() == ["not run", "broken"]
     assert "cell 2 raised KeyError: 'oops'" in by.loc[("carol", "exercise_1"), "message"]
     assert "carol · 07_tiny: BROKEN — cell 2 raised KeyError: 'oops'" in done.stderr
+    assert by.loc[("erin", "exercise_2"), "status"] == "broken"  # the kernel was stopped after 10 s
+    assert "timed out: a cell ran longer than" in by.loc[("erin", "exercise_2"), "message"]
     page = (tmp_path / "grades" / "gradebook.html").read_text(encoding="utf-8")
     assert '<a href="bob/07_tiny.html">bob_07_tiny.ipynb</a>' in page and "1 / 2" in page
     assert (tmp_path / "grades" / "gradebook.xlsx").exists()
@@ -154,3 +159,14 @@ def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without
     assert charts and report.count('src="data:image/png;base64,') == charts
     assert not CODE.search(report) and "### BEGIN SOLUTION" not in report and "Traceback" not in report
     assert "What worked" in report and "Parameters of this run" in report
+
+
+def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(casebook, tiny_course, tmp_path):
+    instructor, _ = tiny_course
+    assert all("nbgrader" not in c["metadata"] for c in instructor["cells"])
+    done = casebook("notebooks", "07_tiny")
+    assert done.returncode == 0, done.stderr
+    refreshed = read_notebook(tmp_path / "notebooks" / "07_tiny.ipynb")
+    assert nbgrader_problems(refreshed) == []
+    graded = [nbgrader(c)["grade_id"] for c in refreshed["cells"] if nbgrader(c).get("grade")]
+    assert graded == ["exercise_1_check", "exercise_2_check"]
