@@ -160,9 +160,10 @@ def submissions(items: Sequence[str]) -> list[Submission]:
 def prepare(trainee: dict[str, Any], instructor: dict[str, Any]) -> tuple[dict[str, Any], list[Exercise]]:
     """The trainee's notebook ready to grade, and the instructor's exercises (with their points).
 
-    Each check cell gets the instructor's source back (hidden tests included) and metadata; solution and check
-    cells are tagged so that an error there fails the exercise without stopping the notebook. A trainee's
-    notebook without nbgrader metadata (a copy of the instructor's, markers kept) is marked from its markers.
+    Outputs are cleared (as nbgrader does); each check cell gets the instructor's source back (hidden tests
+    included) and metadata; solution and check cells are tagged so that an error there fails the exercise
+    without stopping the notebook. A trainee's notebook without nbgrader metadata (a copy of the instructor's,
+    markers kept) is marked from its markers.
     """
     master = mark(instructor)
     checks = {nbgrader(c).get("grade_id"): c for c in master["cells"] if nbgrader(c).get("grade")}
@@ -170,6 +171,8 @@ def prepare(trainee: dict[str, Any], instructor: dict[str, Any]) -> tuple[dict[s
     if not any(nbgrader(cell) for cell in ready["cells"]):
         ready = mark(ready)
     for cell in ready["cells"]:
+        if cell.get("cell_type") == "code":  # a cell the run never reaches must not keep a "Correct" of the trainee's
+            cell["outputs"], cell["execution_count"] = [], None
         grade_id = nbgrader(cell).get("grade_id")
         if grade_id in checks:
             cell["source"] = source(checks[grade_id])

@@ -74,7 +74,10 @@ def test_bad_submissions_are_all_refused_before_any_run(instructor, tmp_path):
 def test_grading_puts_the_instructors_checks_back_and_tags_only_exercise_cells(instructor):
     trainee = student_notebook(instructor, "07_tiny")
     trainee["cells"][4]["source"] = "pass  # the trainee emptied the check"
+    trainee["cells"][7]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "Correct: squared\n"}]
+    trainee["cells"][7]["execution_count"] = 9  # an output forged, or left from the trainee's own session
     ready, graded = prepare(trainee, instructor)
+    assert all(c.get("outputs", []) == [] and c.get("execution_count") is None for c in ready["cells"])
     assert text(ready["cells"][4]) == CHECK_1 and "### BEGIN HIDDEN TESTS" in text(ready["cells"][7])
     assert "raise NotImplementedError()" in text(ready["cells"][3])  # the trainee's own solution stays
     tagged = [i for i, c in enumerate(ready["cells"]) if "raises-exception" in c["metadata"].get("tags", [])]
