@@ -44,6 +44,7 @@ COLUMNS = ["trainee", "workbook", "notebook", "status", "exercise", "result", "p
 TEXT_COLUMNS = ["trainee", "workbook", "notebook", "status", "exercise", "result", "message"]
 GRADED_TAG = "raises-exception"  # nbclient goes on after an error in a cell with this tag
 SEPARATORS = " ._-"
+PAPERMILL_MARKER = "papermill-error-cell-tag"  # papermill's "stopped here" cells: wrong after an exercise's error
 
 
 @dataclass(frozen=True)
@@ -248,6 +249,8 @@ def grade(submission: Submission, folder: Path, timeout: int) -> Graded:
     stopped = f"not run: the notebook stopped before this exercise ({broken})" if broken else ""
     if not executed["cells"]:
         return Graded(submission, [Mark(e.solution_id, "not run", 0, e.points, stopped) for e in graded], broken)
+    executed["cells"] = [c for c in executed["cells"] if PAPERMILL_MARKER not in c.get("metadata", {}).get("tags", [])]
+    write_text(executed_path, json.dumps(executed, ensure_ascii=False, indent=1) + "\n")
     report = folder / f"{submission.workbook}.html"
     write_text(report, to_html(executed))
     return Graded(submission, marks(executed, graded, stopped), broken, report.relative_to(folder.parent).as_posix())

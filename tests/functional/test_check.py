@@ -92,7 +92,8 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     page = (tmp_path / "grades" / "gradebook.html").read_text(encoding="utf-8")
     assert '<a href="bob/07_tiny.html">bob_07_tiny.ipynb</a>' in page and "1 / 2" in page
     assert (tmp_path / "grades" / "gradebook.xlsx").exists()
-    assert "### BEGIN HIDDEN TESTS" in (tmp_path / "grades" / "bob" / "07_tiny.ipynb").read_text(encoding="utf-8")
+    graded = (tmp_path / "grades" / "bob" / "07_tiny.ipynb").read_text(encoding="utf-8")
+    assert "### BEGIN HIDDEN TESTS" in graded and "papermill-error-cell-tag" not in graded  # no false "stopped here"
 
     shutil.rmtree(tmp_path / "class" / "alice")
     assert casebook("check", "class/teacher_07_tiny.ipynb", "--out", "grades").returncode == 0
