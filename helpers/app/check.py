@@ -84,14 +84,22 @@ class Graded:
 # ---------------------------------------------------------------- finding the submissions
 
 
-def notebooks_in(items: Sequence[str]) -> list[Path]:
-    """The notebook files named, and every notebook below the folders named (checkpoints and hidden files left out)."""
+def notebooks_in(items: Sequence[str], skip: Path | None = None) -> list[Path]:
+    """The notebook files named, and every notebook below the folders named.
+
+    Checkpoints and hidden files are left out, and so is the folder `skip` (the gradebook's own, whose graded
+    copies would otherwise be graded again when it lies inside the class folder).
+    """
     found: list[Path] = []
+    skipped = skip.resolve() if skip else None
     for item in items:
         path = Path(item)
         if path.is_dir():
             found += sorted(
-                p for p in path.rglob("*.ipynb") if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                p
+                for p in path.rglob("*.ipynb")
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and skipped not in p.resolve().parents
             )
         elif path.is_file() and path.suffix == ".ipynb":
             found.append(path)
@@ -135,11 +143,11 @@ def identify(path: Path, notebook: dict[str, Any], workbooks: Iterable[str]) -> 
     return Submission(path, trainee, workbook)
 
 
-def submissions(items: Sequence[str]) -> list[Submission]:
-    """Every notebook to grade, checked before any runs: each readable, its workbook known, no trainee twice."""
+def submissions(items: Sequence[str], skip: Path | None = None) -> list[Submission]:
+    """Every notebook to grade (none below `skip`), checked before any runs: readable, workbook known, no twins."""
     workbooks = [p.stem for p in all_notebooks()]
     found, problems = [], []
-    for path in notebooks_in(items):
+    for path in notebooks_in(items, skip):
         try:
             found.append(identify(path, read_submission(path), workbooks))
         except UsageError as error:
@@ -285,7 +293,7 @@ def check(
     in a temporary folder and swapped in whole, so a re-run never mixes old and new results; `out` must be
     empty, missing or a previous gradebook, so no other file is ever replaced.
     """
-    found = submissions(items)
+    found = submissions(items, skip=out)
     if out.is_dir() and any(out.iterdir()) and not (out / f"{GRADEBOOK}.csv").exists():
         raise UsageError(f"--out '{out}' holds other files: choose an empty folder or a previous gradebook's")
     folders = _folder_names(found)

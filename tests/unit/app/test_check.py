@@ -147,3 +147,13 @@ def test_the_gradebook_is_excel_safe_and_its_page_shows_names_as_text(tmp_path):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<a href="a%20b/07_tiny.html">x_07_tiny.ipynb</a>' in page and "2 / 3" in page
     assert "Broken outside the exercises" in page and "not a sandbox" in page
+
+
+def test_the_gradebook_folder_inside_the_class_folder_is_not_graded_again(instructor, tmp_path):
+    for name in ("class/alice_07_tiny.ipynb", "class/grades/alice/07_tiny.ipynb"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(json.dumps(instructor), encoding="utf-8")
+    found = submissions([str(tmp_path / "class")], skip=tmp_path / "class" / "grades")
+    assert [s.path.name for s in found] == ["alice_07_tiny.ipynb"]
+    with pytest.raises(DataError, match="alice's 07_tiny is also in"):
+        submissions([str(tmp_path / "class")])
