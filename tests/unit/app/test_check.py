@@ -8,11 +8,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from support import ROOT
 from support.nbgrader import CHECK_1, exercise_notebook
 
 from helpers.app.check import Graded, Mark, Submission, identify, marks, prepare, submissions, write_gradebook
 from helpers.app.student import student_notebook
 from helpers.core.errors import DataError, UsageError
+from helpers.notebook.exercises import mark, nbgrader
 from helpers.notebook.files import read_notebook
 
 WORKBOOKS = ["07_tiny", "07_tiny_more"]
@@ -85,6 +87,27 @@ def test_grading_puts_the_instructors_checks_back_and_tags_only_exercise_cells(i
     assert [(e.solution_id, e.points) for e in graded] == [("exercise_1", 1), ("exercise_2", 1)]
     trainee["cells"][4]["metadata"]["nbgrader"]["points"] = 100  # points come from the instructor's copy
     assert prepare(trainee, instructor)[0]["cells"][4]["metadata"]["nbgrader"]["points"] == 1
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("*.ipynb")),
+    ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix(),
+)
+def test_a_committed_workbooks_student_version_gets_every_check_back_hidden_tests_included(path):
+    instructor = read_notebook(path)
+    student = student_notebook(instructor, path.stem)
+    ready, graded = prepare(student, instructor)
+    checks = {nbgrader(c)["grade_id"]: text(c) for c in mark(instructor)["cells"] if nbgrader(c).get("grade")}
+    assert [e.check_id for e in graded] == list(checks)
+    for cell in ready["cells"]:
+        if nbgrader(cell).get("grade"):
+            assert text(cell) == checks[nbgrader(cell)["grade_id"]]
+    hidden = sum("### BEGIN HIDDEN TESTS" in text(c) for c in instructor["cells"])
+    assert (
+        "HIDDEN TESTS" not in json.dumps(student)
+        and sum("### BEGIN HIDDEN TESTS" in text(c) for c in ready["cells"]) == hidden
+    )
 
 
 def executed(cells):

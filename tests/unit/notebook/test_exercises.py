@@ -17,7 +17,9 @@ from helpers.notebook.exercises import (
 )
 from helpers.notebook.files import read_notebook
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
+    (ROOT / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")
+)  # both editions
 
 
 def text(cell):
@@ -64,7 +66,7 @@ def test_the_schema_check_itself_catches_broken_metadata(tmp_path):
     assert any("cell 6: duplicate grade id exercise_1" in p for p in problems)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.relative_to(ROOT / "notebooks").as_posix())
 def test_every_committed_workbook_gets_valid_metadata_on_each_exercise(path):
     notebook = read_notebook(path)
     solutions = [
