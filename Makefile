@@ -51,7 +51,7 @@ bench: $(STAMP) ## benchmarks as ratios to anchors measured in the same run (out
 	$(BIN)/python -m benchmarks.run --out $(OUT)/bench
 	$(BIN)/pytest -m slow tests
 
-html: $(STAMP) ## HTML reports of the committed notebooks and index.html into output/html/ (no execution)
+html: $(STAMP) ## reports of the committed notebooks (full, and code-free .report.html) and index.html into output/html/ (no execution)
 	$(BIN)/casebook html --out $(OUT)/html
 
 student: $(STAMP) ## student versions (solutions removed, outputs cleared) into output/student/

@@ -1,4 +1,4 @@
-"""The `casebook` command: list, run, batch, generate, student, metrics, check-data, notebooks, html.
+"""The `casebook` command: list, run, batch, check, generate, student, metrics, check-data, notebooks, html.
 
 Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear message on stderr (a line,
 or for data a heading and one line per problem), never a traceback; a workbook that fails while running gives
@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from helpers.app.batch import load_scenario, run_batch
+from helpers.app.check import CHECK_TIMEOUT, NOT_A_SANDBOX, Graded, check
 from helpers.app.datasets import check_data, generate_case, write_data_dictionary
 from helpers.app.inputs import read_yaml_mapping
 from helpers.app.refresh import refresh
-from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, index_html, run, to_html
+from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, index_html, run, write_reports
 from helpers.app.student import write_student_versions
 from helpers.core.errors import DataError, ParameterError, UsageError
 from helpers.io.tables import write_text
@@ -136,15 +137,14 @@ def cmd_notebooks(args: argparse.Namespace) -> int:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
-    """HTML reports of the committed notebooks as they are (no execution), with an index.html like `run`'s."""
+    """HTML reports (full and code-free) of the committed notebooks as they are (no execution), indexed like `run`'s."""
     paths = [notebook_path(n) for n in args.notebooks] if args.notebooks else all_notebooks()
     listed = {}
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))
-        target = Path(args.out) / f"{path.stem}.html"
-        write_text(target, to_html(notebook))
+        write_reports(Path(args.out), path.stem, notebook)
         listed[path.stem] = {"metrics": metrics_from_cells(notebook["cells"])}
-        print(f"wrote {target}")
+        print(f"wrote {Path(args.out) / path.stem}.html and .report.html")
     write_text(Path(args.out) / "index.html", index_html(listed))
     print(f"wrote {Path(args.out) / 'index.html'}")
     return 0
@@ -157,6 +157,20 @@ def cmd_batch(args: argparse.Namespace) -> int:
         scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout, scheduler=args.scheduler
     )
     return 0 if summary["status"].eq("ok").all() else EXIT_FAILED
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """Grade trainees' notebooks into --out: gradebook.csv/.xlsx/.html; exit 1 when a notebook broke."""
+    out = Path(args.out)
+
+    def progress(graded: Graded) -> None:
+        score = f"{sum(m.points for m in graded.marks):g}/{sum(m.max_points for m in graded.marks):g}"
+        state = f"BROKEN — {graded.error}" if graded.error else score
+        print(f"{graded.submission.trainee} · {graded.submission.workbook}: {state}", file=sys.stderr, flush=True)
+
+    results = check(args.notebooks, out, timeout=args.timeout, on_done=progress)
+    print(f"gradebook: {out / 'gradebook.html'} ({len(results)} notebook(s))")
+    return 0 if all(not g.error for g in results) else EXIT_FAILED
 
 
 # ---------------------------------------------------------------- parser
@@ -214,6 +228,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _timeout(p)
     p.set_defaults(func=cmd_batch)
+
+    p = sub.add_parser(
+        "check",
+        help="grade trainees' completed notebooks: gradebook.csv/.xlsx/.html per exercise",
+        description="Grade trainees' completed notebooks: hidden tests are restored from the instructor's "
+        "version, each notebook runs in its own kernel process, and gradebook.csv, gradebook.xlsx and "
+        "gradebook.html list every trainee's exercises with points and the check's message. " + NOT_A_SANDBOX,
+    )
+    p.add_argument("notebooks", nargs="+", metavar="NOTEBOOK|FOLDER", help="trainees' notebooks, or a folder of them")
+    p.add_argument("--out", default="output/check", help="gradebook folder (default output/check)")
+    p.add_argument(
+        "--timeout",
+        "--execution-timeout",
+        dest="timeout",
+        type=_positive,
+        default=CHECK_TIMEOUT,
+        metavar="SECONDS",
+        help=f"longest a single cell may run (default {CHECK_TIMEOUT})",
+    )
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("generate", help="write a case's dataset (defaults reproduce data/CASE/)")
     p.add_argument("case", nargs="?", help="pinduoduo, jd, perfect_diary or your_shop")
@@ -277,7 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("casebook: interrupted; unfinished outputs were removed", file=sys.stderr)
         return EXIT_INTERRUPTED
-    if args.command in ("run", "batch", "notebooks"):
+    if args.command in ("run", "batch", "check", "notebooks"):
         print(f"done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
     return code
 

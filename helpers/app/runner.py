@@ -40,6 +40,7 @@ from helpers.core import fmt
 from helpers.core.errors import DataError, ParameterError
 from helpers.core.paths import notebooks_dir
 from helpers.io.tables import write_json, write_text
+from helpers.notebook.exercises import exercise_cells
 from helpers.notebook.files import all_notebooks, notebook_path
 from helpers.notebook.params import Spec, read_spec, unknown_parameter
 from helpers.notebook.record import MIME, metrics_from_cells
@@ -132,7 +133,8 @@ def _lock(folder: Path) -> FileLock:
     return FileLock(Path(tempfile.gettempdir()) / f"casebook-{key}.lock")
 
 
-def _error_text(error: BaseException, timeout: int) -> str:
+def error_text(error: BaseException, timeout: int) -> str:
+    """One line saying why a run stopped: the cell and its error, a timeout or a dead kernel."""
     name = type(error).__name__
     if name == "CellTimeoutError" or "timed out" in str(error).lower():
         return f"timed out: a cell ran longer than --execution-timeout {timeout} s"
@@ -142,6 +144,26 @@ def _error_text(error: BaseException, timeout: int) -> str:
     if name == "DeadKernelError":
         return "the kernel died (out of memory or killed)"
     return f"{name}: {error}"
+
+
+def run_papermill(path: Path, executed: Path, parameters: Mapping[str, Any], timeout: int) -> None:
+    """Execute `path` into `executed` with papermill, a kernel process running in notebooks/, `timeout` s a cell.
+
+    Raises what papermill raises when a cell fails (after saving `executed` with the outputs so far).
+    """
+    import papermill  # lazy: ~3 s to import; `casebook list`, `generate` and `--help` should not wait for it
+
+    papermill.execute_notebook(
+        str(path),
+        str(executed),
+        parameters=dict(parameters),
+        cwd=str(notebooks_dir()),
+        kernel_name="python3",
+        progress_bar=False,
+        log_output=False,
+        execution_timeout=timeout,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on the user's terminal
+    )
 
 
 def execute(
@@ -154,8 +176,6 @@ def execute(
     `lab=True` runs the workbook as JupyterLab does (no `output_dir`: its files go to `output/lab/<notebook>/`),
     which is how the committed notebooks are executed, so strict nbval sees the same outputs.
     """
-    import papermill  # lazy: ~3 s to import; `casebook list`, `generate` and `--help` should not wait for it
-
     out_dir = out_dir.resolve()  # the kernel runs in notebooks/: a relative folder would land there
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -167,23 +187,13 @@ def execute(
     try:
         executed = staging / path.name
         try:
-            papermill.execute_notebook(
-                str(path),
-                str(executed),
-                parameters=injected,
-                cwd=str(notebooks_dir()),
-                kernel_name="python3",
-                progress_bar=False,
-                log_output=False,
-                execution_timeout=timeout,
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no start-up chatter on the user's terminal
-            )
+            run_papermill(path, executed, injected, timeout)
         except Exception as error:  # papermill wraps every cell failure; report it, keep nothing
             seconds = time.perf_counter() - started
-            return RunResult(path.stem, dict(parameters), seconds, error=_error_text(error, timeout))
+            return RunResult(path.stem, dict(parameters), seconds, error=error_text(error, timeout))
         notebook = json.loads(_relocated(executed.read_text(encoding="utf-8"), staging, out_dir))
         write_text(executed, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
-        write_text(staging / f"{path.stem}.html", to_html(notebook))
+        write_reports(staging, path.stem, notebook)
         result = RunResult(
             path.stem, dict(parameters), time.perf_counter() - started, metrics_from_cells(notebook["cells"])
         )
@@ -210,16 +220,25 @@ OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 """
 
 
-def to_html(notebook: dict) -> str:
+REPORT_SUFFIX = ".report.html"  # the code-free report beside `<stem>.html`
+
+
+def to_html(notebook: dict, *, code: bool = True) -> str:
     """The executed notebook as a standalone HTML report, recorded-metric outputs left out.
 
-    The lab template's scripts from the internet (require.js, MathJax, Mermaid) are left out, so a report opens
-    the same offline: formulas are drawn into the page as images instead (`helpers.app.formulas`).
+    `code=False` gives the report for business readers and managers: code inputs and prompts hidden, the
+    exercise cells left out (their solutions, checks and failures are for trainees); prose, outputs, charts,
+    tables and the review card kept. The lab template's scripts from the internet (require.js, MathJax, Mermaid)
+    are left out, so a report opens the same offline: formulas are drawn into the page as images instead
+    (`helpers.app.formulas`).
     """
     import nbformat  # lazy: nbconvert and nbformat take ~3 s to import; only reports need them
     from nbconvert import HTMLExporter  # lazy: see above
 
     node = nbformat.reads(json.dumps(notebook), as_version=4)
+    if not code:
+        skipped = exercise_cells(notebook)
+        node.cells = [cell for index, cell in enumerate(node.cells) if index not in skipped]
     for cell in node.cells:
         if cell.cell_type == "markdown":
             cell.source = draw_formulas(cell.source)
@@ -229,9 +248,18 @@ def to_html(notebook: dict) -> str:
         template_name="lab",
         template_file="casebook_offline.html.j2",
         extra_loaders=[DictLoader({"casebook_offline.html.j2": OFFLINE_TEMPLATE})],
+        exclude_input=not code,
+        exclude_input_prompt=not code,
+        exclude_output_prompt=not code,
     )
     body, _ = exporter.from_notebook_node(node)
     return body
+
+
+def write_reports(folder: Path, stem: str, notebook: dict) -> None:
+    """`<stem>.html` (the full report, with code) and `<stem>.report.html` (code-free) into `folder`."""
+    write_text(folder / f"{stem}.html", to_html(notebook))
+    write_text(folder / f"{stem}{REPORT_SUFFIX}", to_html(notebook, code=False))
 
 
 def _record(out_dir: Path, result: RunResult) -> None:
@@ -251,10 +279,11 @@ def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def index_html(merged: Mapping[str, Any]) -> str:
-    """A small landing page linking every report, with its headline metrics."""
+    """A small landing page linking every report (full and code-free), with its headline metrics."""
     rows = [
         {
             "stem": stem,
+            "report": f"{stem}{REPORT_SUFFIX}",
             "title": entry.title if (entry := workbook(stem)) else stem,
             "figures": headline(stem, merged[stem]["metrics"]),
         }
@@ -342,4 +371,4 @@ def _run_parallel(
     return [finished[path] for path, _ in chosen]
 
 
-__all__ = ["ParameterError", "RunFailed", "RunResult", "default_jobs", "execute", "plan", "run"]
+__all__ = ["ParameterError", "RunFailed", "RunResult", "default_jobs", "execute", "plan", "run", "write_reports"]

@@ -1,34 +1,32 @@
-"""Student versions (nbgrader conventions): solution blocks replaced by a stub, outputs and metadata cleared."""
+"""Student versions (nbgrader conventions): solutions replaced by a stub, hidden tests dropped, outputs cleared.
+
+Exercise cells keep their nbgrader metadata (`helpers.notebook.exercises.mark`), and the notebook records which
+workbook it is (`metadata.casebook.workbook`), so `casebook check` can grade it whatever the trainee names it.
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from helpers.io.tables import write_text
+from helpers.notebook.exercises import mark, source, strip_hidden_tests, strip_solutions
 from helpers.notebook.files import all_notebooks, notebook_path
 
-SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
-STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n"
+METADATA = "casebook"  # notebook metadata key: {"workbook": stem, optionally "trainee": name}
 
 
-def strip_solutions(source: str) -> str:
-    """Replace each `### BEGIN SOLUTION` … `### END SOLUTION` block with a stub that fails until solved."""
-    return SOLUTION.sub(lambda m: STUB.format(indent=m[1]), source)
-
-
-def student_notebook(notebook: dict) -> dict:
-    """A copy of `notebook` with solutions stripped and every output cleared."""
-    cells = []
-    for cell in notebook["cells"]:
-        cell = dict(cell)
+def student_notebook(notebook: dict[str, Any], workbook: str) -> dict[str, Any]:
+    """A copy of `notebook` with nbgrader metadata, solutions and hidden tests stripped, every output cleared."""
+    student = mark(notebook)
+    for cell in student["cells"]:
         if cell["cell_type"] == "code":
-            cell["source"] = strip_solutions("".join(cell["source"]))
+            cell["source"] = strip_hidden_tests(strip_solutions(source(cell)))
             cell["outputs"], cell["execution_count"] = [], None
-        cells.append(cell)
-    return {**notebook, "cells": cells}
+    student["metadata"] = {**student.get("metadata", {}), METADATA: {"workbook": workbook}}
+    return student
 
 
 def write_student_versions(names: Sequence[str], out: Path) -> list[Path]:
@@ -38,6 +36,6 @@ def write_student_versions(names: Sequence[str], out: Path) -> list[Path]:
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         target = out / path.name
-        write_text(target, json.dumps(student_notebook(notebook), ensure_ascii=False, indent=1) + "\n")
+        write_text(target, json.dumps(student_notebook(notebook, path.stem), ensure_ascii=False, indent=1) + "\n")
         written.append(target)
     return written

@@ -34,6 +34,7 @@ def test_a_local_dask_cluster_gives_the_same_summary_and_files_as_the_process_po
             "batch.json",
             "seed=1/99_tiny.html",
             "seed=1/99_tiny.ipynb",
+            "seed=1/99_tiny.report.html",
             "seed=1/index.html",
             "seed=1/metrics.json",
         ]

@@ -27,6 +27,7 @@ def test_relative_out_puts_the_winback_list_beside_the_report_and_leaves_the_rep
     assert {p.name for p in files_under(tmp_path)} == {
         f"{YOUR_SHOP}.ipynb",
         f"{YOUR_SHOP}.html",
+        f"{YOUR_SHOP}.report.html",
         "metrics.json",
         "index.html",
         "winback_list.csv",
@@ -81,12 +82,12 @@ def test_html_reports_load_nothing_from_the_internet_and_get_an_index(casebook, 
     assert done.returncode == 0, done.stderr
     pages = sorted((tmp_path / "html").glob("*.html"))
     stems = [p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")]
-    assert {p.stem for p in pages} == {*stems, "index"}
+    assert {p.name for p in pages} == {f"{s}{kind}.html" for s in stems for kind in ("", ".report")} | {"index.html"}
     for page in pages:
         text = page.read_text(encoding="utf-8")
         assert not EXTERNAL.findall(text), f"{page.name} loads {EXTERNAL.findall(text)[:3]}"
     index = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
-    assert all(f'href="{stem}.html"' in index for stem in stems)
+    assert all(f'href="{stem}.html"' in index and f'href="{stem}.report.html"' in index for stem in stems)
 
 
 def test_formulas_are_drawn_into_the_report_and_prices_are_left_alone(casebook, tmp_path):

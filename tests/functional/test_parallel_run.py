@@ -88,6 +88,7 @@ def test_two_jobs_run_at_the_same_time_and_a_failure_does_not_stop_the_other(tmp
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
         "02_b.html",
         "02_b.ipynb",
+        "02_b.report.html",
         "index.html",
         "metrics.json",
     ]

@@ -14,6 +14,10 @@ def test_index_links_each_report_with_its_escaped_headline_figures():
             "99_" + HOSTILE: {"metrics": {}},
         }
     )
-    assert '<a href="00_case_review_method.html">The case review method (复盘) on a 618 promotion</a>' in page
+    assert "<td>The case review method (复盘) on a 618 promotion</td>" in page
+    links = (
+        '<a href="00_case_review_method.report.html">report</a> · <a href="00_case_review_method.html">with code</a>'
+    )
+    assert links in page
     assert "gmv: <b>¥1.23M</b><br>leakiest_step: <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</b>" in page
     assert "<script>" not in page and page.count("<tr>") == 3
