@@ -7,6 +7,17 @@ the parameter `output_dir`; the runner sets it to the staging folder, so those f
 and `index.html` are merged under a file lock (kept in the system's temporary folder, not in the output
 folder), so two runs into the same folder at once do not overwrite each other's entries.
 
+Editions: `run(..., langs=("en", "zh"))` runs each chosen workbook of each edition. A Chinese workbook runs in
+`notebooks/zh/` (its kernel knows its language from that folder) and writes into the `zh/` sub-folder of the
+output folder, with its own `metrics.json`; the one `index.html` at the top links the reports of both editions
+and says which parameters each used.
+
+One folder, one set of parameters: a run is refused (exit code 2, before any kernel starts) when the folder
+already holds a report of another workbook that was run with other values for a parameter this run sets or
+leaves at its default — so an index never silently mixes, say, seed 3 beside seed 4. A report the run replaces
+(the same workbook and edition) does not count. Run into another `--out`, or empty the folder, to compare
+parameter sets (an instructor's `casebook batch` gives each run its own folder).
+
 `run(..., jobs=N)` executes up to N workbooks at once, each in its own worker process (papermill's kernel is a
 further process). The default, `default_jobs`, is the number of usable cores, capped by the available memory at
 `MEMORY_PER_WORKBOOK` each and by the number of workbooks. The files, `metrics.json` (keys sorted) and
@@ -37,8 +48,8 @@ from helpers.app.datasets import check_data
 from helpers.app.formulas import draw_formulas
 from helpers.app.pages import render
 from helpers.core import fmt
-from helpers.core.errors import DataError, ParameterError
-from helpers.core.paths import notebooks_dir
+from helpers.core.errors import DataError, ParameterError, UsageError
+from helpers.core.paths import EDITIONS, edition, edition_dir, edition_name
 from helpers.io.tables import write_json, write_text
 from helpers.notebook.files import all_notebooks, notebook_path
 from helpers.notebook.params import Spec, read_spec, unknown_parameter
@@ -49,6 +60,7 @@ DEFAULT_TIMEOUT = 600
 OUTPUT_PARAMETER = "output_dir"
 PATH_SUFFIXES = ("_dir", "_csv", "_path")
 MEMORY_PER_WORKBOOK = 1 << 30  # bytes one workbook may use at once: kernel + HTML export, with head-room
+Job = tuple[str, Path, dict[str, Any]]  # a workbook to run: edition, notebook file, its validated parameters
 
 
 class RunFailed(RuntimeError):
@@ -64,20 +76,21 @@ class RunResult:
     seconds: float
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str = ""
+    lang: str = "en"
 
     @property
     def ok(self) -> bool:
         return not self.error
 
 
-def plan(names: Sequence[str], values: Mapping[str, Any]) -> dict[Path, dict[str, Any]]:
-    """Validate parameters for the chosen notebooks before any kernel starts.
+def plan(names: Sequence[str], values: Mapping[str, Any], lang: str = "en") -> dict[Path, dict[str, Any]]:
+    """Validate parameters for the chosen notebooks of edition `lang` before any kernel starts.
 
     A value applies to every chosen notebook that declares it; a name that none declares is an error
     (with a "did you mean"), as is any value outside its range or a broken cross-parameter rule.
     """
-    paths = [notebook_path(n) for n in names] if names else all_notebooks()
-    specs: dict[Path, Spec] = {p: read_spec(p) for p in paths}
+    paths = [notebook_path(n, lang) for n in names] if names else all_notebooks(lang)
+    specs: dict[Path, Spec] = {p: read_spec(p, lang) for p in paths}
     known = sorted({name for spec in specs.values() for name in spec.params} - {OUTPUT_PARAMETER})
     for name, value in values.items():
         if name == OUTPUT_PARAMETER:
@@ -145,24 +158,33 @@ def _error_text(error: BaseException, timeout: int) -> str:
 
 
 def execute(
-    path: Path, parameters: Mapping[str, Any], out_dir: Path, *, timeout: int = DEFAULT_TIMEOUT, lab: bool = False
+    path: Path,
+    parameters: Mapping[str, Any],
+    out_dir: Path,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    lab: bool = False,
+    lang: str = "en",
 ) -> RunResult:
-    """Run one workbook into `out_dir` (`<stem>.ipynb`, `<stem>.html`, files it writes); nothing on failure.
+    """Run one workbook of edition `lang` into its folder of `out_dir` (`<stem>.ipynb`, `<stem>.html`, files it
+    writes; `out_dir/zh/` for the Chinese edition); nothing on failure.
 
-    The finished files are moved into place and `metrics.json` / `index.html` updated under one lock, so a
-    concurrent run into the same folder never leaves a report from one run beside the metrics of another.
-    `lab=True` runs the workbook as JupyterLab does (no `output_dir`: its files go to `output/lab/<notebook>/`),
-    which is how the committed notebooks are executed, so strict nbval sees the same outputs.
+    The kernel runs in the edition's notebooks folder, which tells it its language. The finished files are moved
+    into place and `metrics.json` / `index.html` updated under one lock, so a concurrent run into the same folder
+    never leaves a report from one run beside the metrics of another. `lab=True` runs the workbook as JupyterLab
+    does (no `output_dir`: its files go to `output/lab/<notebook>/`), which is how the committed notebooks are
+    executed, so strict nbval sees the same outputs.
     """
     import papermill  # lazy: ~3 s to import; `casebook list`, `generate` and `--help` should not wait for it
 
     out_dir = out_dir.resolve()  # the kernel runs in notebooks/: a relative folder would land there
-    created = not out_dir.exists()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{path.stem}-", dir=out_dir))
+    target = edition(out_dir, lang)
+    created = [folder for folder in (out_dir, target) if not folder.exists()]
+    target.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".staging-{path.stem}-", dir=target))
     started = time.perf_counter()
     injected = dict(parameters)
-    if not lab and OUTPUT_PARAMETER in read_spec(path).params:
+    if not lab and OUTPUT_PARAMETER in read_spec(path, lang).params:
         injected[OUTPUT_PARAMETER] = str(staging)
     try:
         executed = staging / path.name
@@ -171,7 +193,7 @@ def execute(
                 str(path),
                 str(executed),
                 parameters=injected,
-                cwd=str(notebooks_dir()),
+                cwd=str(edition_dir(lang)),
                 kernel_name="python3",
                 progress_bar=False,
                 log_output=False,
@@ -180,22 +202,22 @@ def execute(
             )
         except Exception as error:  # papermill wraps every cell failure; report it, keep nothing
             seconds = time.perf_counter() - started
-            return RunResult(path.stem, dict(parameters), seconds, error=_error_text(error, timeout))
-        notebook = json.loads(_relocated(executed.read_text(encoding="utf-8"), staging, out_dir))
+            return RunResult(path.stem, dict(parameters), seconds, error=_error_text(error, timeout), lang=lang)
+        notebook = json.loads(_relocated(executed.read_text(encoding="utf-8"), staging, target))
         write_text(executed, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
         write_text(staging / f"{path.stem}.html", to_html(notebook))
-        result = RunResult(
-            path.stem, dict(parameters), time.perf_counter() - started, metrics_from_cells(notebook["cells"])
-        )
+        seconds = time.perf_counter() - started
+        result = RunResult(path.stem, dict(parameters), seconds, metrics_from_cells(notebook["cells"]), lang=lang)
         with _lock(out_dir):
             for item in sorted(staging.iterdir()):
-                os.replace(item, out_dir / item.name)
+                os.replace(item, target / item.name)
             _record(out_dir, result)
         return result
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if created and not any(out_dir.iterdir()):
-            out_dir.rmdir()  # a failed first run leaves no empty folder behind
+        for folder in reversed(created):
+            if not any(folder.iterdir()):
+                folder.rmdir()  # a failed first run leaves no empty folder behind
 
 
 def _relocated(text: str, staging: Path, out_dir: Path) -> str:
@@ -234,13 +256,21 @@ def to_html(notebook: dict) -> str:
     return body
 
 
+def recorded(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """What each edition's `metrics.json` in a run folder holds: {lang: {stem: {parameters, metrics}}}."""
+    found = {}
+    for lang in EDITIONS:
+        path = edition(out_dir, lang) / "metrics.json"
+        found[lang] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return found
+
+
 def _record(out_dir: Path, result: RunResult) -> None:
-    """Merge a finished run into `metrics.json` and rewrite `index.html` (the caller holds the lock)."""
-    path = out_dir / "metrics.json"
-    merged = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    merged[result.notebook] = {"parameters": result.parameters, "metrics": result.metrics}
-    write_json(path, merged)
-    write_text(out_dir / "index.html", index_html(merged))
+    """Merge a finished run into its edition's `metrics.json` and rewrite `index.html` (the caller holds the lock)."""
+    editions = recorded(out_dir)
+    editions[result.lang][result.notebook] = {"parameters": result.parameters, "metrics": result.metrics}
+    write_json(edition(out_dir, result.lang) / "metrics.json", editions[result.lang])
+    write_text(out_dir / "index.html", index_html(editions))
 
 
 def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -250,17 +280,62 @@ def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [(name, fmt.as_kind(kind, metrics.get(name))) for name, kind in pairs]
 
 
-def index_html(merged: Mapping[str, Any]) -> str:
-    """A small landing page linking every report, with its headline metrics."""
-    rows = [
+def parameters_text(parameters: Mapping[str, Any]) -> str:
+    """The parameters a report was run with, as a reader sees them: 'defaults' or 'scale = 0.05, seed = 3'."""
+    return ", ".join(f"{name} = {fmt.text(value)}" for name, value in sorted(parameters.items())) or "defaults"
+
+
+def index_html(editions: Mapping[str, Mapping[str, Any]]) -> str:
+    """A small landing page linking every report of each edition, with its parameters and headline metrics.
+
+    `editions` maps a language to what its `metrics.json` holds ({stem: {"parameters": …, "metrics": …}}).
+    """
+    sections = [
         {
-            "stem": stem,
-            "title": entry.title if (entry := workbook(stem)) else stem,
-            "figures": headline(stem, merged[stem]["metrics"]),
+            "lang": lang,
+            "heading": {"en": "English edition", "zh": "中文版"}[lang],
+            "workbook": "Workbook",
+            "parameters": "Parameters",
+            "metrics": "Headline metrics",
+            "rows": [
+                {
+                    "href": edition_name(lang, f"{stem}.html"),
+                    "title": entry.title if (entry := workbook(stem)) else stem,
+                    "parameters": parameters_text(merged[stem].get("parameters", {})),
+                    "figures": headline(stem, merged[stem]["metrics"]),
+                }
+                for stem in sorted(merged)
+            ],
         }
-        for stem in sorted(merged)
+        for lang, merged in editions.items()
+        if merged
     ]
-    return render("index.html.j2", rows=rows)
+    return render("index.html.j2", sections=sections)
+
+
+def check_folder(out_dir: Path, chosen: Sequence[Job]) -> None:
+    """Refuse a run whose parameters differ from those of the other reports already in `out_dir`.
+
+    A report counts when it is not about to be replaced (same edition and workbook); it differs when a parameter
+    that both it and the chosen workbooks declare has another value (a default counts as a value).
+    """
+    given = {name: value for _, _, parameters in chosen for name, value in parameters.items()}
+    declared = {name for lang, path, _ in chosen for name in read_spec(path, lang).params} - {OUTPUT_PARAMETER}
+    replaced = {(lang, path.stem) for lang, path, _ in chosen}
+    for lang, merged in recorded(out_dir).items():
+        for stem, entry in merged.items():
+            if (lang, stem) in replaced:
+                continue
+            executed = edition(out_dir, lang) / f"{stem}.ipynb"
+            names = set(read_spec(executed).params if executed.exists() else entry["parameters"]) & declared
+            theirs = {k: v for k, v in entry["parameters"].items() if k in names}
+            ours = {k: v for k, v in given.items() if k in names}
+            if theirs != ours:
+                raise UsageError(
+                    f"output folder '{out_dir}' holds {edition_name(lang, stem)} run with "
+                    f"{parameters_text(theirs)}, this run has {parameters_text(ours)}: one folder holds the reports "
+                    "of one set of parameters; choose another --out, or empty the folder first"
+                )
 
 
 def default_jobs(count: int) -> int:
@@ -281,18 +356,22 @@ def run(
     timeout: int = DEFAULT_TIMEOUT,
     on_done: Callable[[RunResult], None] | None = None,
     jobs: int | None = 1,
+    langs: Sequence[str] = ("en",),
 ) -> list[RunResult]:
-    """Validate everything first, then execute the notebooks into `out_dir`, `jobs` at a time (None: the default).
+    """Validate everything first, then execute the notebooks of each edition in `langs` into `out_dir`, `jobs` at
+    a time (None: the default).
 
-    Returns one result per notebook in notebook order; `on_done` hears of each as it finishes. A failed workbook
-    does not stop the others; Ctrl-C stops them all (each removes its unfinished files) and re-raises.
+    Returns one result per notebook and edition, editions in the order given and notebooks in order; `on_done`
+    hears of each as it finishes. A failed workbook does not stop the others; Ctrl-C stops them all (each removes
+    its unfinished files) and re-raises.
     """
-    chosen = list(plan(names, values).items())
+    chosen = [(lang, path, parameters) for lang in langs for path, parameters in plan(names, values, lang).items()]
+    check_folder(out_dir, chosen)
     jobs = default_jobs(len(chosen)) if jobs is None else min(jobs, len(chosen))
     if jobs <= 1:
         results = []
-        for path, parameters in chosen:
-            results.append(execute(path, parameters, out_dir, timeout=timeout))
+        for lang, path, parameters in chosen:
+            results.append(execute(path, parameters, out_dir, timeout=timeout, lang=lang))
             if on_done:
                 on_done(results[-1])
         return results
@@ -309,7 +388,7 @@ def _worker_start() -> None:
 
 
 def _run_parallel(
-    chosen: Sequence[tuple[Path, dict[str, Any]]],
+    chosen: Sequence[Job],
     out_dir: Path,
     timeout: int,
     jobs: int,
@@ -318,17 +397,19 @@ def _run_parallel(
     """Execute in `jobs` worker processes (spawned: no state inherited from the parent's threads)."""
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
-    futures: dict[Future[RunResult], tuple[Path, dict[str, Any]]] = {}
+    futures: dict[Future[RunResult], Job] = {}
     finished: dict[Path, RunResult] = {}
     try:
-        for path, parameters in chosen:
-            futures[pool.submit(execute, path, parameters, out_dir, timeout=timeout)] = (path, parameters)
+        for job in chosen:
+            lang, path, parameters = job
+            futures[pool.submit(execute, path, parameters, out_dir, timeout=timeout, lang=lang)] = job
         for future in as_completed(futures):
-            path, parameters = futures[future]
+            lang, path, parameters = futures[future]
             try:
                 finished[path] = future.result()
             except Exception as error:  # the worker itself died (e.g. killed for memory): report, go on
-                finished[path] = RunResult(path.stem, dict(parameters), 0.0, error=f"worker process died: {error}")
+                died = f"worker process died: {error}"
+                finished[path] = RunResult(path.stem, dict(parameters), 0.0, error=died, lang=lang)
             if on_done:
                 on_done(finished[path])
     except BaseException:
@@ -339,7 +420,7 @@ def _run_parallel(
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-    return [finished[path] for path, _ in chosen]
+    return [finished[path] for _, path, _ in chosen]
 
 
 __all__ = ["ParameterError", "RunFailed", "RunResult", "default_jobs", "execute", "plan", "run"]

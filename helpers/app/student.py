@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers.io.tables import write_text
-from helpers.notebook.files import all_notebooks, notebook_path
 
 SOLUTION = re.compile(r"^([ \t]*)### BEGIN SOLUTION\n.*?^[ \t]*### END SOLUTION[ \t]*\n?", re.M | re.S)
 STUB = "{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()\n"
@@ -31,9 +30,8 @@ def student_notebook(notebook: dict) -> dict:
     return {**notebook, "cells": cells}
 
 
-def write_student_versions(names: Sequence[str], out: Path) -> list[Path]:
-    """Write student versions of the chosen (default: all) workbooks into `out`."""
-    paths = [notebook_path(n) for n in names] if names else all_notebooks()
+def write_student_versions(paths: Sequence[Path], out: Path) -> list[Path]:
+    """Write student versions of the workbook files `paths` into `out`."""
     written = []
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))

@@ -1,6 +1,9 @@
-"""The workbook files in notebooks/: find one by stem or file name, list them all, read one.
+"""The workbook files of an edition: find one by name, list them all, read one.
 
-The folder comes from `helpers.core.paths.notebooks_dir()`, resolved on each call.
+The folders come from `helpers.core.paths` (resolved on each call): `notebooks/` holds the English edition,
+`notebooks/zh/` the Chinese one with the same file names. A workbook is named by its file (a path), its stem
+(`01_pinduoduo_group_buying`), a unique prefix of the stem (`01`) or a unique word of it after the number
+(`pinduoduo`, `perfect_diary`); a name that fits several workbooks is refused with the candidates listed.
 """
 
 from __future__ import annotations
@@ -10,27 +13,37 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import ParameterError
-from helpers.core.paths import notebooks_dir
+from helpers.core.paths import edition_dir
 
 PATTERN = "[0-9][0-9]_*.ipynb"
 
 
-def all_notebooks() -> list[Path]:
-    """Every workbook in notebooks/, in order."""
-    return sorted(notebooks_dir().glob(PATTERN))
+def all_notebooks(lang: str = "en") -> list[Path]:
+    """Every workbook of edition `lang`, in order."""
+    return sorted(edition_dir(lang).glob(PATTERN))
 
 
-def notebook_path(name: str) -> Path:
-    """Resolve a workbook by file name or stem ('00_case_review_method') inside notebooks/."""
+def matches(name: str, stem: str) -> bool:
+    """True when `name` names the workbook `stem`: the stem, a prefix of it, or whole words of it after the number."""
+    return stem.startswith(name) or f"_{name}_" in f"_{stem.partition('_')[2]}_"
+
+
+def notebook_path(name: str, lang: str = "en") -> Path:
+    """Resolve a workbook of edition `lang` by path, file name, stem, unique prefix or case name."""
     path = Path(name)
-    if path.suffix != ".ipynb":
-        path = path.with_suffix(".ipynb")
-    if not path.is_absolute() and not path.exists():
-        path = notebooks_dir() / path.name
-    if not path.exists():
-        known = ", ".join(p.stem for p in all_notebooks())
-        raise ParameterError(f"notebook '{name}' not found: choose one of {known}")
-    return path
+    if path.suffix == ".ipynb" and path.exists():
+        return path
+    stem = path.stem if path.suffix == ".ipynb" else path.name
+    known = all_notebooks(lang)
+    exact = [p for p in known if p.stem == stem]
+    found = exact or [p for p in known if matches(stem, p.stem)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise ParameterError(
+            f"notebook '{name}' is ambiguous: it fits {', '.join(p.stem for p in found)}; name one of them"
+        )
+    raise ParameterError(f"notebook '{name}' not found: choose one of {', '.join(p.stem for p in known)}")
 
 
 def read_notebook(path: str | Path) -> dict[str, Any]:

@@ -2,8 +2,9 @@
 
 One parameter per line, `name: type = default  # help, range`, for example
 `group_discount: float = 0.25  # price cut for a 2-person group, 0–0.9`. The range is the last
-comma-separated part of the comment and may be `LO–HI` (also `LO to HI`), `≥ LO`, `≤ HI` or
-`one of a|b|c`. A comment holds no `=`: papermill's `--help-notebook` could not read the line.
+comma-separated part of the comment (`,` or the full-width `，` of a Chinese comment) and may be `LO–HI`
+(also `LO to HI`, `LO 至 HI`), `≥ LO`, `≤ HI` or `one of a|b|c` (`可选 a|b|c`). A comment holds no `=`:
+papermill's `--help-notebook` could not read the line.
 The same spec drives `casebook list`, the CLI's checks before a kernel starts and the check inside the
 notebook (`helpers.workbooks.registry.check`, which adds each workbook's cross-parameter rules), so every
 route gives the same message.
@@ -27,10 +28,11 @@ from helpers.notebook.files import notebook_path, read_notebook
 
 TYPES = {"int": int, "float": float, "bool": bool, "str": str}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
-_BETWEEN = re.compile(rf"^({_NUMBER})\s*(?:–|—|\.\.|to|-)\s*({_NUMBER})$")
+_BETWEEN = re.compile(rf"^({_NUMBER})\s*(?:–|—|\.\.|to|-|至|到)\s*({_NUMBER})$")
 _AT_LEAST = re.compile(rf"^≥\s*({_NUMBER})$")
 _AT_MOST = re.compile(rf"^≤\s*({_NUMBER})$")
-_CHOICES = re.compile(r"^one of\s+(.+)$")
+_CHOICES = re.compile(r"^(?:one of|可选)\s*(.+)$")
+_LAST_PART = re.compile(r"^(?:(.*)[,，])?([^,，]*)$", re.S)  # help, then the range after the last comma (or ，)
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
@@ -195,8 +197,8 @@ def _comments_by_line(source: str) -> dict[int, str]:
 
 
 def _parse_comment(comment: str, type_name: str):
-    head, _, last = comment.rpartition(",")
-    last = last.strip()
+    head, last = _LAST_PART.match(comment).groups()
+    head, last = head or "", last.strip()
     cast = int if type_name == "int" else float
     if m := _BETWEEN.match(last):
         return head.strip(), cast(float(m[1])), cast(float(m[2])), None
@@ -210,9 +212,9 @@ def _parse_comment(comment: str, type_name: str):
     return comment, None, None, None
 
 
-def read_spec(notebook: str | Path) -> Spec:
-    """The Spec from a workbook's cell tagged `parameters`."""
-    path = notebook_path(str(notebook))
+def read_spec(notebook: str | Path, lang: str = "en") -> Spec:
+    """The Spec from the cell tagged `parameters` of a workbook in edition `lang` (its help in that language)."""
+    path = notebook_path(str(notebook), lang)
     cells = read_notebook(path)["cells"]
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
