@@ -1,0 +1,53 @@
+"""Editions from the command line: `--lang zh` runs the Chinese notebooks in notebooks/zh and writes into OUT/zh/."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from support import files_under, tiny_editions
+
+from helpers.core.paths import NOTEBOOKS_ENV
+from helpers.notebook.record import read_metrics
+
+BODY = "import os\nfrom helpers.notebook.record import record\nrecord('cwd', os.getcwd())\nrecord('seed', seed)"
+CELLS = {"en": "seed: int = 1  # random seed, ≥ 0", "zh": "seed: int = 1  # 随机种子，≥ 0"}
+
+
+def test_list_shows_the_help_of_the_chosen_edition(casebook, monkeypatch, tmp_path):
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)))
+    done = casebook("list", "demo", "--lang", "all")
+    assert done.returncode == 0, done.stderr
+    english, chinese = done.stdout.split("zh/01_demo_case")
+    assert "random seed" in english and "随机种子" in chinese and "random seed" not in chinese
+
+
+def test_both_editions_run_into_one_folder_without_colliding_and_the_index_links_both(
+    casebook, monkeypatch, tmp_path
+):
+    notebooks = tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(notebooks))
+    done = casebook("run", "01", "--lang", "all", "-p", "seed", "3", "--out", "out", "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    assert {p.relative_to(out).as_posix() for p in files_under(out)} == {
+        "index.html",
+        *(f"{folder}{name}" for folder in ("", "zh/") for name in ("01_demo_case.ipynb", "01_demo_case.html")),
+        "metrics.json",
+        "zh/metrics.json",
+    }
+    for folder, lang in ((notebooks, "en"), (notebooks / "zh", "zh")):
+        executed = (out / "zh" if lang == "zh" else out) / "01_demo_case.ipynb"
+        assert read_metrics(executed) == {"cwd": str(folder), "seed": 3}  # the zh kernel ran in notebooks/zh
+    zh = json.loads((out / "zh" / "metrics.json").read_text(encoding="utf-8"))
+    assert zh["01_demo_case"]["parameters"] == {"seed": 3}
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="01_demo_case.html"' in index and 'href="zh/01_demo_case.html"' in index
+    assert index.count("seed = 3") == 2
+    assert "zh/01_demo_case" in done.stdout  # the summary names the edition
+
+    before = {p: os.stat(p).st_mtime_ns for p in files_under(out)}
+    refused = casebook("run", "01", "--lang", "zh", "--out", "out")  # defaults beside seed 3
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "holds 01_demo_case run with seed = 3, this run has defaults" in refused.stderr
+    assert before == {p: os.stat(p).st_mtime_ns for p in files_under(out)}
