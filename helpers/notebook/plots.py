@@ -1,33 +1,55 @@
 """One house style for every chart: seaborn theme, palette, sizes and ¥ / % / thousands axis formatters.
 
-Chart text is English and uses DejaVu Sans, which ships with matplotlib, so no font has to be installed.
-Call `setup()` once per notebook; each chart function returns its Axes for small additions.
+Chart text is in the edition's language. Latin text uses DejaVu Sans (ships with matplotlib); Chinese text uses
+Noto Sans SC (SIL Open Font Licence), which the pinned `pylopdf-fonts-zh-cn` package installs as a file and
+`setup()` registers explicitly, so nothing depends on the fonts of the machine. A character no registered font
+has would print as an empty box: `setup()` turns matplotlib's "Glyph … missing" warning into an error, so such
+a run fails instead of showing tofu. Call `setup()` once per notebook; each chart function returns its Axes.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+import pylopdf_fonts_zh_cn
 import seaborn as sns
+from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.core import fmt
+from helpers.core.language import current
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
 GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"
 FIGSIZE = (8, 4.2)
 
 
+LATIN_FONT = "DejaVu Sans"
+
+
+def chinese_font() -> str:
+    """Register the packaged Noto Sans SC with matplotlib (idempotent) and return its family name."""
+    path = str(pylopdf_fonts_zh_cn.sans_path())
+    if path not in {entry.fname for entry in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(path)
+    return font_manager.FontProperties(fname=path).get_name()
+
+
 def setup() -> None:
-    """Apply the house style (idempotent) and keep figures readable in HTML exports."""
-    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans")
+    """Apply the house style (idempotent) in the edition's fonts; a missing glyph becomes an error."""
+    chinese = chinese_font()
+    families = [chinese, LATIN_FONT] if current() == "zh" else [LATIN_FONT, chinese]
+    sns.set_theme(style="whitegrid", palette=PALETTE, font=families[0])
+    warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font", category=UserWarning)
     matplotlib.rcParams.update(
         {
+            "font.family": families,
             "figure.figsize": FIGSIZE,
             "figure.dpi": 100,
             "savefig.dpi": 100,

@@ -14,17 +14,19 @@ from dataclasses import asdict, dataclass
 
 from helpers.core import fmt
 from helpers.core.fmt import is_missing
+from helpers.core.messages import message
 
 WORKED, FAILED, UNKNOWN = "worked", "did not work", "cannot conclude"
+# Section ids (recorded, the same in every edition) → their heading's catalog key under `common.review`.
 SECTIONS = {
-    WORKED: "What worked",
-    FAILED: "What did not work",
-    UNKNOWN: "Cannot conclude (and why)",
-    "why": "Why — the mechanism",
-    "breakthrough": "Breakthrough 破局点",
-    "logic": "Transferable logic 底层逻辑 vs surface action",
-    "risk": "Risks",
-    "next": "What to try next",
+    WORKED: "worked",
+    FAILED: "failed",
+    UNKNOWN: "unknown",
+    "why": "why",
+    "breakthrough": "breakthrough",
+    "logic": "logic",
+    "risk": "risk",
+    "next": "next",
 }
 COLOURS = {WORKED: "#3a9e6f", FAILED: "#c4453c", UNKNOWN: "#8c8c8c"}
 _COMPARE: dict[str, Callable[[float, float], bool]] = {
@@ -48,8 +50,8 @@ class Finding:
 class ReviewCard:
     """Collects findings in the order the reader should see them, grouped by section."""
 
-    def __init__(self, title: str = "复盘 Review card") -> None:
-        self.title = title
+    def __init__(self, title: str | None = None) -> None:
+        self.title = title if title is not None else message("common.review.title")
         self.findings: list[Finding] = []
 
     def judge(
@@ -62,29 +64,34 @@ class ReviewCard:
         worked: str,
         failed: str,
         evidence: str,
-        missing: str = "the figure does not exist in this run",
+        missing: str | None = None,
         interval: tuple[float | None, float | None] | None = None,
         uncertain: str = "",
         show: Callable[[float | None], str] = fmt.num,
     ) -> str:
         """Add a finding whose verdict is `value <rule> threshold`; returns the verdict.
 
-        A missing value (None/NaN) gives "cannot conclude" with `missing` as the reason. When the value is an
-        estimate, pass its (low, high) `interval`: the verdict is "worked" only when the whole interval passes
-        the rule and "did not work" only when the whole interval fails it; while the interval straddles the
-        threshold it is "cannot conclude" with `uncertain` as the text (a point estimate alone decides nothing).
-        The interval, formatted with `show`, is appended to the evidence.
+        A missing value (None/NaN) gives "cannot conclude" with `missing` as the reason (a generic one if None).
+        When the value is an estimate, pass its (low, high) `interval`: the verdict is "worked" only when the
+        whole interval passes the rule and "did not work" only when the whole interval fails it; while the
+        interval straddles the threshold it is "cannot conclude" with `uncertain` as the text (a point estimate
+        alone decides nothing). The interval, formatted with `show`, is appended to the evidence.
         """
         if interval is not None and any(is_missing(bound) for bound in interval):
             value = None  # an estimate without its interval decides nothing
         if is_missing(value):
-            verdict, text = UNKNOWN, f"Cannot conclude: {missing}."
+            reason = missing if missing is not None else message("common.review.missing")
+            verdict, text = UNKNOWN, message("common.review.cannot_conclude", reason=reason)
         elif interval is None:
             ok = _COMPARE[rule](float(value), threshold)  # type: ignore[arg-type]
             verdict, text = (WORKED, worked) if ok else (FAILED, failed)
         else:
             low, high = (show(bound) for bound in interval)
-            evidence = f"{evidence}; 95% CI {low} to {high}" if evidence else f"95% CI {low} to {high}"
+            evidence = (
+                message("common.review.with_interval", evidence=evidence, low=low, high=high)
+                if evidence
+                else message("common.review.interval", low=low, high=high)
+            )
             passes = {_COMPARE[rule](float(bound), threshold) for bound in interval}  # type: ignore[arg-type]
             if passes == {True}:
                 verdict, text = WORKED, worked
@@ -94,10 +101,8 @@ class ReviewCard:
                 verdict, text = (
                     UNKNOWN,
                     uncertain
-                    or (
-                        f"Cannot conclude: the estimate {show(value)} has a 95% "
-                        f"interval from {low} to {high}, on both sides of "
-                        f"{show(threshold)}."
+                    or message(
+                        "common.review.straddles", value=show(value), low=low, high=high, threshold=show(threshold)
                     ),
                 )
         self.findings.append(Finding(id, verdict, text, evidence))
@@ -120,7 +125,8 @@ class ReviewCard:
     def to_html(self) -> str:
         """A readable table grouped by section; every user-visible string is HTML-escaped."""
         rows = []
-        for section, heading in SECTIONS.items():
+        for section, key in SECTIONS.items():
+            heading = message(f"common.review.{key}")
             items = [f for f in self.findings if f.verdict == section]
             if not items:
                 continue
@@ -134,7 +140,10 @@ class ReviewCard:
                 f'<td style="text-align:left;color:#555">{html.escape(f.evidence)}</td></tr>'
                 for f in items
             ]
-        head = '<tr><th style="text-align:left">Finding</th><th style="text-align:left">Evidence</th></tr>'
+        head = (
+            f'<tr><th style="text-align:left">{html.escape(message("common.review.finding"))}</th>'
+            f'<th style="text-align:left">{html.escape(message("common.review.evidence"))}</th></tr>'
+        )
         return f"<h4>{html.escape(self.title)}</h4><table>{head}{''.join(rows)}</table>"
 
     def _repr_html_(self) -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from helpers.core import fmt
+from helpers.core.messages import label, message
 from helpers.notebook.params import read_spec
 
 
@@ -27,10 +28,16 @@ def say(markdown: str) -> None:
     display(Markdown(markdown))
 
 
+def tell(key: str, **values: Any) -> None:
+    """Show the catalog message `key` (see `helpers.core.messages`) with its placeholders filled from `values`."""
+    say(message(key, **values))
+
+
 def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, caption: str = "") -> None:
     """Show a frame with columns formatted (`{"gmv": "yuan", "rate": "pct"}`); all cell text escaped.
 
-    Formatted (numeric) columns are right-aligned, the others left-aligned, so labels read naturally.
+    Column headers are the columns' reader-facing labels (`labels.yaml` of the current language). Formatted
+    (numeric) columns are right-aligned, the others left-aligned, so labels read naturally.
     """
     formats = dict(formats or {})
     shown = frame.copy()
@@ -40,8 +47,8 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, capt
         shown[column] = stamps.dt.strftime("%Y-%m-%d" if whole_days else "%Y-%m-%d %H:%M")
     for column, kind in formats.items():
         shown[column] = shown[column].map(lambda v, kind=kind: fmt.as_kind(kind, v))
-    shown = shown.astype(object).where(shown.notna(), fmt.NA)
-    head = "".join(f'<th style="text-align:{_align(c, formats)}">{esc(c)}</th>' for c in shown.columns)
+    shown = shown.astype(object).where(shown.notna(), fmt.na())
+    head = "".join(f'<th style="text-align:{_align(c, formats)}">{esc(label(c))}</th>' for c in shown.columns)
     body = "".join(
         "<tr>" + "".join(f'<td style="text-align:{_align(c, formats)}">{esc(v)}</td>' for c, v in row.items()) + "</tr>"
         for _, row in shown.iterrows()
@@ -67,4 +74,4 @@ def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
         }
         for p in spec
     ]
-    table(pd.DataFrame(rows), caption="Parameters of this run")
+    table(pd.DataFrame(rows), caption=message("common.parameters.caption"))

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from generators import jd, perfect_diary, pinduoduo
+from helpers.core import language
 from helpers.notebook.params import read_spec
 from helpers.workbooks import method, your_shop
 
@@ -113,8 +115,10 @@ def cross_check(stem: str, values: Mapping[str, Any]) -> None:
 def check(namespace: Mapping[str, Any], stem: str) -> dict[str, Any]:
     """Validate a notebook's parameter values in place of the run; return them as a typed dict.
 
-    Called in the cell after `parameters`, so JupyterLab users get the CLI's message for a bad value.
+    Called in the cell after `parameters`, so JupyterLab users get the CLI's message for a bad value. It also
+    sets the kernel's language from the folder it runs in (notebooks/zh → Chinese), before any text is shown.
     """
+    language.use(language.of_folder(Path.cwd()))
     spec = read_spec(stem)
     values = spec.validate({p.name: namespace[p.name] for p in spec})
     cross_check(spec.notebook, values)

@@ -15,7 +15,7 @@ ALPHA = 0.05
 
 
 def _label(tier: Any) -> str:
-    return str(tier).replace("_", " ") if tier is not None else fmt.NA
+    return str(tier).replace("_", " ") if tier is not None else fmt.na()
 
 
 def _judge_kol(card: ReviewCard, m: Mapping[str, Any]) -> None:
