@@ -1,5 +1,8 @@
 """The `casebook` command: list, run, batch, generate, student, metrics, check-data, notebooks, html.
 
+`--lang zh` chooses the Chinese edition and the language of the command's refusals and summary (`--lang all`:
+both editions, English messages).
+
 Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear message on stderr (a line,
 or for data a heading and one line per problem), never a traceback; a workbook that fails while running gives
 exit code 1 and names the cell and the error.
@@ -22,7 +25,9 @@ from helpers.app.inputs import read_yaml_mapping
 from helpers.app.refresh import refresh
 from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, index_html, run, to_html
 from helpers.app.student import write_student_versions
+from helpers.core import language
 from helpers.core.errors import DataError, ParameterError, UsageError
+from helpers.core.messages import message
 from helpers.core.paths import ALL, EDITIONS, edition, edition_name, languages
 from helpers.io.tables import write_text
 from helpers.notebook.files import all_notebooks, notebook_path
@@ -70,11 +75,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def summary_lines(results: Sequence[RunResult]) -> list[str]:
     """Workbook, status, seconds and headline metrics (or why it failed), in aligned, wrapped columns."""
-    rows = [["workbook", "status", "seconds", "headline metrics"]]
+    rows = [[message(f"cli.summary.{key}") for key in ("workbook", "status", "seconds", "metrics")]]
     for r in results:
         name = edition_name(r.lang, r.notebook)
-        figures = ", ".join(f"{n}={v}" for n, v in headline(r.notebook, r.metrics)) if r.ok else r.error
-        rows.append([name, "ok" if r.ok else "FAILED", f"{r.seconds:.1f}", figures])
+        figures = "; ".join(f"{n}: {v}" for n, v in headline(r.notebook, r.metrics)) if r.ok else r.error
+        rows.append([name, message("cli.summary.ok" if r.ok else "cli.summary.failed"), f"{r.seconds:.1f}", figures])
     return console.table(rows, right=(2,))
 
 
@@ -306,6 +311,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `casebook`; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "lang", None) in language.LANGUAGES:
+        language.use(args.lang)
     started = time.perf_counter()
     try:
         code = args.func(args)

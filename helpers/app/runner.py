@@ -26,6 +26,7 @@ further process). The default, `default_jobs`, is the number of usable cores, ca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -34,7 +35,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,8 +48,9 @@ from jinja2 import DictLoader
 from helpers.app.datasets import check_data
 from helpers.app.formulas import draw_formulas
 from helpers.app.pages import render
-from helpers.core import fmt
+from helpers.core import fmt, language
 from helpers.core.errors import DataError, ParameterError, UsageError
+from helpers.core.messages import label, message
 from helpers.core.paths import EDITIONS, edition, edition_dir, edition_name
 from helpers.io.tables import write_json, write_text
 from helpers.notebook.files import all_notebooks, notebook_path
@@ -94,12 +96,9 @@ def plan(names: Sequence[str], values: Mapping[str, Any], lang: str = "en") -> d
     known = sorted({name for spec in specs.values() for name in spec.params} - {OUTPUT_PARAMETER})
     for name, value in values.items():
         if name == OUTPUT_PARAMETER:
-            raise ParameterError(
-                f"parameter '{name}' = {value!r} is not allowed: it is set by the runner to the run's "
-                "output folder; choose that folder with --out"
-            )
+            raise ParameterError(message("errors.parameter.set_by_runner", name=name, value=repr(value)))
         if name not in known:
-            where = paths[0].stem if len(paths) == 1 else "the chosen workbooks"
+            where = paths[0].stem if len(paths) == 1 else message("errors.parameter.chosen_workbooks")
             raise unknown_parameter(name, value, known, where)
     chosen = {}
     for path, spec in specs.items():
@@ -274,30 +273,41 @@ def _record(out_dir: Path, result: RunResult) -> None:
 
 
 def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The catalog's headline metrics for a workbook as (name, formatted value) pairs."""
+    """The registry's headline metrics for a workbook as (label, formatted value) pairs in the current language."""
     entry = workbook(stem)
     pairs = entry.headline if entry else ()
-    return [(name, fmt.as_kind(kind, metrics.get(name))) for name, kind in pairs]
+    return [(label(name), fmt.as_kind(kind, metrics.get(name))) for name, kind in pairs]
+
+
+@contextlib.contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages and numbers in `lang` inside the block (one index page shows both editions), then as before."""
+    before = language.current()
+    language.use(lang)
+    try:
+        yield
+    finally:
+        language.use(before)
 
 
 def parameters_text(parameters: Mapping[str, Any]) -> str:
     """The parameters a report was run with, as a reader sees them: 'defaults' or 'scale = 0.05, seed = 3'."""
-    return ", ".join(f"{name} = {fmt.text(value)}" for name, value in sorted(parameters.items())) or "defaults"
+    pairs = ", ".join(f"{name} = {fmt.text(value)}" for name, value in sorted(parameters.items()))
+    return pairs or message("cli.index.defaults")
 
 
 def index_html(editions: Mapping[str, Mapping[str, Any]]) -> str:
     """A small landing page linking every report of each edition, with its parameters and headline metrics.
 
-    `editions` maps a language to what its `metrics.json` holds ({stem: {"parameters": …, "metrics": …}}).
+    `editions` maps a language to what its `metrics.json` holds ({stem: {"parameters": …, "metrics": …}}); each
+    edition's section is written in its language (headings, metric labels, numbers).
     """
-    sections = [
-        {
-            "lang": lang,
-            "heading": {"en": "English edition", "zh": "中文版"}[lang],
-            "workbook": "Workbook",
-            "parameters": "Parameters",
-            "metrics": "Headline metrics",
-            "rows": [
+    sections = []
+    for lang, merged in editions.items():
+        if not merged:
+            continue
+        with speaking(lang):
+            rows = [
                 {
                     "href": edition_name(lang, f"{stem}.html"),
                     "title": entry.title if (entry := workbook(stem)) else stem,
@@ -305,11 +315,9 @@ def index_html(editions: Mapping[str, Mapping[str, Any]]) -> str:
                     "figures": headline(stem, merged[stem]["metrics"]),
                 }
                 for stem in sorted(merged)
-            ],
-        }
-        for lang, merged in editions.items()
-        if merged
-    ]
+            ]
+            head = {key: message(f"cli.index.{key}") for key in ("edition", "workbook", "parameters", "metrics")}
+        sections.append({"lang": lang, "head": head, "rows": rows})
     return render("index.html.j2", sections=sections)
 
 
@@ -332,9 +340,13 @@ def check_folder(out_dir: Path, chosen: Sequence[Job]) -> None:
             ours = {k: v for k, v in given.items() if k in names}
             if theirs != ours:
                 raise UsageError(
-                    f"output folder '{out_dir}' holds {edition_name(lang, stem)} run with "
-                    f"{parameters_text(theirs)}, this run has {parameters_text(ours)}: one folder holds the reports "
-                    "of one set of parameters; choose another --out, or empty the folder first"
+                    message(
+                        "errors.folder.mixed",
+                        folder=out_dir,
+                        report=edition_name(lang, stem),
+                        theirs=parameters_text(theirs),
+                        ours=parameters_text(ours),
+                    )
                 )
 
 

@@ -17,10 +17,11 @@ import os
 from pathlib import Path
 
 from helpers.core.errors import UsageError
+from helpers.core.language import EDITION_FOLDERS, LANGUAGES
 
 NOTEBOOKS_ENV = "CASEBOOK_NOTEBOOKS"
 CHECKOUT = Path(__file__).resolve().parents[2]
-EDITIONS = {"en": "", "zh": "zh"}  # language → its sub-folder of notebooks/ and of a run's output folder
+EDITIONS = {lang: EDITION_FOLDERS.get(lang, "") for lang in LANGUAGES}  # language → its sub-folder ("" for en)
 ALL = "all"  # a choice of editions meaning every one (`--lang all`)
 
 
@@ -68,13 +69,3 @@ def edition_dir(lang: str) -> Path:
     if not folder.is_dir():
         raise UsageError(f"the {lang} edition is missing: no folder {folder}")
     return folder
-
-
-def language_of(folder: str | Path) -> str:
-    """The edition a working folder belongs to: "zh" inside `notebooks/zh`, "en" anywhere else."""
-    here = Path(folder).resolve()
-    try:
-        root = notebooks_dir()
-    except UsageError:
-        return "en"
-    return next((lang for lang, sub in EDITIONS.items() if sub and here == (root / sub).resolve()), "en")

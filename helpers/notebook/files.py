@@ -12,15 +12,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from helpers.core import language
 from helpers.core.errors import ParameterError
+from helpers.core.messages import message
 from helpers.core.paths import edition_dir
 
 PATTERN = "[0-9][0-9]_*.ipynb"
 
 
-def all_notebooks(lang: str = "en") -> list[Path]:
-    """Every workbook of edition `lang`, in order."""
-    return sorted(edition_dir(lang).glob(PATTERN))
+def all_notebooks(lang: str | None = None) -> list[Path]:
+    """Every workbook of edition `lang` (default: the process language), in order."""
+    return sorted(edition_dir(lang or language.current()).glob(PATTERN))
 
 
 def matches(name: str, stem: str) -> bool:
@@ -28,8 +30,9 @@ def matches(name: str, stem: str) -> bool:
     return stem.startswith(name) or f"_{name}_" in f"_{stem.partition('_')[2]}_"
 
 
-def notebook_path(name: str, lang: str = "en") -> Path:
-    """Resolve a workbook of edition `lang` by path, file name, stem, unique prefix or case name."""
+def notebook_path(name: str, lang: str | None = None) -> Path:
+    """Resolve a workbook of edition `lang` (default: the process language) by path, file name, stem, unique
+    prefix or case name."""
     path = Path(name)
     if path.suffix == ".ipynb" and path.exists():
         return path
@@ -40,10 +43,9 @@ def notebook_path(name: str, lang: str = "en") -> Path:
     if len(found) == 1:
         return found[0]
     if found:
-        raise ParameterError(
-            f"notebook '{name}' is ambiguous: it fits {', '.join(p.stem for p in found)}; name one of them"
-        )
-    raise ParameterError(f"notebook '{name}' not found: choose one of {', '.join(p.stem for p in known)}")
+        candidates = ", ".join(p.stem for p in found)
+        raise ParameterError(message("errors.notebook.ambiguous", name=name, candidates=candidates))
+    raise ParameterError(message("errors.notebook.not_found", name=name, known=", ".join(p.stem for p in known)))
 
 
 def read_notebook(path: str | Path) -> dict[str, Any]:

@@ -22,9 +22,7 @@ def test_list_shows_the_help_of_the_chosen_edition(casebook, monkeypatch, tmp_pa
     assert "random seed" in english and "随机种子" in chinese and "random seed" not in chinese
 
 
-def test_both_editions_run_into_one_folder_without_colliding_and_the_index_links_both(
-    casebook, monkeypatch, tmp_path
-):
+def test_both_editions_run_into_one_folder_without_colliding_and_the_index_links_both(casebook, monkeypatch, tmp_path):
     notebooks = tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)
     monkeypatch.setenv(NOTEBOOKS_ENV, str(notebooks))
     done = casebook("run", "01", "--lang", "all", "-p", "seed", "3", "--out", "out", "--jobs", "1")

@@ -60,7 +60,7 @@ def test_a_long_failure_message_wraps_inside_the_summary(monkeypatch):
     lines = summary_lines(results)
     assert all(console.width(line) <= 90 for line in lines)
     column = starts(lines[0], "headline")
-    failed = [i for i, line in enumerate(lines) if "FAILED" in line][0]
+    failed = next(i for i, line in enumerate(lines) if "FAILED" in line)
     assert lines[failed].startswith("zh/01_pinduoduo_group_buying") and "12.5" in lines[failed]
     assert " ".join(line[column:] for line in lines[failed:]) == error.strip()
     assert lines[1][column - 9 : column].strip() == "3.2" and "¥1.23M" in lines[1]

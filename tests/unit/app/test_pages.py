@@ -17,7 +17,8 @@ def test_index_links_each_report_with_its_escaped_headline_figures():
         }
     )
     assert '<a href="00_case_review_method.html">The case review method (复盘) on a 618 promotion</a>' in page
-    assert "gmv: <b>¥1.23M</b><br>leakiest_step: <b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</b>" in page
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+    assert f"GMV (¥): <b>¥1.23M</b><br>Leakiest funnel step: <b>{escaped}</b>" in page
     assert "<script>" not in page and page.count("<tr>") == 3
 
 
@@ -25,9 +26,11 @@ def test_index_links_both_editions_and_says_which_parameters_each_report_used():
     page = index_html(
         {
             "en": {"00_case_review_method": {"parameters": {"seed": 3, "scale": 0.05}, "metrics": {}}},
-            "zh": {"00_case_review_method": {"parameters": {}, "metrics": {}}},
+            "zh": {"00_case_review_method": {"parameters": {}, "metrics": {"gmv": 2534000.0}}},
         }
     )
     english, chinese = page.split('<h2 lang="zh">')
     assert 'href="00_case_review_method.html"' in english and "scale = 0.05, seed = 3" in english
     assert 'href="zh/00_case_review_method.html"' in chinese and "scale = 0.05" not in chinese
+    assert "<th>参数</th>" in chinese and "全部默认值" in chinese  # each section in its own language
+    assert "成交额 GMV（¥）: <b>¥253.4万</b>" in chinese and "GMV (¥)" not in chinese

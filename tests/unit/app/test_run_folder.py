@@ -50,7 +50,7 @@ def test_the_other_edition_counts_and_a_replaced_report_does_not(tmp_path, noteb
     with pytest.raises(UsageError, match="holds zh/01_a run with seed = 3"):
         check_folder(out, [("en", notebooks["01_a"], {})])
     check_folder(out, [("zh", notebooks["01_a"], {})])  # replaces zh/01_a; en/01_a has the same defaults
-    with pytest.raises(UsageError, match="holds 01_a run with defaults, this run has scale = 0.2"):
+    with pytest.raises(UsageError, match=r"holds 01_a run with defaults, this run has scale = 0\.2"):
         check_folder(out, [("zh", notebooks["01_a"], {"scale": 0.2})])
     check_folder(out, [(lang, notebooks["01_a"], {"seed": 5}) for lang in ("en", "zh")])  # replaces both
 

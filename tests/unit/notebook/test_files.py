@@ -58,5 +58,5 @@ def test_the_chinese_edition_is_its_own_folder_with_its_own_help(monkeypatch, tm
 
 def test_a_missing_edition_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv(NOTEBOOKS_ENV, str(tmp_path))
-    with pytest.raises(UsageError, match="the zh edition is missing: no folder .*zh"):
+    with pytest.raises(UsageError, match=r"the zh edition is missing: no folder .*zh"):
         all_notebooks("zh")
