@@ -7,7 +7,9 @@ import os
 
 from support import files_under, tiny_editions
 
+from helpers.app.runner import execute
 from helpers.core.paths import NOTEBOOKS_ENV
+from helpers.notebook.files import notebook_path
 from helpers.notebook.record import read_metrics
 
 BODY = "import os\nfrom helpers.notebook.record import record\nrecord('cwd', os.getcwd())\nrecord('seed', seed)"
@@ -47,5 +49,26 @@ def test_both_editions_run_into_one_folder_without_colliding_and_the_index_links
     before = {p: os.stat(p).st_mtime_ns for p in files_under(out)}
     refused = casebook("run", "01", "--lang", "zh", "--out", "out")  # defaults beside seed 3
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
-    assert "holds 01_demo_case run with seed = 3, this run has defaults" in refused.stderr
+    assert "里已有 01_demo_case 的报告，其参数为 seed = 3，而本次运行的参数为 全部默认值" in refused.stderr  # --lang zh
     assert before == {p: os.stat(p).st_mtime_ns for p in files_under(out)}
+
+
+def test_bad_parameters_are_refused_in_the_language_of_the_edition(casebook, monkeypatch, tmp_path):
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)))
+    chinese = casebook("run", "01", "--lang", "zh", "-p", "seed", "-1", "--out", "out")
+    assert chinese.returncode == 2 and chinese.stderr.count("\n") == 1
+    assert "参数 'seed' = '-1' 不可用：应为不小于 0 的整数。说明：随机种子" in chinese.stderr
+    english = casebook("run", "01", "-p", "seed", "-1", "--out", "out")
+    assert english.returncode == 2
+    assert "parameter 'seed' = '-1' is not allowed: must be a whole number ≥ 0 — random seed" in english.stderr
+    unknown = casebook("run", "02", "--lang", "zh", "--out", "out")
+    assert unknown.returncode == 2 and "找不到工作簿 '02'：可选 01_demo_case" in unknown.stderr
+    assert files_under(tmp_path / "out") == []
+
+
+def test_a_kernel_in_notebooks_zh_refuses_in_chinese(monkeypatch, tmp_path):
+    check = "from helpers.workbooks.registry import check\nP = check(globals(), '01_demo_case')"
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(tiny_editions(tmp_path / "nb", "01_demo_case", check, CELLS)))
+    result = execute(notebook_path("01", "zh"), {"seed": -1}, tmp_path / "out", lang="zh")  # past the CLI's check
+    assert result.error.startswith("cell 3 raised ParameterError: 参数 'seed' = -1 不可用：应为不小于 0 的整数")
+    assert result.error.endswith("说明：随机种子")
