@@ -26,7 +26,7 @@ from helpers.core.errors import ParameterError
 
 with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
     from lifetimes import BetaGeoFitter, GammaGammaFitter
-    from lifetimes.utils import ConvergenceError
+    from lifetimes.utils import ConvergenceError, calibration_and_holdout_data, summary_data_from_transaction_data
 
 TIME_UNIT = "days"
 HORIZON_DAYS = 365
@@ -90,21 +90,20 @@ def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
 def model_inputs(days: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
     """Per customer whose first purchase day is on or before `end`: frequency, recency, T and monetary value.
 
-    Monetary value is the mean spend of the repeat purchase days (the first purchase excluded, as in
-    Fader & Hardie); NaN for customers with no repeat purchase.
+    Computed by `lifetimes.utils.summary_data_from_transaction_data` in days. Monetary value is the mean spend
+    of the repeat purchase days (the first purchase excluded, as in Fader & Hardie); NaN, not lifetimes' 0, for
+    customers with no repeat purchase, so that no average reads a missing figure as ¥0.
     """
-    seen = days[days["day"] <= end]
-    grouped = seen.groupby("customer_id", sort=True)
-    first = grouped["day"].transform("min")
-    repeat = seen["day"] > first
-    frame = pd.DataFrame(
-        {
-            "frequency": grouped["day"].size() - 1,
-            "recency": (grouped["day"].max() - grouped["day"].min()).dt.days,
-            "T": (end - grouped["day"].min()).dt.days,
-            "monetary_value": seen["amount"].where(repeat).groupby(seen["customer_id"]).mean(),
-        }
+    frame = summary_data_from_transaction_data(
+        days[days["day"] <= end],
+        "customer_id",
+        "day",
+        observation_period_end=end,
+        freq="D",
+        monetary_value_col="amount",
     )
+    frame["monetary_value"] = frame["monetary_value"].where(frame["frequency"] > 0)
+    frame.index.name = "customer_id"
     return frame.astype({"frequency": int, "recency": float, "T": float})
 
 
@@ -113,12 +112,20 @@ def calibration_holdout(
     calibration_end: pd.Timestamp,
     observation_end: pd.Timestamp,
 ) -> pd.DataFrame:
-    """Model inputs at `calibration_end` plus the repeat purchase days each customer made in the holdout."""
-    frame = model_inputs(days, calibration_end)
-    later = days[(days["day"] > calibration_end) & (days["day"] <= observation_end)]
-    frame["frequency_holdout"] = later.groupby("customer_id").size().reindex(frame.index, fill_value=0)
-    frame["duration_holdout"] = float((observation_end - calibration_end).days)
-    return frame
+    """Model inputs at `calibration_end` plus the repeat purchase days each customer made in the holdout.
+
+    Computed by `lifetimes.utils.calibration_and_holdout_data`, renamed to the model inputs' column names.
+    """
+    frame = calibration_and_holdout_data(
+        days,
+        "customer_id",
+        "day",
+        calibration_period_end=calibration_end,
+        observation_period_end=observation_end,
+        freq="D",
+    ).rename(columns={"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"})
+    frame.index.name = "customer_id"
+    return frame.astype({"frequency": int, "recency": float, "T": float, "frequency_holdout": int})
 
 
 # ---------------------------------------------------------------- fitting, quietly and robustly

@@ -9,6 +9,8 @@ a run fails instead of showing tofu. Call `setup()` once per notebook; each char
 
 from __future__ import annotations
 
+import math
+import textwrap
 import warnings
 from collections.abc import Sequence
 
@@ -24,6 +26,7 @@ from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.core import fmt
 from helpers.core.language import current
+from helpers.core.messages import message
 
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
 GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"
@@ -53,8 +56,8 @@ def setup() -> None:
             "figure.figsize": FIGSIZE,
             "figure.dpi": 100,
             "savefig.dpi": 100,
-            "axes.titlesize": 13,
-            "axes.titleweight": "bold",
+            "axes.titlesize": 14,
+            "axes.titleweight": "normal",  # Noto Sans SC ships one weight: the same title weight in both editions
             "axes.labelsize": 11,
             "legend.frameon": False,
             "figure.autolayout": True,
@@ -79,6 +82,42 @@ def label(ax: Axes, title: str, xlabel: str, ylabel: str, y: str | None = None, 
     if FORMATTERS[x] is not None:
         ax.xaxis.set_major_formatter(FORMATTERS[x])
     return ax
+
+
+def fit_category_labels(ax: Axes, *, thin: bool = True, room: float = 0.75) -> None:
+    """Keep x tick labels of a category axis from running into each other.
+
+    Long labels are wrapped at word breaks (never inside a word); with `thin`, labels that still do not fit
+    their slot (dates such as 2023-01 on a year of months) are thinned to every k-th one. Measured with the
+    figure's renderer, so it holds for either edition's font.
+    """
+    renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    positions = list(ax.get_xticks())
+    texts = [t.get_text() for t in ax.get_xticklabels()]
+    if len(positions) < 2:
+        return
+    slot = room * ax.get_window_extent(renderer).width / len(positions)
+
+    def width(text: str) -> float:
+        probe = ax.text(0, 0, text, fontsize=matplotlib.rcParams["xtick.labelsize"])
+        size = probe.get_window_extent(renderer).width
+        probe.remove()
+        return size
+
+    widths = [width(t) for t in texts]
+    if max(widths) <= slot:
+        return
+    texts = [
+        textwrap.fill(t, max(4, math.floor(len(t) * slot / w)), break_long_words=False, break_on_hyphens=False)
+        if w > slot and " " in t
+        else t
+        for t, w in zip(texts, widths, strict=True)
+    ]
+    widest = max(width(t) for t in texts)
+    if thin and widest > slot:
+        step = math.ceil(widest / slot)
+        texts = [t if i % step == 0 else "" for i, t in enumerate(texts)]
+    ax.set_xticks(positions, texts)
 
 
 def new_axes(figsize: tuple[float, float] = FIGSIZE) -> Axes:
@@ -115,7 +154,9 @@ def bar(
                 xytext=(0, 2),
                 textcoords="offset points",
             )
-    return label(ax, title, xlabel, ylabel, y)
+    label(ax, title, xlabel, ylabel, y)
+    fit_category_labels(ax)
+    return ax
 
 
 def lines(
@@ -146,7 +187,7 @@ def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
         caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({fmt.pct(rate)} of previous)")
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
-    return label(ax, title, "Count", "", None, "num")
+    return label(ax, title, message("common.chart.count"), "", None, "num")
 
 
 def heatmap(
@@ -179,8 +220,8 @@ def waterfall(
     The result is green when positive; with `against_start` (a bridge from a baseline) it is green only when it
     beats the starting total, which is drawn as a dashed line.
     """
-    ax = ax or new_axes()
-    labels = [s[0] for s in steps] + ["Result"]
+    ax = ax or new_axes((max(FIGSIZE[0], 1.1 * (len(steps) + 1)), FIGSIZE[1] + 0.4))  # a slot per step
+    labels = [s[0] for s in steps] + [message("common.chart.result")]
     deltas = np.array([s[1] for s in steps], dtype=float)
     ends = np.cumsum(deltas)
     starts = np.concatenate([[0.0], ends[:-1]])
@@ -193,10 +234,18 @@ def waterfall(
     for pos, value in enumerate([*deltas, ends[-1]]):
         top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
         ax.annotate(
-            fmt.yuan(value), (pos, top), ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points"
+            fmt.yuan(value, 1),
+            (pos, top),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            xytext=(0, 2),
+            textcoords="offset points",
         )
     ax.axhline(0, color="black", linewidth=0.8)
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.1 * (high - low))  # room for the value labels under the title
-    ax.set_xticks(range(len(labels)), labels, rotation=15)
-    return label(ax, title, "", ylabel, "yuan")
+    ax.set_xticks(range(len(labels)), labels)
+    label(ax, title, "", ylabel, "yuan")
+    fit_category_labels(ax, thin=False)
+    return ax

@@ -22,6 +22,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from helpers.core.paths import notebooks_dir
+from helpers.notebook.layout import collisions
 from helpers.notebook.record import MIME
 
 
@@ -33,6 +34,7 @@ class InProcessRun:
     shown: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)  # bare values a cell ended on (an `Out[n]: 0.62` for the reader)
+    collisions: list[str] = field(default_factory=list)  # text over text, legends over data, on any chart
 
 
 class CellError(RuntimeError):
@@ -98,6 +100,8 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
                     where = f"{stem} cell {number} with {overrides}"
                     raise CellError(f"{where}: {type(error).__name__}: {error}") from error
                 finally:
+                    for number in plt.get_fignums():
+                        run.collisions += [str(c) for c in collisions(plt.figure(number))]
                     plt.close("all")
         run.warnings = [
             f"{w.category.__name__}: {w.message}"
