@@ -52,12 +52,13 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from helpers.app import batch_report
+from helpers.app import batch_report, console
 from helpers.app.batch_dask import outputs_on_dask
 from helpers.app.batch_report import ClassRun
 from helpers.app.inputs import read_yaml_mapping
-from helpers.app.runner import absolute_paths, plan
+from helpers.app.runner import absolute_paths, headline, plan
 from helpers.core.errors import ParameterError, UsageError
+from helpers.core.messages import message
 from helpers.core.paths import edition, edition_name, languages
 from helpers.io.spreadsheet import write_for_excel
 from helpers.io.tables import write_json, write_text
@@ -287,8 +288,20 @@ def run_batch(
         reviews = {(row["run"], row["workbook"]): row["review"] for row in rows}
         write_summary(scenario, summary, runs, reviews, stage)
         write_json(stage / MANIFEST, {"runs": [run.run_id for run in runs], "files": list(SUMMARY_FILES)})
-    print(summary.drop(columns=["seconds"]).to_string(index=False))
+    print("\n".join(console_lines(summary)))
     return summary
+
+
+def console_lines(summary: pd.DataFrame) -> list[str]:
+    """The summary on the terminal: run, workbook, status, then the headline metrics by their labels (current
+    language) or why the run failed, wrapped to the terminal's width. Every metric is in summary.csv."""
+    rows = [[message(f"cli.summary.{key}") for key in ("run", "workbook", "status", "metrics")]]
+    for record in summary.to_dict("records"):
+        ok = record["status"] == "ok"
+        stem = record["workbook"].rpartition("/")[2]
+        figures = "; ".join(f"{n}: {v}" for n, v in headline(stem, record)) if ok else record["reason"]
+        rows.append([record["run"], record["workbook"], message(f"cli.summary.{'ok' if ok else 'failed'}"), figures])
+    return console.table(rows)
 
 
 @contextlib.contextmanager

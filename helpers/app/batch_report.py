@@ -24,6 +24,7 @@ from matplotlib.ft2font import FT2Font
 
 from helpers.app import pages
 from helpers.core import fmt
+from helpers.core.messages import label
 from helpers.notebook import plots
 from helpers.notebook.review import COLOURS, FAILED, UNKNOWN, WORKED
 from helpers.workbooks.registry import Workbook, workbook
@@ -80,7 +81,7 @@ def _headline(stems: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _header(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[str]:
-    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(n for n, _ in _headline(stems))]
+    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(label(n) for n, _ in _headline(stems))]
 
 
 def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[dict[str, Any]]:
@@ -168,7 +169,7 @@ def _chart(
             ys = [pd.to_numeric(values.at[run_id, name], errors="coerce") for _, run_id in points]
             ax.plot(xs, ys, marker="o", label=key if drawable(key) else f"line {number}")
         ax.set_xticks(range(len(x_values)), [fmt.text(v) for v in x_values])
-        plots.label(ax, name, x_name, "", y=AXIS_KIND.get(kind))
+        plots.label(ax, label(name), x_name, "", y=AXIS_KIND.get(kind))
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()

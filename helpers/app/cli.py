@@ -183,6 +183,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.lang:
         scenario["lang"] = args.lang
+    if scenario.get("lang") in language.LANGUAGES:  # one edition: the summary speaks its language
+        language.use(scenario["lang"])
     summary = run_batch(
         scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout, scheduler=args.scheduler
     )

@@ -72,3 +72,20 @@ def test_a_kernel_in_notebooks_zh_refuses_in_chinese(monkeypatch, tmp_path):
     result = execute(notebook_path("01", "zh"), {"seed": -1}, tmp_path / "out", lang="zh")  # past the CLI's check
     assert result.error.startswith("cell 3 raised ParameterError: 参数 'seed' = -1 不可用：应为不小于 0 的整数")
     assert result.error.endswith("说明：随机种子")
+
+
+def test_a_batch_with_lang_zh_runs_the_chinese_edition_and_names_it_in_the_summary(casebook, monkeypatch, tmp_path):
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)))
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("notebooks: ['demo']\nseeds: [5]\nlang: zh\n", encoding="utf-8")
+    done = casebook("batch", str(scenario), "--out", "batch")
+    assert done.returncode == 0, done.stderr
+    executed = tmp_path / "batch" / "seed=5" / "zh" / "01_demo_case.ipynb"
+    assert read_metrics(executed) == {"cwd": str(tmp_path / "nb" / "zh"), "seed": 5}
+    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert summary[1].startswith("seed=5,zh/01_demo_case,,5,ok,")
+    assert "运行编号" in done.stdout  # the console summary speaks the scenario's language
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("notebooks: ['demo']\nlang: fr\n", encoding="utf-8")
+    refused = casebook("batch", str(bad), "--out", "batch2")
+    assert refused.returncode == 2 and "'lang': language 'fr' is not available" in refused.stderr
