@@ -29,6 +29,7 @@ from helpers.analysis.ltv import GG_INDEPENDENCE_LIMIT, LtvResult
 from helpers.analysis.rfm import rfm_cutoffs, rfm_flags, rfm_segments, segment_table
 from helpers.core import fmt
 from helpers.core.errors import ParameterError
+from helpers.core.messages import message
 from helpers.io.orders import REQUIRED, column_map, from_frame, load_transactions, read_transactions
 from helpers.notebook import plots
 from helpers.notebook.params import read_spec
@@ -55,15 +56,11 @@ def check_parameters(values: Mapping[str, Any]) -> None:
             pd.Timestamp(values["calibration_end"])
         except ValueError:
             raise ParameterError(
-                f"parameter 'calibration_end' = {values['calibration_end']!r} is not allowed: "
-                "must be a date such as 2023-10-01, or empty"
+                message("errors.rule.calibration_date", value=repr(values["calibration_end"]))
             ) from None
     path = values["transactions_csv"]
     if path and not Path(path).is_file():
-        raise ParameterError(
-            f"parameter 'transactions_csv' = {path!r} is not allowed: no such file (relative paths are read from "
-            f"{Path.cwd()}; give the full path)"
-        )
+        raise ParameterError(message("errors.rule.no_file", path=repr(path), cwd=Path.cwd()))
 
 
 def check_export(path: str | Path, values: Mapping[str, object] | None = None) -> tuple[list[str], str]:
