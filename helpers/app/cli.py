@@ -30,7 +30,7 @@ from helpers.core.errors import DataError, ParameterError, UsageError
 from helpers.core.messages import message
 from helpers.core.paths import ALL, EDITIONS, edition, edition_name, languages
 from helpers.io.tables import write_text
-from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.files import all_notebooks, notebook_path, read_notebook, title
 from helpers.notebook.params import Spec, read_spec
 from helpers.notebook.record import metrics_from_cells, read_metrics
 from helpers.workbooks.cases import CASES
@@ -68,7 +68,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for lang in languages(args.lang):
         for path in chosen(args.notebooks, lang):
             entry = workbook(path.stem)
-            print(edition_name(lang, path.stem) + (f" — {entry.title}" if entry else ""))
+            name = title(read_notebook(path)) or (entry.title if entry else None)
+            print(edition_name(lang, path.stem) + (f" — {name}" if name else ""))
             print("\n".join(parameter_lines(read_spec(path, lang))), end="\n\n")
     return 0
 
@@ -171,7 +172,8 @@ def cmd_html(args: argparse.Namespace) -> int:
             notebook = json.loads(path.read_text(encoding="utf-8"))
             target = edition(out, lang) / f"{path.stem}.html"
             write_text(target, to_html(notebook))
-            listed[lang][path.stem] = {"parameters": {}, "metrics": metrics_from_cells(notebook["cells"])}
+            metrics = metrics_from_cells(notebook["cells"])
+            listed[lang][path.stem] = {"title": title(notebook), "parameters": {}, "metrics": metrics}
             print(f"wrote {target}")
     write_text(out / "index.html", index_html(listed))
     print(f"wrote {out / 'index.html'}")

@@ -53,7 +53,7 @@ from helpers.core.errors import DataError, ParameterError, UsageError
 from helpers.core.messages import label, message
 from helpers.core.paths import EDITIONS, edition, edition_dir, edition_name
 from helpers.io.tables import write_json, write_text
-from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.files import all_notebooks, notebook_path, title
 from helpers.notebook.params import Spec, read_spec, unknown_parameter
 from helpers.notebook.record import MIME, metrics_from_cells
 from helpers.workbooks.registry import cross_check, workbook
@@ -79,6 +79,7 @@ class RunResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     error: str = ""
     lang: str = "en"
+    title: str | None = None  # the notebook's own heading, in its language
 
     @property
     def ok(self) -> bool:
@@ -206,7 +207,8 @@ def execute(
         write_text(executed, json.dumps(notebook, ensure_ascii=False, indent=1) + "\n")
         write_text(staging / f"{path.stem}.html", to_html(notebook))
         seconds = time.perf_counter() - started
-        result = RunResult(path.stem, dict(parameters), seconds, metrics_from_cells(notebook["cells"]), lang=lang)
+        metrics = metrics_from_cells(notebook["cells"])
+        result = RunResult(path.stem, dict(parameters), seconds, metrics, lang=lang, title=title(notebook))
         with _lock(out_dir):
             for item in sorted(staging.iterdir()):
                 os.replace(item, target / item.name)
@@ -267,7 +269,8 @@ def recorded(out_dir: Path) -> dict[str, dict[str, Any]]:
 def _record(out_dir: Path, result: RunResult) -> None:
     """Merge a finished run into its edition's `metrics.json` and rewrite `index.html` (the caller holds the lock)."""
     editions = recorded(out_dir)
-    editions[result.lang][result.notebook] = {"parameters": result.parameters, "metrics": result.metrics}
+    entry = {"title": result.title, "parameters": result.parameters, "metrics": result.metrics}
+    editions[result.lang][result.notebook] = entry
     write_json(edition(out_dir, result.lang) / "metrics.json", editions[result.lang])
     write_text(out_dir / "index.html", index_html(editions))
 
@@ -310,7 +313,7 @@ def index_html(editions: Mapping[str, Mapping[str, Any]]) -> str:
             rows = [
                 {
                     "href": edition_name(lang, f"{stem}.html"),
-                    "title": entry.title if (entry := workbook(stem)) else stem,
+                    "title": merged[stem].get("title") or (entry.title if (entry := workbook(stem)) else stem),
                     "parameters": parameters_text(merged[stem].get("parameters", {})),
                     "figures": headline(stem, merged[stem]["metrics"]),
                 }

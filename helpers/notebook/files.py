@@ -9,6 +9,7 @@ The folders come from `helpers.core.paths` (resolved on each call): `notebooks/`
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from helpers.core.messages import message
 from helpers.core.paths import edition_dir
 
 PATTERN = "[0-9][0-9]_*.ipynb"
+_HEADING = re.compile(r"^#\s+(?:\d\d\s*·\s*)?(.+?)\s*$")  # '# 01 · Pinduoduo — …' → 'Pinduoduo — …'
 
 
 def all_notebooks(lang: str | None = None) -> list[Path]:
@@ -51,3 +53,13 @@ def notebook_path(name: str, lang: str | None = None) -> Path:
 def read_notebook(path: str | Path) -> dict[str, Any]:
     """A notebook file as its JSON structure (nbformat 4)."""
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def title(notebook: dict[str, Any]) -> str | None:
+    """The title a reader sees, in the notebook's own language: its first markdown heading, without the number."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            lines = "".join(cell["source"]).splitlines()
+            found = _HEADING.match(lines[0]) if lines else None
+            return found[1] if found else None
+    return None

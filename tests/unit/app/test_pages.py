@@ -26,11 +26,12 @@ def test_index_links_both_editions_and_says_which_parameters_each_report_used():
     page = index_html(
         {
             "en": {"00_case_review_method": {"parameters": {"seed": 3, "scale": 0.05}, "metrics": {}}},
-            "zh": {"00_case_review_method": {"parameters": {}, "metrics": {"gmv": 2534000.0}}},
+            "zh": {"00_case_review_method": {"title": "复盘方法", "parameters": {}, "metrics": {"gmv": 2534000.0}}},
         }
     )
     english, chinese = page.split('<h2 lang="zh">')
     assert 'href="00_case_review_method.html"' in english and "scale = 0.05, seed = 3" in english
     assert 'href="zh/00_case_review_method.html"' in chinese and "scale = 0.05" not in chinese
     assert "<th>参数</th>" in chinese and "全部默认值" in chinese  # each section in its own language
+    assert '<a href="zh/00_case_review_method.html">复盘方法</a>' in chinese  # the notebook's own title
     assert "成交额 GMV（¥）: <b>¥253.4万</b>" in chinese and "GMV (¥)" not in chinese

@@ -7,7 +7,7 @@ from support import ROOT, tiny_editions
 
 from helpers.core.errors import ParameterError, UsageError
 from helpers.core.paths import NOTEBOOKS_ENV
-from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.files import all_notebooks, notebook_path, title
 from helpers.notebook.params import read_spec
 
 EN = "seed: int = 1  # random seed, ≥ 0\nmode: str = 'fast'  # how to run, one of fast|slow"
@@ -60,3 +60,13 @@ def test_a_missing_edition_is_named(monkeypatch, tmp_path):
     monkeypatch.setenv(NOTEBOOKS_ENV, str(tmp_path))
     with pytest.raises(UsageError, match=r"the zh edition is missing: no folder .*zh"):
         all_notebooks("zh")
+
+
+def test_the_title_is_the_notebooks_own_first_heading_without_its_number():
+    def notebook(*cells):
+        return {"cells": [{"cell_type": kind, "source": source} for kind, source in cells]}
+
+    assert title(notebook(("code", "x = 1"), ("markdown", ["# 01 · 拼多多——拼团\n", "正文"]))) == "拼多多——拼团"
+    assert title(notebook(("markdown", "# Your shop — the review"))) == "Your shop — the review"
+    assert title(notebook(("markdown", "Some prose first"), ("markdown", "# Late"))) is None
+    assert title(notebook(("code", "pass"))) is None
