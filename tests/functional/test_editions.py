@@ -89,3 +89,18 @@ def test_a_batch_with_lang_zh_runs_the_chinese_edition_and_names_it_in_the_summa
     bad.write_text("notebooks: ['demo']\nlang: fr\n", encoding="utf-8")
     refused = casebook("batch", str(bad), "--out", "batch2")
     assert refused.returncode == 2 and "'lang': language 'fr' is not available" in refused.stderr
+
+
+def test_student_and_html_write_each_edition_into_its_folder(casebook, monkeypatch, tmp_path):
+    monkeypatch.setenv(NOTEBOOKS_ENV, str(tiny_editions(tmp_path / "nb", "01_demo_case", BODY, CELLS)))
+    assert casebook("student", "--lang", "all", "--out", "students").returncode == 0
+    assert {p.relative_to(tmp_path / "students").as_posix() for p in files_under(tmp_path / "students")} == {
+        "01_demo_case.ipynb",
+        "zh/01_demo_case.ipynb",
+    }
+    zh = json.loads((tmp_path / "students" / "zh" / "01_demo_case.ipynb").read_text(encoding="utf-8"))
+    assert "随机种子" in "".join(zh["cells"][0]["source"])
+    done = casebook("html", "--lang", "zh", "--out", "html")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "html" / "zh" / "01_demo_case.html").exists()
+    assert 'href="zh/01_demo_case.html"' in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
