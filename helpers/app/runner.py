@@ -179,7 +179,7 @@ def execute(
 
     out_dir = out_dir.resolve()  # the kernel runs in notebooks/: a relative folder would land there
     target = edition(out_dir, lang)
-    created = [folder for folder in (out_dir, target) if not folder.exists()]
+    created = [folder for folder in dict.fromkeys((out_dir, target)) if not folder.exists()]  # en: one folder
     target.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{path.stem}-", dir=target))
     started = time.perf_counter()
