@@ -91,7 +91,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(result: RunResult) -> None:
         state = "ok" if result.ok else f"FAILED — {result.error}"
-        print(f"{result.notebook}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
+        name = edition_name(result.lang, result.notebook)
+        print(f"{name}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)  # batch reads FAILED
 
     results = run(
         args.notebooks,

@@ -258,7 +258,7 @@ def to_html(notebook: dict) -> str:
 
 
 def recorded(out_dir: Path) -> dict[str, dict[str, Any]]:
-    """What each edition's `metrics.json` in a run folder holds: {lang: {stem: {parameters, metrics}}}."""
+    """What each edition's `metrics.json` in a run folder holds: {lang: {stem: {title, parameters, metrics}}}."""
     found = {}
     for lang in EDITIONS:
         path = edition(out_dir, lang) / "metrics.json"
