@@ -145,5 +145,5 @@ def test_in_chinese_the_refusal_is_one_chinese_line_with_the_chinese_help(chines
 def test_in_chinese_an_unknown_name_gets_a_chinese_hint(chinese):
     with pytest.raises(ParameterError) as error:
         chinese.validate({"group_discout": 0.2})
-    refusal = "演示没有参数 'group_discout'（取值 0.2）：是不是想写 'group_discount'？可用的参数名：seed, "
+    refusal = "演示 中没有参数 'group_discout'（取值 0.2）：是不是想写 'group_discount'？可用的参数名：seed, "
     assert str(error.value).startswith(refusal)
