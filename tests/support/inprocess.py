@@ -21,6 +21,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
+from helpers.core import language
 from helpers.core.paths import notebooks_dir
 from helpers.notebook.layout import collisions
 from helpers.notebook.record import MIME
@@ -35,6 +36,7 @@ class InProcessRun:
     warnings: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)  # bare values a cell ended on (an `Out[n]: 0.62` for the reader)
     collisions: list[str] = field(default_factory=list)  # text over text, legends over data, on any chart
+    prose: list[str] = field(default_factory=list)  # the Markdown paragraphs among `shown`
 
 
 class CellError(RuntimeError):
@@ -50,6 +52,7 @@ def _display(run: InProcessRun):
                 run.shown.append(obj._repr_html_() or "")
             elif hasattr(obj, "_repr_markdown_"):
                 run.shown.append(obj._repr_markdown_() or "")
+                run.prose.append(run.shown[-1])
             elif obj is not None:
                 run.shown.append(repr(obj))
 
@@ -71,9 +74,13 @@ def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> Non
         exec(compile(tree, "<cell>", "exec"), namespace)
 
 
-def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
-    """Execute every code cell of `stem` with `overrides` injected after its parameters cell."""
-    folder = notebooks_dir()
+def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en") -> InProcessRun:
+    """Execute every code cell of `stem` (English, or the `lang` edition) with `overrides` after its parameters.
+
+    The cells run with the edition's folder as working folder, as a kernel would, so the workbook speaks its
+    edition's language.
+    """
+    folder = notebooks_dir() if lang == "en" else notebooks_dir() / lang
     notebook = json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
     run = InProcessRun()
     display = _display(run)
@@ -110,4 +117,5 @@ def run_in_process(stem: str, overrides: dict[str, Any]) -> InProcessRun:
         ]
     finally:
         os.chdir(previous)
+        language.use("en")
     return run
