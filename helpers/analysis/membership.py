@@ -33,6 +33,33 @@ def causal_uplift(observed: pd.DataFrame, counterfactual: pd.DataFrame, flag: st
     return float(observed.loc[observed[flag], "amount"].sum() / base) if base > 0 else float("nan")
 
 
+def causal_uplift_interval(
+    observed: pd.DataFrame,
+    counterfactual: pd.DataFrame,
+    flag: str = "is_plus_member",
+    customer: str = "customer_id",
+    z: float = 1.959963984540054,
+) -> tuple[float, float]:
+    """95% interval of `causal_uplift` over customers: the delta-method interval of a ratio of two sums.
+
+    The uplift is Σ observed spend / Σ counterfactual spend over members' orders while members; each customer
+    contributes a pair (o_i, c_i). The ratio estimator's standard error is √(Σ(o_i − R·c_i)² · n/(n−1)) / Σc_i
+    (the pairs are correlated because both runs share their random draws, and the formula keeps that).
+    NaN bounds when there is no counterfactual spend or fewer than two customers.
+    """
+    spend = {
+        name: frame.loc[frame[flag]].groupby(customer)["amount"].sum()
+        for name, frame in (("o", observed), ("c", counterfactual))
+    }
+    pairs = pd.DataFrame(spend).fillna(0.0)
+    n, base = len(pairs), float(pairs["c"].sum()) if len(pairs) else 0.0
+    if n < 2 or base <= 0:
+        return float("nan"), float("nan")
+    uplift = pairs["o"].sum() / base
+    error = float(np.sqrt(((pairs["o"] - uplift * pairs["c"]) ** 2).sum() * n / (n - 1)) / base)
+    return float(uplift - z * error), float(uplift + z * error)
+
+
 def before_after_uplift(
     orders: pd.DataFrame, memberships: pd.DataFrame, window: int = 90, min_days: int = 30
 ) -> dict[str, float]:

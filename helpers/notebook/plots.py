@@ -66,7 +66,14 @@ def setup() -> None:
     )
 
 
-yuan_axis = FuncFormatter(lambda v, _: fmt.yuan(v, 1) if abs(v) >= 1000 else fmt.yuan(v, 0))
+def _yuan_tick(value: float, _: object) -> str:
+    """A ¥ tick: compact with one decimal from the first unit on (¥25.0k, ¥2.5万), whole yuan below it."""
+    if current() == "zh":
+        return fmt.yuan(value, 2) if abs(value) >= 1e4 else fmt.yuan(value, 0)  # 万 shows one decimal fewer
+    return fmt.yuan(value, 1) if abs(value) >= 1000 else fmt.yuan(value, 0)
+
+
+yuan_axis = FuncFormatter(_yuan_tick)
 pct_axis = PercentFormatter(xmax=1, decimals=0)  # shares as percent ticks: 0.25 → 25%
 thousands_axis = FuncFormatter(lambda v, _: fmt.num(v))
 FORMATTERS = {"yuan": yuan_axis, "pct": pct_axis, "num": thousands_axis, None: None}
@@ -184,7 +191,7 @@ def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
     colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
     ax.barh(order["step"], order["count"], color=colors)
     for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
-        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else f"  ({fmt.pct(rate)} of previous)")
+        caption = fmt.num(count) + ("" if fmt.is_missing(rate) else message("common.chart.of_previous", share=rate))
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
     ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
     return label(ax, title, message("common.chart.count"), "", None, "num")
@@ -213,15 +220,17 @@ def waterfall(
     title: str,
     ylabel: str = "¥",
     against_start: bool = False,
+    result: str | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """P&L waterfall: the first item is the starting total, the rest are signed changes, the end is the result.
 
     The result is green when positive; with `against_start` (a bridge from a baseline) it is green only when it
-    beats the starting total, which is drawn as a dashed line.
+    beats the starting total, which is drawn as a dashed line. `result` names the last bar (default: the
+    catalog's generic "Result").
     """
     ax = ax or new_axes((max(FIGSIZE[0], 1.1 * (len(steps) + 1)), FIGSIZE[1] + 0.4))  # a slot per step
-    labels = [s[0] for s in steps] + [message("common.chart.result")]
+    labels = [s[0] for s in steps] + [result if result is not None else message("common.chart.result")]
     deltas = np.array([s[1] for s in steps], dtype=float)
     ends = np.cumsum(deltas)
     starts = np.concatenate([[0.0], ends[:-1]])

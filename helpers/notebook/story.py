@@ -58,7 +58,8 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, capt
 
 
 def _align(column: object, formats: Mapping[str, str]) -> str:
-    return "right" if column in formats and formats[column] != "text" else "left"
+    """Numbers right-aligned and never broken between a sign and its figure (−¥1.2万); text left-aligned."""
+    return "right;white-space:nowrap" if column in formats and formats[column] != "text" else "left"
 
 
 def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
@@ -69,7 +70,7 @@ def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
             "parameter": p.name,
             "value": repr(values[p.name]),
             "default": repr(p.default),
-            "allowed": p.range_text() or p.allowed(),
+            "allowed": p.range_text() or message(f"common.parameters.any.{p.type}"),
             "meaning": p.help,
         }
         for p in spec

@@ -54,6 +54,7 @@ def test_default_run_records_the_contract_metrics_in_pinduoduo_shapes(default_ru
     assert verdicts(m)["viral_engine"] == "worked"
     assert verdicts(m)["teams_fill"] == "worked"
     assert verdicts(m)["subsidy_pays"] == "did not work"
+    assert verdicts(m)["merchant_margin"] == "worked" and m["margin_per_order"] > 0
     assert {f["verdict"] for f in m["review"]} >= {"why", "breakthrough", "logic", "risk", "next"}
 
 

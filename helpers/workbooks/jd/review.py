@@ -1,4 +1,10 @@
-"""The JD workbook's 复盘 card and its membership calculator text, built by explicit rules from recorded metrics."""
+"""The JD workbook's 复盘 card and its membership calculator text, built by explicit rules from typed results.
+
+`build_review(result)` reads only the `Result` that `helpers.workbooks.jd.case` computes from the tables and
+parameters; every sentence comes from the `jd` message catalog of the edition's language. Notes that depend on
+a verdict (the breakthrough, the transferable logic, the PLUS risk) are worded after that verdict, so no note
+contradicts the judged findings above it.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from helpers.core import fmt
+from helpers.core.messages import language, message
 from helpers.notebook.review import WORKED, ReviewCard
+from helpers.workbooks.jd.case import Delivery, Plus, Result
 
 SAME_OR_NEXT_DAY_CLAIM = 0.9  # JD: "90% of orders same-day on an average day" (company claim, ~2017)
 ON_TIME_TARGET = 0.8  # a 211 promise kept for at least 4 orders in 5
@@ -15,160 +23,277 @@ STOCKOUT_LIMIT = 0.02
 REAL_UPLIFT = 1.1  # a membership that raises members' spend by at least 10% is doing something
 
 
-def build_review(m: Mapping[str, Any], values: Mapping[str, Any]) -> ReviewCard:
-    """The review card of JD's logistics, inventory and PLUS choices from the recorded metrics."""
-    card = ReviewCard("复盘 Review card — JD: 211 logistics, inventory and PLUS")
-    card.judge(
-        "delivery_211",
-        m["on_time_211_share"],
-        ">=",
-        ON_TIME_TARGET,
-        worked=f"The 211 promise held: {fmt.pct(m['on_time_211_share'])} of all orders arrived within it.",
-        failed=f"The 211 promise broke down: only {fmt.pct(m['on_time_211_share'])} of orders arrived within it — "
-        "too few SKUs are stocked near the customer.",
-        evidence=f"{fmt.pct(values['regional_stock_coverage'])} of SKUs stocked regionally; median delivery "
-        f"{fmt.num(m['median_delivery_hours'], 1)} h",
-    )
-    card.judge(
-        "inventory_turnover",
-        m["inventory_turnover_days"],
-        "<=",
-        TURNOVER_CAP_DAYS,
-        worked=f"Inventory turned in {fmt.days(m['inventory_turnover_days'])}, inside JD's 40-day discipline.",
-        failed=f"Inventory turned in {fmt.days(m['inventory_turnover_days'])}, beyond JD's 40-day discipline: "
-        "cash sits on shelves.",
-        evidence=f"order up to {fmt.num(values['order_up_to_days'])} days of demand; JD 31.2 days (Q1 2021)",
-    )
-    card.judge(
-        "stockouts",
-        m["stockout_rate"],
-        "<=",
-        STOCKOUT_LIMIT,
-        worked=f"Shelves stayed full: {fmt.pct(m['stockout_rate'], 2)} of warehouse–SKU–days closed empty.",
-        failed=f"Too many empty shelves: {fmt.pct(m['stockout_rate'], 2)} of warehouse–SKU–days closed empty.",
-        evidence=f"lead time {values['lead_time_days']} days vs reorder point {fmt.num(values['reorder_point_days'])} "
-        f"days; {fmt.num(m['reorder_alerts'])} reorder alerts at the end",
-    )
-    card.judge(
-        "plus_effect",
-        m["plus_causal_uplift"],
-        ">=",
-        REAL_UPLIFT,
-        worked=f"PLUS itself raises members' spending: ×{fmt.num(m['plus_causal_uplift'], 2)} against the same "
-        "members without the effect.",
-        failed=f"PLUS does not make members spend more (×{fmt.num(m['plus_causal_uplift'], 2)}): the gap to "
-        "non-members is self-selection of heavy buyers.",
-        evidence=f"naive member/non-member spend {fmt.ratio(m['plus_naive_spend_ratio'])}; before/after joining "
-        f"{fmt.ratio(m.get('plus_before_after_uplift'))}",
-        missing="the counterfactual needs generated data; with your own data use the before/after comparison",
-    )
-    card.judge(
-        "net_margin",
-        m["net_margin"],
-        ">=",
-        0.0,
-        worked=f"The model makes money, thinly: net margin {fmt.pct(m['net_margin'])}.",
-        failed=f"The model loses money: net margin {fmt.pct(m['net_margin'])}.",
-        evidence=f"gross {fmt.pct(m['gross_margin'])} − fulfilment {fmt.pct(m['fulfillment_cost_ratio'])} − other "
-        "costs; JD ≈ −1.3% (2016) → +2.1% (2019)",
-    )
-    card.judge(
-        "cash_cycle",
-        m["cash_conversion_days"],
-        "<",
-        0.0,
-        worked=f"Suppliers fund the inventory: the cash cycle is {fmt.days(m['cash_conversion_days'])}, so sales "
-        "come in before suppliers are paid.",
-        failed=f"The business funds its own stock: the cash cycle is {fmt.days(m['cash_conversion_days'])}.",
-        evidence=f"inventory {fmt.days(m['inventory_turnover_days'])} + receivables − supplier terms "
-        f"{fmt.days(values['supplier_payment_days'], 0)}",
-    )
-    _notes(card, m)
+def build_review(result: Result) -> ReviewCard:
+    """The review card of JD's logistics, inventory and PLUS choices."""
+    card = ReviewCard(message("jd.card.title"))
+    _delivery(card, result)
+    _stock(card, result)
+    _plus(card, result)
+    _money(card, result)
+    _notes(card, result)
     return card
 
 
-def speed_sentence(m: Mapping[str, Any]) -> str:
-    """What speed did to returns and repurchase, worded after the signs of the two differences."""
-    figures = (
-        f"returns {fmt.pct(m['return_rate_fast'])} fast vs {fmt.pct(m['return_rate_slow'])} slow; "
-        f"first-time buyers back within 90 days {fmt.pct(m['repurchase_rate_fast'])} vs "
-        f"{fmt.pct(m['repurchase_rate_slow'])}"
+def _delivery(card: ReviewCard, r: Result) -> None:
+    share = r.delivery.on_time_211_share
+    card.judge(
+        "delivery_211",
+        share,
+        ">=",
+        ON_TIME_TARGET,
+        worked=message("jd.card.delivery_211.worked", share=share),
+        failed=message("jd.card.delivery_211.failed", share=share, target=ON_TIME_TARGET),
+        missing=message("jd.card.delivery_211.missing"),
+        evidence=message(
+            "jd.card.delivery_211.evidence",
+            coverage=r.levers.regional_stock_coverage,
+            hours=r.delivery.median_delivery_hours,
+        ),
     )
-    names = ("return_rate_fast", "return_rate_slow", "repurchase_rate_fast", "repurchase_rate_slow")
-    if any(fmt.is_missing(m[name]) for name in names):
-        return f"Speed cannot be read in this run: some orders have no delivery speed to compare ({figures})."
-    fewer_returns = m["return_rate_fast"] < m["return_rate_slow"]
-    more_repurchase = m["repurchase_rate_fast"] > m["repurchase_rate_slow"]
+
+
+def _stock(card: ReviewCard, r: Result) -> None:
+    s, levers = r.stock, r.levers
+    card.judge(
+        "inventory_turnover",
+        s.inventory_turnover_days,
+        "<=",
+        TURNOVER_CAP_DAYS,
+        worked=message("jd.card.inventory_turnover.worked", days=s.inventory_turnover_days, cap=TURNOVER_CAP_DAYS),
+        failed=message("jd.card.inventory_turnover.failed", days=s.inventory_turnover_days, cap=TURNOVER_CAP_DAYS),
+        missing=message("jd.card.inventory_turnover.missing"),
+        evidence=message("jd.card.inventory_turnover.evidence", up_to=levers.order_up_to_days),
+    )
+    card.judge(
+        "stockouts",
+        s.stockout_rate,
+        "<=",
+        STOCKOUT_LIMIT,
+        worked=message("jd.card.stockouts.worked", rate=s.stockout_rate),
+        failed=message("jd.card.stockouts.failed", rate=s.stockout_rate, limit=STOCKOUT_LIMIT),
+        missing=message("jd.card.stockouts.missing"),
+        evidence=message(
+            "jd.card.stockouts.evidence",
+            lead=levers.lead_time_days,
+            point=levers.reorder_point_days,
+            alerts=s.reorder_alerts,
+        ),
+    )
+
+
+def _plus(card: ReviewCard, r: Result) -> None:
+    p = r.plus
+    uplift = p.plus_causal_uplift
+    interval = None if fmt.is_missing(uplift) else (p.plus_causal_uplift_low, p.plus_causal_uplift_high)
+    card.judge(
+        "plus_effect",
+        uplift,
+        ">=",
+        REAL_UPLIFT,
+        worked=message("jd.card.plus_effect.worked", uplift=uplift),
+        failed=message("jd.card.plus_effect.failed", uplift=uplift),
+        uncertain=message(
+            "jd.card.plus_effect.uncertain",
+            uplift=uplift,
+            low=p.plus_causal_uplift_low,
+            high=p.plus_causal_uplift_high,
+            threshold=REAL_UPLIFT,
+        ),
+        missing=message("jd.card.plus_effect.missing"),
+        interval=interval,
+        show=fmt.ratio,
+        evidence=_plus_evidence(r),
+    )
+
+
+def _plus_evidence(r: Result) -> str:
+    """Naive ratio and before/after, each only when it exists (a missing one is said in words)."""
+    p = r.plus
+    naive = (
+        message("jd.card.plus_effect.naive_none")
+        if fmt.is_missing(p.plus_naive_spend_ratio)
+        else message("jd.card.plus_effect.naive", ratio=p.plus_naive_spend_ratio)
+    )
+    before_after = (
+        message("jd.card.plus_effect.before_after_none")
+        if fmt.is_missing(p.plus_before_after_uplift)
+        else message("jd.card.plus_effect.before_after", ratio=p.plus_before_after_uplift, joiners=p.plus_joiners)
+    )
+    return message("jd.card.plus_effect.evidence", naive=naive, before_after=before_after)
+
+
+def _money(card: ReviewCard, r: Result) -> None:
+    money, days = r.money, r.stock.inventory_turnover_days
+    card.judge(
+        "net_margin",
+        money.net_margin,
+        ">=",
+        0.0,
+        worked=message("jd.card.net_margin.worked", margin=money.net_margin),
+        failed=message("jd.card.net_margin.failed", margin=money.net_margin),
+        missing=message("jd.card.net_margin.missing"),
+        evidence=message(
+            "jd.card.net_margin.evidence", gross=money.gross_margin, fulfilment=money.fulfillment_cost_ratio
+        ),
+    )
+    card.judge(
+        "cash_cycle",
+        money.cash_conversion_days,
+        "<",
+        0.0,
+        worked=message("jd.card.cash_cycle.worked", days=money.cash_conversion_days),
+        failed=message("jd.card.cash_cycle.failed", days=money.cash_conversion_days),
+        missing=message("jd.card.cash_cycle.missing"),
+        evidence=message("jd.card.cash_cycle.evidence", inventory=days, terms=r.levers.supplier_payment_days),
+    )
+
+
+def speed_sentence(delivery: Delivery) -> str:
+    """What speed did to returns and repurchase, worded after the signs of the two differences."""
+    d = delivery
+    rates = (d.return_rate_fast, d.return_rate_slow, d.repurchase_rate_fast, d.repurchase_rate_slow)
+    if any(fmt.is_missing(rate) for rate in rates):
+        return message("jd.card.why_speed.missing")
+    figures = message(
+        "jd.card.why_speed.figures",
+        return_fast=d.return_rate_fast,
+        return_slow=d.return_rate_slow,
+        repurchase_fast=d.repurchase_rate_fast,
+        repurchase_slow=d.repurchase_rate_slow,
+    )
+    fewer_returns = d.return_rate_fast < d.return_rate_slow
+    more_repurchase = d.repurchase_rate_fast > d.repurchase_rate_slow
     if fewer_returns and more_repurchase:
-        return f"Speed pays twice: fast parcels are returned less and first-time buyers come back more ({figures})."
-    if fewer_returns or more_repurchase:
-        return f"Speed pays once: {'fewer returns' if fewer_returns else 'more repurchase'}, not both ({figures})."
-    return f"Speed did not pay in this run: fast parcels were not returned less nor bought again more ({figures})."
+        return message("jd.card.why_speed.twice", figures=figures)
+    if fewer_returns:
+        return message("jd.card.why_speed.returns_only", figures=figures)
+    if more_repurchase:
+        return message("jd.card.why_speed.repurchase_only", figures=figures)
+    return message("jd.card.why_speed.none", figures=figures)
 
 
-def _notes(card: ReviewCard, m: Mapping[str, Any]) -> None:
-    """The non-judged sections: why, breakthrough, logic, risks and what to try next."""
-    card.note("why_speed", "why", speed_sentence(m), "rates by delivery speed with the category mix held fixed")
+def speed_pays(delivery: Delivery) -> bool:
+    """True when fast first deliveries bring first-time buyers back more often (category mix held fixed)."""
+    fast, slow = delivery.repurchase_rate_fast, delivery.repurchase_rate_slow
+    return not (fmt.is_missing(fast) or fmt.is_missing(slow)) and fast > slow
+
+
+def _notes(card: ReviewCard, r: Result) -> None:
+    """The non-judged sections, each worded after the verdicts and figures it depends on."""
+    card.note("why_speed", "why", speed_sentence(r.delivery), message("jd.card.why_speed.evidence"))
     held = card.verdict("delivery_211") == WORKED
     card.note(
         "breakthrough",
         "breakthrough",
-        "破局点: owning warehouses and couriers turned delivery from a cost everyone shared into a promise "
-        "(211) competitors on third-party couriers could not match — a service and channel innovation."
-        if held
-        else "破局点 in principle: owning warehouses and couriers can turn delivery into a promise (211) that "
-        "competitors on third-party couriers cannot match — but in this run the promise broke down, so the "
-        "advantage exists only where stock sits near the customer.",
-        f"{fmt.pct(m['on_time_211_share'])} on time within the 211 promise",
+        message("jd.card.breakthrough.held" if held else "jd.card.breakthrough.broke"),
+        message("jd.card.breakthrough.evidence", share=r.delivery.on_time_211_share)
+        if not fmt.is_missing(r.delivery.on_time_211_share)
+        else "",
     )
     card.note(
         "logic",
         "logic",
-        "底层逻辑: the customer experience (speed, intact goods) drives repurchase, and inventory discipline "
-        "pays for it. Surface action: 'build warehouses' — without stock placed by demand, a warehouse is "
-        "only a cost.",
-        f"fulfilment {fmt.pct(m['fulfillment_cost_ratio'])} of revenue",
+        message("jd.card.logic.pays" if speed_pays(r.delivery) else "jd.card.logic.unproven"),
+        message("jd.card.logic.evidence", fulfilment=r.money.fulfillment_cost_ratio)
+        if not fmt.is_missing(r.money.fulfillment_cost_ratio)
+        else "",
     )
-    card.note(
-        "risk_selection",
-        "risk",
-        f"Reading PLUS by the dashboard's ×{fmt.num(m['plus_naive_spend_ratio'], 1)} overstates it: heavy "
-        "buyers join anyway. Budget a programme on the causal uplift, not the naive ratio.",
-        f"causal ×{fmt.num(m['plus_causal_uplift'], 2)}",
-    )
+    _selection_risk(card, r)
     card.note(
         "risk_festivals",
         "risk",
-        f"Festival peaks drain stock planned on normal days: {fmt.num(m['anomaly_alerts'])} anomaly alerts "
-        f"fired, {fmt.num(m['anomaly_alerts_on_festivals'])} of them explained by the calendar "
-        "(festivals, run-ups, Spring Festival).",
-        f"forecast MAPE {fmt.pct(m['forecast_mape'])}",
+        message(
+            "jd.card.risk_festivals.text",
+            alerts=r.stock.anomaly_alerts,
+            festivals=r.stock.anomaly_alerts_on_festivals,
+        ),
+        message("jd.card.risk_festivals.evidence", mape=r.stock.forecast_mape)
+        if not fmt.is_missing(r.stock.forecast_mape)
+        else "",
     )
-    card.note(
-        "next",
-        "next",
-        "Set reorder points from the festival-aware forecast instead of fixed days of demand, and clear the "
-        "slow movers (滞销品) before they become dead stock.",
-        "forecast reorder points; ABC / slow movers",
-    )
+    card.note("next", "next", message("jd.card.next.text"), message("jd.card.next.evidence"))
+
+
+def _selection_risk(card: ReviewCard, r: Result) -> None:
+    """Self-selection: said with the naive ratio against the causal uplift, only when both figures exist."""
+    p = r.plus
+    if fmt.is_missing(p.plus_naive_spend_ratio):
+        card.note("risk_selection", "risk", message("jd.card.risk_selection.no_groups"))
+    elif fmt.is_missing(p.plus_causal_uplift):
+        card.note(
+            "risk_selection",
+            "risk",
+            message("jd.card.risk_selection.no_counterfactual", naive=p.plus_naive_spend_ratio),
+        )
+    elif p.plus_naive_spend_ratio > p.plus_causal_uplift:
+        card.note(
+            "risk_selection",
+            "risk",
+            message("jd.card.risk_selection.overstates", naive=p.plus_naive_spend_ratio),
+            message("jd.card.risk_selection.evidence", causal=p.plus_causal_uplift),
+        )
+    else:
+        card.note(
+            "risk_selection",
+            "risk",
+            message("jd.card.risk_selection.no_gap", naive=p.plus_naive_spend_ratio),
+            message("jd.card.risk_selection.evidence", causal=p.plus_causal_uplift),
+        )
 
 
 def calculator_sentence(result: Mapping[str, float], values: Mapping[str, Any]) -> str:
     """The calculator's answer in words, with the numbers that decide it."""
     need = result["break_even_uplift"]
+    shop = {
+        "fee": values["your_fee"],
+        "discount": values["your_discount"],
+        "margin": values["your_gross_margin"],
+        "spend": values["your_annual_spend"],
+    }
     if fmt.is_missing(need) and values["your_discount"] >= values["your_gross_margin"]:
-        return (
-            f"A {fmt.pct(values['your_discount'], 0)} member discount eats your whole "
-            f"{fmt.pct(values['your_gross_margin'], 0)} margin: no spend uplift can make this membership pay."
-        )
+        return message("jd.calculator.discount_eats_margin", **shop)
     if fmt.is_missing(need):
-        return "With no member spend there is nothing for an uplift to multiply: set `your_annual_spend` above 0."
-    verdict = "**is worth it**" if result["worth_it"] else "**does not pay**"
-    floor = "the fee alone covers the discount" if need <= 0 else f"members must spend {fmt.pct(need)} more"
-    return (
-        f"With a {fmt.yuan(values['your_fee'])} fee, a {fmt.pct(values['your_discount'], 0)} discount and a "
-        f"{fmt.pct(values['your_gross_margin'], 0)} margin on {fmt.yuan(values['your_annual_spend'])} a year, "
-        f"{floor} to break even. You expect {fmt.pct(values['your_expected_uplift'])}, so the membership "
-        f"{verdict}: {fmt.yuan(result['profit_change'])} profit per member per year against no membership. "
-        "Use the *causal* uplift here — the naive member/non-member ratio would promise far more."
+        return message("jd.calculator.no_spend")
+    floor = message("jd.calculator.fee_covers") if need <= 0 else message("jd.calculator.need", need=need)
+    key = "jd.calculator.worth_it" if result["worth_it"] else "jd.calculator.does_not_pay"
+    return message(key, **shop, floor=floor, expected=values["your_expected_uplift"], change=result["profit_change"])
+
+
+def speed_paragraph(delivery: Delivery) -> str:
+    """The notebook's paragraph on speed: the standardised rates the card uses, or why they cannot be read."""
+    d = delivery
+    rates = (d.return_rate_fast, d.return_rate_slow, d.repurchase_rate_fast, d.repurchase_rate_slow)
+    if any(fmt.is_missing(rate) for rate in rates):
+        return message("jd.speed_missing")
+    return message(
+        "jd.speed",
+        return_fast=d.return_rate_fast,
+        return_slow=d.return_rate_slow,
+        repurchase_fast=d.repurchase_rate_fast,
+        repurchase_slow=d.repurchase_rate_slow,
     )
+
+
+def plus_paragraph(plus: Plus) -> str:
+    """The notebook's paragraph on PLUS: each estimate when it exists, else why it does not."""
+    p = plus
+    naive = (
+        message("jd.plus.no_groups", share=p.plus_member_share)
+        if fmt.is_missing(p.plus_naive_spend_ratio)
+        else message("jd.plus.naive", share=p.plus_member_share, ratio=p.plus_naive_spend_ratio)
+    )
+    causal = (
+        message("jd.plus.no_causal")
+        if fmt.is_missing(p.plus_causal_uplift)
+        else message(
+            "jd.plus.causal", uplift=p.plus_causal_uplift, low=p.plus_causal_uplift_low, high=p.plus_causal_uplift_high
+        )
+    )
+    before_after = (
+        message("jd.plus.no_before_after")
+        if fmt.is_missing(p.plus_before_after_uplift)
+        else message("jd.plus.before_after", ratio=p.plus_before_after_uplift, joiners=p.plus_joiners)
+    )
+    gap = not fmt.is_missing(p.plus_causal_uplift) and p.plus_naive_spend_ratio > p.plus_causal_uplift
+    sentences = [naive, causal, before_after] + ([message("jd.plus.selection")] if gap else [])
+    return ("" if language() == "zh" else " ").join(sentences)  # Chinese sentences run on without spaces

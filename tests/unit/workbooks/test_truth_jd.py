@@ -20,7 +20,7 @@ def test_receivable_days_come_from_the_workbook_parameter():
     assert not hasattr(jd, "RECEIVABLE_DAYS")
     cycle = jd_case.cash_cycle(30.0, 45.0, 7.0, cogs=365_000.0, days=365.0)
     assert cycle["cash_conversion_days"] == pytest.approx(30 + 7 - 45)
-    assert jd_case.cycle_curve(30.0, 7.0, range(0, 10, 5))["cash conversion cycle"].tolist() == [37, 32]
+    assert jd_case.cycle_curve(30.0, 7.0, range(0, 10, 5))["cash_conversion_days"].tolist() == [37, 32]
 
 
 def test_first_time_buyers_start_after_a_look_back_window():
