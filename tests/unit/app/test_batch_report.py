@@ -170,5 +170,5 @@ def test_the_console_summary_wraps_and_uses_labels_in_the_current_language(monke
     finally:
         language.use("en")
     assert lines[0].split() == ["运行编号", "工作簿", "状态", "核心指标"]
-    assert "成交额 GMV（¥）: ¥253.4万" in lines[1] and "保本所需销量提升（%）: 25.0%" in "".join(lines)
+    assert "GMV 成交额（¥）: ¥253.4万" in lines[1] and "保本所需销量提升（%）: 25.0%" in "".join(lines)
     assert all(console.width(line) <= 100 for line in lines) and len(lines) > 3  # the reason wrapped

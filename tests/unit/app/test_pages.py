@@ -34,4 +34,4 @@ def test_index_links_both_editions_and_says_which_parameters_each_report_used():
     assert 'href="zh/00_case_review_method.html"' in chinese and "scale = 0.05" not in chinese
     assert "<th>参数</th>" in chinese and "全部默认值" in chinese  # each section in its own language
     assert '<a href="zh/00_case_review_method.html">复盘方法</a>' in chinese  # the notebook's own title
-    assert "成交额 GMV（¥）: <b>¥253.4万</b>" in chinese and "GMV (¥)" not in chinese
+    assert "GMV 成交额（¥）: <b>¥253.4万</b>" in chinese and "GMV (¥)" not in chinese
