@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 OUT    ?= output
 JOBS   ?= 2
 SCENARIO ?= scenarios/cohort_618.yaml
+# the edition run, html, student and notebooks write: en, zh (notebooks/zh/, output in zh/) or all
+LANG_EDITION ?= all
 
 .DEFAULT_GOAL := help
 .PHONY: help run test test-unit format lab data notebooks bench html student batch lint clean
@@ -20,14 +22,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-run: $(STAMP) ## execute every workbook with its defaults into output/default/, in parallel (HTML, metrics.json, index.html)
-	$(BIN)/casebook run --out $(OUT)/default  # --jobs: the usable cores, capped by available memory (1 GiB each)
+run: $(STAMP) ## execute every workbook, both editions (LANG_EDITION=en|zh for one), into output/default/ (zh in zh/)
+	$(BIN)/casebook run --out $(OUT)/default --lang $(LANG_EDITION)  # --jobs: usable cores, capped by memory
 
-test: $(STAMP) ## the whole suite: ruff, unit and generator tests, workbook runs, strict nbval (twice: two BLAS kernels)
+test: $(STAMP) ## the whole suite: ruff, unit tests, workbook runs, strict nbval of both editions (twice: two BLAS kernels)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
-	$(BIN)/pytest --nbval notebooks
+	$(BIN)/pytest --nbval notebooks  # recurses: notebooks/zh/ too
 	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest --nbval notebooks  # again on another BLAS kernel: figures must not move
 
 test-unit: $(STAMP) ## the fast tier: ruff and tests/unit (no kernel starts)
@@ -45,17 +47,17 @@ data: $(STAMP) ## regenerate the committed datasets in data/ (deliberately)
 	$(BIN)/casebook generate --all --out data
 
 notebooks: $(STAMP) ## re-execute the committed notebooks in place with their defaults (before committing)
-	$(BIN)/casebook notebooks
+	$(BIN)/casebook notebooks --lang $(LANG_EDITION)
 
 bench: $(STAMP) ## benchmarks as ratios to anchors measured in the same run (output/bench/bench.json), statistical checks
 	$(BIN)/python -m benchmarks.run --out $(OUT)/bench
 	$(BIN)/pytest -m slow tests
 
 html: $(STAMP) ## reports of the committed notebooks (full, and code-free .report.html) and index.html into output/html/ (no execution)
-	$(BIN)/casebook html --out $(OUT)/html
+	$(BIN)/casebook html --out $(OUT)/html --lang $(LANG_EDITION)
 
 student: $(STAMP) ## student versions (solutions removed, outputs cleared) into output/student/
-	$(BIN)/casebook student --out $(OUT)/student
+	$(BIN)/casebook student --out $(OUT)/student --lang $(LANG_EDITION)
 
 batch: $(STAMP) ## run an instructor scenario: make batch SCENARIO=scenarios/cohort.yaml
 	$(BIN)/casebook batch $(SCENARIO) --out $(OUT)/batch --jobs $(JOBS)

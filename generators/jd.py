@@ -33,6 +33,7 @@ from generators.common import (
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
+from helpers.core.messages import message
 from helpers.core.schema import Column, Table
 
 ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)
@@ -280,15 +281,9 @@ def check_parameters(values: dict) -> None:
     out = values.get("order_up_to_days", Config.order_up_to_days)
     lead = values.get("lead_time_days", Config.lead_time_days)
     if out <= rop:
-        raise ParameterError(
-            f"parameter 'order_up_to_days' = {out!r} is not allowed: must exceed reorder_point_days ({rop!r}), "
-            "otherwise the warehouse never orders enough to climb above the point that triggers an order"
-        )
+        raise ParameterError(message("errors.rule.order_up_to_reorder", value=repr(out), reorder=repr(rop)))
     if out <= lead:
-        raise ParameterError(
-            f"parameter 'order_up_to_days' = {out!r} is not allowed: must exceed lead_time_days ({lead!r}), "
-            "or every order is used up before the next one can arrive"
-        )
+        raise ParameterError(message("errors.rule.order_up_to_lead", value=repr(out), lead=repr(lead)))
 
 
 # ---------------------------------------------------------------- static tables

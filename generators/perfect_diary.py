@@ -51,6 +51,7 @@ from generators.common import (
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
+from helpers.core.messages import message
 from helpers.core.schema import Column, Table
 
 TIERS = ("top", "mid", "junior", "amateur")
@@ -287,18 +288,16 @@ def check_parameters(values: dict) -> None:
     shares = {name: float(values.get(name, getattr(Config, name))) for name in names}
     for name, share in shares.items():
         if not 0 <= share <= 1:
-            raise ParameterError(f"parameter '{name}' = {share:g} is not allowed: a KOL share must be within 0–1")
+            raise ParameterError(message("errors.rule.kol_share_range", name=name, share=f"{share:g}"))
     total = sum(shares.values())
     if abs(total - 1) > SHARE_TOLERANCE:
         listed = " + ".join(f"{name} ({share:g})" for name, share in shares.items())
         raise ParameterError(
-            f"parameters {listed} sum to {total:.4g}: the KOL shares must sum to 1 (±{SHARE_TOLERANCE:g})"
+            message("errors.rule.kol_share_sum", listed=listed, total=f"{total:.4g}", tolerance=f"{SHARE_TOLERANCE:g}")
         )
     months = values.get("months", Config.months)
     if months < AB_MONTHS_BEFORE_END + 3:
-        raise ParameterError(
-            f"parameter 'months' = {months} is too short: the A/B test needs at least {AB_MONTHS_BEFORE_END + 3} months"
-        )
+        raise ParameterError(message("errors.rule.ab_months", months=months, least=AB_MONTHS_BEFORE_END + 3))
 
 
 # ---------------------------------------------------------------- calendar and budget

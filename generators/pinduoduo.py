@@ -34,6 +34,7 @@ from generators.common import (
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
+from helpers.core.messages import message
 from helpers.core.schema import Column, Table
 
 START = "2017-01-01"
@@ -212,10 +213,7 @@ def check_parameters(values: dict) -> None:
     months = values.get("months", Config.months)
     start = values.get("subsidy_start_month", Config.subsidy_start_month)
     if values.get("subsidy_rate", Config.subsidy_rate) > 0 and start > months:
-        raise ParameterError(
-            f"parameter 'subsidy_start_month' = {start} is after the last simulated month: must be at most "
-            f"months = {months} when subsidy_rate > 0 (or set subsidy_rate to 0 for no subsidy)"
-        )
+        raise ParameterError(message("errors.rule.subsidy_start", start=start, months=months))
 
 
 def subsidy_on(config: Config, month: int) -> bool:

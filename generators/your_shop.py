@@ -34,6 +34,7 @@ from generators.common import (
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
+from helpers.core.messages import message
 from helpers.core.schema import Column, Table
 
 ORDERS_PER_CUSTOMER = 2.4  # expected orders per customer over a year at the defaults (measured)
@@ -109,10 +110,7 @@ def check_parameters(values: dict) -> None:
     """Rules across parameters: the promotion must fit in the simulated months."""
     months, promo_days = values.get("months", Config.months), values.get("promo_days", Config.promo_days)
     if promo_days > 0 and months < 6:
-        raise ParameterError(
-            f"parameter 'months' = {months} is too short for the 618 promotion: must be at least 6 "
-            f"when promo_days > 0 (or set promo_days to 0)"
-        )
+        raise ParameterError(message("errors.rule.promo_months", months=months))
 
 
 def promo_window(config: Config) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.core.errors import ParameterError
+from helpers.core.messages import message
 
 NEW, RETURNING, HIGH_VALUE = "新客 new", "老客 returning", "高价值 high value"
 SLEEPING, CHURNED = "沉睡 sleeping", "流失 churned"
@@ -52,10 +53,7 @@ def customer_summary(
 def check_lapse_days(sleeping_days: int, churned_days: int) -> None:
     """The one rule on the two thresholds: positive, and a customer sleeps before churning (ParameterError)."""
     if not 0 < sleeping_days < churned_days:
-        raise ParameterError(
-            f"parameter 'sleeping_days' = {sleeping_days} is not allowed: must be below churned_days "
-            f"({churned_days}) and above 0, since a customer sleeps before churning"
-        )
+        raise ParameterError(message("errors.rule.sleeping_days", sleeping=sleeping_days, churned=churned_days))
 
 
 def lifecycle_tiers(

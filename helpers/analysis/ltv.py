@@ -55,10 +55,7 @@ def holdout_split(
         try:
             end = pd.Timestamp(calibration_end).normalize()
         except ValueError:
-            raise ParameterError(
-                f"parameter 'calibration_end' = {calibration_end!r} is not allowed: "
-                "must be a date such as 2023-10-01, or empty"
-            ) from None
+            raise ParameterError(message("errors.rule.calibration_date", value=repr(calibration_end))) from None
         name, value = "calibration_end", calibration_end
     else:
         end, name, value = last - pd.Timedelta(days=holdout_days), "holdout_days", holdout_days
@@ -67,8 +64,13 @@ def holdout_split(
             end = end.normalize()
     if not first <= end < last:
         raise ParameterError(
-            f"parameter '{name}' = {value!r} is not allowed: the calibration period must end between the first "
-            f"order ({first:%Y-%m-%d}) and the day before the last order ({last:%Y-%m-%d})"
+            message(
+                "errors.rule.calibration_window",
+                name=name,
+                value=repr(value),
+                first=f"{first:%Y-%m-%d}",
+                last=f"{last:%Y-%m-%d}",
+            )
         )
     return end, last
 

@@ -8,6 +8,9 @@ Scenario YAML (read with the safe loader):
     grid: {subsidy_rate: [0.0, 0.1]}    # every combination
     trainees: [Li Lei, Han Meimei]      # optional: one seed per trainee, derived from the name alone
     # seeds: [7, 8]                     # or: one run per seed, without names
+    lang: zh                            # optional: en (default), zh or all; `casebook batch --lang` overrides
+
+A run of the Chinese edition writes its reports into `<run>/zh/`; its summary rows name the workbook `zh/<stem>`.
 
 A trainee's seed depends on the trainee's name only, so the same trainee gets the same data in every batch,
 whatever the order of the list or who else is in it: the name is normalised to Unicode NFC (so "é" typed either
@@ -49,19 +52,21 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
-from helpers.app import batch_report
+from helpers.app import batch_report, console
 from helpers.app.batch_dask import outputs_on_dask
 from helpers.app.batch_report import ClassRun
 from helpers.app.inputs import read_yaml_mapping
-from helpers.app.runner import absolute_paths, plan
+from helpers.app.runner import absolute_paths, headline, plan
 from helpers.core.errors import ParameterError, UsageError
+from helpers.core.messages import message
+from helpers.core.paths import edition, edition_name, languages
 from helpers.io.spreadsheet import write_for_excel
 from helpers.io.tables import write_json, write_text
-from helpers.notebook.files import all_notebooks, notebook_path
+from helpers.notebook.files import PATTERN, all_notebooks, notebook_path
 from helpers.notebook.params import read_spec
 from helpers.notebook.record import read_metrics
 
-KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seeds"}
+KEYS = {"title", "notebooks", "parameters", "grid", "trainees", "seeds", "lang"}
 SEED_RANGE = 2**31  # seeds are 0 … 2**31 - 1: valid for every workbook's `seed: int ≥ 0` and for numpy
 MANIFEST = "batch.json"
 SUMMARY_FILES = ("summary.csv", "summary.xlsx", "summary.html")
@@ -79,6 +84,7 @@ class Run:
     setting: dict[str, Any] = field(default_factory=dict)
     trainee: str | None = None
     seed: int | None = None
+    lang: str = "en"  # the edition(s): en, zh or all
 
 
 def trainee_seed(name: str) -> int:
@@ -105,6 +111,10 @@ def load_scenario(path: str) -> dict[str, Any]:
         if not isinstance(scenario.get(key, []), list):
             raise UsageError(f"scenario '{path}': '{key}' must be a list")
     _check_people(path, scenario)
+    try:
+        languages(scenario.get("lang", "en"))
+    except UsageError as error:
+        raise UsageError(f"scenario '{path}': 'lang': {error}") from None
     return scenario
 
 
@@ -166,7 +176,8 @@ def expand(scenario: dict[str, Any]) -> list[Run]:
             if seed is not None:
                 parameters["seed"] = seed
                 label.insert(0, trainee if trainee is not None else f"seed={seed}")
-            run = Run(_slug("__".join(label) or "default"), notebooks, parameters, setting, trainee, seed)
+            run_id = _slug("__".join(label) or "default")
+            run = Run(run_id, notebooks, parameters, setting, trainee, seed, scenario.get("lang", "en"))
             if run.run_id in runs:
                 raise UsageError(
                     f"runs '{runs[run.run_id].trainee}' and '{trainee}' would share the folder "
@@ -180,7 +191,8 @@ def validate(runs: list[Run]) -> None:
     """Check every run's parameters before any starts; the error names the run."""
     for run in runs:
         try:
-            plan(run.notebooks, run.parameters)
+            for lang in languages(run.lang):
+                plan(run.notebooks, run.parameters, lang)
         except ParameterError as error:
             raise ParameterError(f"run '{run.run_id}': {error}") from None
 
@@ -217,6 +229,8 @@ def execute_run(run: Run, parameters: dict[str, Any], timeout: int) -> RunOutput
             str(timeout),
             "--jobs",
             "1",
+            "--lang",
+            run.lang,
         ]  # the batch's --jobs already fills the cores
         for name, value in parameters.items():
             command += ["-p", name, str(value)]
@@ -274,8 +288,20 @@ def run_batch(
         reviews = {(row["run"], row["workbook"]): row["review"] for row in rows}
         write_summary(scenario, summary, runs, reviews, stage)
         write_json(stage / MANIFEST, {"runs": [run.run_id for run in runs], "files": list(SUMMARY_FILES)})
-    print(summary.drop(columns=["seconds"]).to_string(index=False))
+    print("\n".join(console_lines(summary)))
     return summary
+
+
+def console_lines(summary: pd.DataFrame) -> list[str]:
+    """The summary on the terminal: run, workbook, status, then the headline metrics by their labels (current
+    language) or why the run failed, wrapped to the terminal's width. Every metric is in summary.csv."""
+    rows = [[message(f"cli.summary.{key}") for key in ("run", "workbook", "status", "metrics")]]
+    for record in summary.to_dict("records"):
+        ok = record["status"] == "ok"
+        stem = record["workbook"].rpartition("/")[2]
+        figures = "; ".join(f"{n}: {v}" for n, v in headline(stem, record)) if ok else record["reason"]
+        rows.append([record["run"], record["workbook"], message(f"cli.summary.{'ok' if ok else 'failed'}"), figures])
+    return console.table(rows)
 
 
 @contextlib.contextmanager
@@ -313,15 +339,15 @@ def _scalar(value: Any) -> bool:
 def _summary_rows(run: Run, code: int, reason: str, seconds: float, folder: Path) -> list[dict[str, Any]]:
     """One row per workbook the run executed, plus a failed row when the run did not finish."""
     head = {"run": run.run_id, "trainee": run.trainee or "", "seed": run.seed}
-    executed = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    executed = [(lang, path) for lang in languages(run.lang) for path in sorted(edition(folder, lang).glob(PATTERN))]
     rows = []
-    for path in executed:
+    for lang, path in executed:
         recorded = read_metrics(path)
         metrics = {k: v for k, v in recorded.items() if _scalar(v)}
         rows.append(
             {
                 **head,
-                "workbook": path.stem,
+                "workbook": edition_name(lang, path.stem),
                 "status": "ok",
                 "seconds": round(seconds, 1),
                 "reason": "",
@@ -330,9 +356,13 @@ def _summary_rows(run: Run, code: int, reason: str, seconds: float, folder: Path
             }
         )
     if code != 0:
-        done = {path.stem for path in executed}
-        wanted = [notebook_path(n).stem for n in run.notebooks] if run.notebooks else [p.stem for p in all_notebooks()]
-        missing = ",".join(stem for stem in wanted if stem not in done) or "(others)"
+        done = {(lang, path.stem) for lang, path in executed}
+        wanted = [
+            (lang, path.stem)
+            for lang in languages(run.lang)
+            for path in ([notebook_path(n, lang) for n in run.notebooks] if run.notebooks else all_notebooks(lang))
+        ]
+        missing = ",".join(edition_name(*key) for key in wanted if key not in done) or "(others)"
         rows.append(
             {
                 **head,

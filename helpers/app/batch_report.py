@@ -24,9 +24,10 @@ from matplotlib.ft2font import FT2Font
 
 from helpers.app import pages
 from helpers.core import fmt
+from helpers.core.messages import label
 from helpers.notebook import plots
 from helpers.notebook.review import COLOURS, FAILED, UNKNOWN, WORKED
-from helpers.workbooks.registry import workbook
+from helpers.workbooks.registry import Workbook, workbook
 
 JUDGED = (WORKED, FAILED, UNKNOWN)
 CHARTED_KINDS = {"yuan", "pct", "float", "num", "ratio", "days"}
@@ -47,7 +48,7 @@ def render(
 ) -> str:
     """The whole page; `reviews[(run_id, workbook)]` is the recorded "review" findings list of that run."""
     grid = list(dict.fromkeys(name for run in runs for name in run.setting))
-    stems = [s for s in dict.fromkeys(summary["workbook"]) if workbook(s) is not None]
+    stems = [s for s in dict.fromkeys(summary["workbook"]) if _entry(s) is not None]
     return pages.render(
         "summary.html.j2",
         title=title,
@@ -61,6 +62,11 @@ def render(
     )
 
 
+def _entry(name: str) -> Workbook | None:
+    """The registry entry of a summary's workbook column, with or without its edition ('zh/01_…')."""
+    return workbook(name.rpartition("/")[2])
+
+
 def _values(runs: Sequence[ClassRun], name: str) -> list[Any]:
     """The grid values of one parameter, in the scenario's order."""
     return list(dict.fromkeys(run.setting[name] for run in runs if name in run.setting))
@@ -69,13 +75,13 @@ def _values(runs: Sequence[ClassRun], name: str) -> list[Any]:
 def _headline(stems: Sequence[str]) -> list[tuple[str, str]]:
     pairs: dict[str, str] = {}
     for stem in stems:
-        entry = workbook(stem)
+        entry = _entry(stem)
         pairs.update(entry.headline if entry else ())
     return list(pairs.items())
 
 
 def _header(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[str]:
-    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(n for n, _ in _headline(stems))]
+    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(label(n) for n, _ in _headline(stems))]
 
 
 def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[dict[str, Any]]:
@@ -106,7 +112,7 @@ def _section(
     grid: Sequence[str],
     reviews: Mapping[tuple[str, str], list[dict[str, Any]]],
 ) -> dict[str, Any]:
-    entry = workbook(stem)
+    entry = _entry(stem)
     done = summary[(summary["workbook"] == stem) & summary["status"].eq("ok")]
     finished = [run for run in runs if run.run_id in set(done["run"])]
     metrics = [(n, k) for n, k in (entry.headline if entry else ()) if k in CHARTED_KINDS and n in done.columns]
@@ -163,7 +169,7 @@ def _chart(
             ys = [pd.to_numeric(values.at[run_id, name], errors="coerce") for _, run_id in points]
             ax.plot(xs, ys, marker="o", label=key if drawable(key) else f"line {number}")
         ax.set_xticks(range(len(x_values)), [fmt.text(v) for v in x_values])
-        plots.label(ax, name, x_name, "", y=AXIS_KIND.get(kind))
+        plots.label(ax, label(name), x_name, "", y=AXIS_KIND.get(kind))
     for ax in list(axes.flat)[len(metrics) :]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()

@@ -1,5 +1,8 @@
 """The `casebook` command: list, run, batch, check, generate, student, metrics, check-data, notebooks, html.
 
+`--lang zh` chooses the Chinese edition and the language of the command's refusals and summary (`--lang all`:
+both editions, English messages).
+
 Bad input (a parameter, a data file, a scenario) ends with exit code 2 and one clear message on stderr (a line,
 or for data a heading and one line per problem), never a traceback; a workbook that fails while running gives
 exit code 1 and names the cell and the error.
@@ -15,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers.app import console
 from helpers.app.batch import load_scenario, run_batch
 from helpers.app.check import CHECK_TIMEOUT, NOT_A_SANDBOX, Graded, check
 from helpers.app.datasets import check_data, generate_case, write_data_dictionary
@@ -22,15 +26,23 @@ from helpers.app.inputs import read_yaml_mapping
 from helpers.app.refresh import refresh
 from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, RunResult, headline, index_html, run, write_reports
 from helpers.app.student import write_student_versions
+from helpers.core import language
 from helpers.core.errors import DataError, ParameterError, UsageError
+from helpers.core.messages import message
+from helpers.core.paths import ALL, EDITIONS, edition, edition_name, languages
 from helpers.io.tables import write_text
-from helpers.notebook.files import all_notebooks, notebook_path
-from helpers.notebook.params import read_spec
+from helpers.notebook.files import all_notebooks, notebook_path, read_notebook, title
+from helpers.notebook.params import Spec, read_spec
 from helpers.notebook.record import metrics_from_cells, read_metrics
 from helpers.workbooks.cases import CASES
 from helpers.workbooks.registry import workbook
 
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def chosen(names: Sequence[str], lang: str) -> list[Path]:
+    """The workbooks of edition `lang` that `names` resolve to (every one when no name is given)."""
+    return [notebook_path(n, lang) for n in names] if names else all_notebooks(lang)
 
 
 def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] | None) -> dict[str, Any]:
@@ -46,25 +58,31 @@ def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] |
 # ---------------------------------------------------------------- commands
 
 
+def parameter_lines(spec: Spec) -> list[str]:
+    """A workbook's parameters as aligned columns (name, type, default, allowed values) and wrapped help."""
+    rows = [[p.name, p.type, f"= {p.default!r}", p.range_text(), p.help] for p in spec]
+    return ["    " + line for line in console.table(rows, total=console.terminal_width() - 4)]
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print every workbook with its parameters: name, type, default, allowed values, help."""
-    for path in all_notebooks():
-        entry = workbook(path.stem)
-        print(f"{path.stem}" + (f" — {entry.title}" if entry else ""))
-        for p in read_spec(path):
-            allowed = p.range_text()
-            print(f"    {p.name:<26} {p.type:<6} = {p.default!r:<14} {allowed:<14} {p.help}")
-        print()
+    """Print the chosen workbooks (default: all) with their parameters: name, type, default, allowed values, help."""
+    for lang in languages(args.lang):
+        for path in chosen(args.notebooks, lang):
+            entry = workbook(path.stem)
+            name = title(read_notebook(path)) or (entry.title if entry else None)
+            print(edition_name(lang, path.stem) + (f" — {name}" if name else ""))
+            print("\n".join(parameter_lines(read_spec(path, lang))), end="\n\n")
     return 0
 
 
-def print_summary(results: Sequence[RunResult]) -> None:
-    """Workbook, status, seconds and headline metrics, one line each."""
-    print(f"\n{'workbook':<38} {'status':<8} {'seconds':>7}  headline metrics")
+def summary_lines(results: Sequence[RunResult]) -> list[str]:
+    """Workbook, status, seconds and headline metrics (or why it failed), in aligned, wrapped columns."""
+    rows = [[message(f"cli.summary.{key}") for key in ("workbook", "status", "seconds", "metrics")]]
     for r in results:
-        status = "ok" if r.ok else "FAILED"
-        figures = ", ".join(f"{n}={v}" for n, v in headline(r.notebook, r.metrics)) if r.ok else r.error
-        print(f"{r.notebook:<38} {status:<8} {r.seconds:>7.1f}  {figures}")
+        name = edition_name(r.lang, r.notebook)
+        figures = "; ".join(f"{n}: {v}" for n, v in headline(r.notebook, r.metrics)) if r.ok else r.error
+        rows.append([name, message("cli.summary.ok" if r.ok else "cli.summary.failed"), f"{r.seconds:.1f}", figures])
+    return console.table(rows, right=(2,))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -74,10 +92,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def progress(result: RunResult) -> None:
         state = "ok" if result.ok else f"FAILED — {result.error}"
-        print(f"{result.notebook}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)
+        name = edition_name(result.lang, result.notebook)
+        print(f"{name}: {state} ({result.seconds:.1f} s)", file=sys.stderr, flush=True)  # batch reads FAILED
 
-    results = run(args.notebooks, values, out, timeout=args.execution_timeout, on_done=progress, jobs=args.jobs)
-    print_summary(results)
+    results = run(
+        args.notebooks,
+        values,
+        out,
+        timeout=args.execution_timeout,
+        on_done=progress,
+        jobs=args.jobs,
+        langs=languages(args.lang),
+    )
+    print("", *summary_lines(results), sep="\n")
     if any(r.ok for r in results):  # a run where everything failed wrote no report to point at
         print(f"\nreports: {out / 'index.html'}")
     return 0 if all(r.ok for r in results) else EXIT_FAILED
@@ -124,35 +151,44 @@ def cmd_check_data(args: argparse.Namespace) -> int:
 
 def cmd_student(args: argparse.Namespace) -> int:
     """Student versions of the workbooks: solutions removed, outputs cleared."""
-    for path in write_student_versions(args.notebooks, Path(args.out)):
-        print(f"wrote {path}")
+    for lang in languages(args.lang):
+        for path in write_student_versions(chosen(args.notebooks, lang), edition(Path(args.out), lang)):
+            print(f"wrote {path}")
     return 0
 
 
 def cmd_notebooks(args: argparse.Namespace) -> int:
     """Re-execute committed notebooks in place with their defaults (the one command that writes notebooks/)."""
-    for stem, seconds in refresh(args.notebooks, timeout=args.execution_timeout):
-        print(f"{stem}: executed in place ({seconds:.1f} s)")
+    for lang in languages(args.lang):
+        for path, seconds in refresh(chosen(args.notebooks, lang), timeout=args.execution_timeout, lang=lang):
+            print(f"{path}: executed in place ({seconds:.1f} s)")
     return 0
 
 
 def cmd_html(args: argparse.Namespace) -> int:
     """HTML reports (full and code-free) of the committed notebooks as they are (no execution), indexed like `run`'s."""
-    paths = [notebook_path(n) for n in args.notebooks] if args.notebooks else all_notebooks()
-    listed = {}
-    for path in paths:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        write_reports(Path(args.out), path.stem, notebook)
-        listed[path.stem] = {"metrics": metrics_from_cells(notebook["cells"])}
-        print(f"wrote {Path(args.out) / path.stem}.html and .report.html")
-    write_text(Path(args.out) / "index.html", index_html(listed))
-    print(f"wrote {Path(args.out) / 'index.html'}")
+    out = Path(args.out)
+    listed: dict[str, dict[str, Any]] = {lang: {} for lang in languages(args.lang)}
+    for lang in listed:
+        for path in chosen(args.notebooks, lang):
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            target = edition(out, lang) / f"{path.stem}.html"
+            write_reports(target.parent, path.stem, notebook)
+            metrics = metrics_from_cells(notebook["cells"])
+            listed[lang][path.stem] = {"title": title(notebook), "parameters": {}, "metrics": metrics}
+            print(f"wrote {target} and {target.with_suffix('').name}.report.html")
+    write_text(out / "index.html", index_html(listed))
+    print(f"wrote {out / 'index.html'}")
     return 0
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     """Many runs from an instructor's scenario file; a failed run does not stop the others."""
     scenario = load_scenario(args.scenario)
+    if args.lang:
+        scenario["lang"] = args.lang
+    if scenario.get("lang") in language.LANGUAGES:  # one edition: the summary speaks its language
+        language.use(scenario["lang"])
     summary = run_batch(
         scenario, Path(args.out), jobs=args.jobs, timeout=args.execution_timeout, scheduler=args.scheduler
     )
@@ -186,6 +222,16 @@ def _timeout(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _lang(parser: argparse.ArgumentParser, default: str | None = "en") -> None:
+    parser.add_argument(
+        "--lang",
+        choices=(*EDITIONS, ALL),
+        default=default,
+        help="edition: en (notebooks/), zh (notebooks/zh/, written into OUT/zh/) or all"
+        + (f" (default {default})" if default else ""),
+    )
+
+
 def _positive(text: str) -> int:
     """--jobs: a whole number ≥ 1 (argparse turns the ValueError into exit code 2 naming the option)."""
     value = int(text)
@@ -199,10 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="casebook", description="Run and manage the Casebook workbooks.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("list", help="workbooks and their parameters").set_defaults(func=cmd_list)
+    p = sub.add_parser("list", help="workbooks and their parameters")
+    p.add_argument("notebooks", nargs="*", help="stems, unique prefixes (01) or case names (pinduoduo); default: all")
+    _lang(p)
+    p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("run", help="execute workbooks, export HTML, write metrics.json")
-    p.add_argument("notebooks", nargs="*", help="notebook names or stems (default: all)")
+    p.add_argument(
+        "notebooks", nargs="*", help="files, stems, unique prefixes (01) or case names (pinduoduo); default: all"
+    )
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"))
     p.add_argument("-f", "--file", action="append", metavar="PARAMS.yaml", help="YAML mapping of parameters")
     p.add_argument("--out", default="output/run", help="output folder (default output/run)")
@@ -214,6 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="workbooks at once, each in its own process (default: the usable cores, capped by "
         "available memory at 1 GiB per workbook)",
     )
+    _lang(p)
     _timeout(p)
     p.set_defaults(func=cmd_run)
 
@@ -226,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ADDRESS|local",
         help="run on a Dask distributed cluster (tcp://host:8786), or 'local' to start one here",
     )
+    _lang(p, default=None)  # the scenario's `lang` (default en) unless given
     _timeout(p)
     p.set_defaults(func=cmd_batch)
 
@@ -261,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("student", help="student versions: solutions removed, outputs cleared")
     p.add_argument("notebooks", nargs="*")
     p.add_argument("--out", default="output/student")
+    _lang(p)
     p.set_defaults(func=cmd_student)
 
     p = sub.add_parser("metrics", help="the recorded metrics of an executed notebook as JSON")
@@ -282,12 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (before committing)")
     p.add_argument("notebooks", nargs="*")
+    _lang(p)
     _timeout(p)
     p.set_defaults(func=cmd_notebooks)
 
     p = sub.add_parser("html", help="HTML of the committed notebooks, without executing them")
     p.add_argument("notebooks", nargs="*")
     p.add_argument("--out", default="output/html")
+    _lang(p)
     p.set_defaults(func=cmd_html)
     return parser
 
@@ -295,6 +351,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `casebook`; returns the exit code."""
     args = build_parser().parse_args(argv)
+    if getattr(args, "lang", None) in language.LANGUAGES:
+        language.use(args.lang)
     started = time.perf_counter()
     try:
         code = args.func(args)

@@ -9,9 +9,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from helpers.app.runner import DEFAULT_TIMEOUT, RunFailed, execute
+from helpers.core.paths import edition
 from helpers.io.tables import write_text
 from helpers.notebook.exercises import mark
-from helpers.notebook.files import all_notebooks, notebook_path
 
 DROPPED = ("papermill", "execution", "jupytext")  # run bookkeeping and authoring-tool settings
 
@@ -26,18 +26,15 @@ def clean(notebook: dict) -> dict:
     return notebook
 
 
-def refresh(names: Sequence[str], timeout: int = DEFAULT_TIMEOUT) -> Iterator[tuple[str, float]]:
-    """Execute each chosen notebook (default: all) and write it back over itself only when it succeeds.
-
-    Exercise cells get their nbgrader metadata from the markers on the way (`exercises.mark`).
-    """
-    paths = [notebook_path(n) for n in names] if names else all_notebooks()
+def refresh(paths: Sequence[Path], timeout: int = DEFAULT_TIMEOUT, lang: str = "en") -> Iterator[tuple[Path, float]]:
+    """Execute each notebook of edition `lang` (in its folder, as JupyterLab and nbval do) and write it back over
+    itself only when it succeeds. Exercise cells get their nbgrader metadata from the markers on the way."""
     for path in paths:
         started = time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
-            result = execute(path, {}, Path(tmp), timeout=timeout, lab=True)  # as JupyterLab and nbval run it
+            result = execute(path, {}, Path(tmp), timeout=timeout, lab=True, lang=lang)
             if not result.ok:
-                raise RunFailed(f"{path.stem}: {result.error}; the committed notebook was left as it was")
-            executed = json.loads((Path(tmp) / path.name).read_text(encoding="utf-8"))
+                raise RunFailed(f"{path}: {result.error}; the committed notebook was left as it was")
+            executed = json.loads((edition(Path(tmp), lang) / path.name).read_text(encoding="utf-8"))
         write_text(path, json.dumps(mark(clean(executed)), ensure_ascii=False, indent=1) + "\n")
-        yield path.stem, time.perf_counter() - started
+        yield path, time.perf_counter() - started

@@ -13,7 +13,6 @@ from typing import Any
 
 from helpers.io.tables import write_text
 from helpers.notebook.exercises import mark, source, strip_hidden_tests, strip_solutions
-from helpers.notebook.files import all_notebooks, notebook_path
 
 METADATA = "casebook"  # notebook metadata key: {"workbook": stem, optionally "trainee": name}
 
@@ -29,9 +28,8 @@ def student_notebook(notebook: dict[str, Any], workbook: str) -> dict[str, Any]:
     return student
 
 
-def write_student_versions(names: Sequence[str], out: Path) -> list[Path]:
-    """Write student versions of the chosen (default: all) workbooks into `out`."""
-    paths = [notebook_path(n) for n in names] if names else all_notebooks()
+def write_student_versions(paths: Sequence[Path], out: Path) -> list[Path]:
+    """Write student versions of the workbook files `paths` into `out`."""
     written = []
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))

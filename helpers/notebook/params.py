@@ -2,11 +2,13 @@
 
 One parameter per line, `name: type = default  # help, range`, for example
 `group_discount: float = 0.25  # price cut for a 2-person group, 0–0.9`. The range is the last
-comma-separated part of the comment and may be `LO–HI` (also `LO to HI`), `≥ LO`, `≤ HI` or
-`one of a|b|c`. A comment holds no `=`: papermill's `--help-notebook` could not read the line.
+comma-separated part of the comment (`,` or the full-width `，` of a Chinese comment) and may be `LO–HI`
+(also `LO to HI`, `LO 至 HI`), `≥ LO`, `≤ HI` or `one of a|b|c` (`可选 a|b|c`). A comment holds no `=`:
+papermill's `--help-notebook` could not read the line.
 The same spec drives `casebook list`, the CLI's checks before a kernel starts and the check inside the
 notebook (`helpers.workbooks.registry.check`, which adds each workbook's cross-parameter rules), so every
-route gives the same message.
+route gives the same message. The messages come from the catalogs (`errors.yaml`) in the process language: a
+Chinese kernel, or `casebook --lang zh`, refuses in Chinese, with the help from the Chinese notebook's comments.
 """
 
 from __future__ import annotations
@@ -22,15 +24,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers.core import language
 from helpers.core.errors import ParameterError
+from helpers.core.messages import message
 from helpers.notebook.files import notebook_path, read_notebook
 
 TYPES = {"int": int, "float": float, "bool": bool, "str": str}
 _NUMBER = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
-_BETWEEN = re.compile(rf"^({_NUMBER})\s*(?:–|—|\.\.|to|-)\s*({_NUMBER})$")
+_BETWEEN = re.compile(rf"^({_NUMBER})\s*(?:–|—|\.\.|to|-|至|到)\s*({_NUMBER})$")
 _AT_LEAST = re.compile(rf"^≥\s*({_NUMBER})$")
 _AT_MOST = re.compile(rf"^≤\s*({_NUMBER})$")
-_CHOICES = re.compile(r"^one of\s+(.+)$")
+_CHOICES = re.compile(r"^(?:one of|可选)\s*(.+)$")
+_LAST_PART = re.compile(r"^(?:(.*)[,，])?([^,，]*)$", re.S)  # help, then the range after the last comma (or ，)
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
 
@@ -48,27 +53,27 @@ class Param:
     choices: tuple[Any, ...] | None = None
 
     def allowed(self) -> str:
-        """What values are allowed, in words."""
+        """What values are allowed, in words of the current language."""
         if self.choices is not None:
-            return "one of " + ", ".join(repr(c) for c in self.choices)
-        if self.type == "bool":
-            return "True or False"
-        kind = {"int": "a whole number", "float": "a number", "str": "text"}[self.type]
-        bounds = self._bounds(" to ")
-        if self.low is not None and self.high is not None:
-            return f"{kind} from {bounds}"
-        return f"{kind} {bounds}" if bounds else kind
+            return message("errors.allowed.choices", choices=", ".join(repr(c) for c in self.choices))
+        kind = message(f"errors.allowed.{self.type}")
+        if self.type in ("bool", "str"):
+            return kind
+        low, high = (None if b is None else _plain(b) for b in (self.low, self.high))
+        if low is not None and high is not None:
+            return message("errors.allowed.between", kind=kind, low=low, high=high)
+        if low is not None:
+            return message("errors.allowed.at_least", kind=kind, low=low)
+        if high is not None:
+            return message("errors.allowed.at_most", kind=kind, high=high)
+        return kind
 
     def range_text(self) -> str:
-        """The allowed values in the short form shown by `casebook list`."""
+        """The allowed values in the short form shown by `casebook list`: 'LO–HI', '≥ LO', '≤ HI', 'a|b' or ''."""
         if self.choices is not None:
             return "|".join(str(c) for c in self.choices)
-        return self._bounds("–")
-
-    def _bounds(self, between: str) -> str:
-        """The numeric range: 'LO{between}HI', '≥ LO', '≤ HI', or '' when there is none."""
         if self.low is not None and self.high is not None:
-            return f"{_plain(self.low)}{between}{_plain(self.high)}"
+            return f"{_plain(self.low)}–{_plain(self.high)}"
         if self.low is not None:
             return f"≥ {_plain(self.low)}"
         if self.high is not None:
@@ -88,11 +93,16 @@ class Param:
         return converted
 
     def error(self, value: Any, why: str = "") -> ParameterError:
-        """The standard message for a value this parameter refuses."""
-        reason = f" ({why})" if why else ""
+        """The standard message for a value this parameter refuses, in the current language."""
         return ParameterError(
-            f"parameter '{self.name}' = {value!r} is not allowed{reason}: must be {self.allowed()}"
-            + (f" — {self.help}" if self.help else "")
+            message(
+                "errors.parameter.not_allowed",
+                name=self.name,
+                value=repr(value),
+                reason=message("errors.parameter.reason", why=why) if why else "",
+                allowed=self.allowed(),
+                help=message("errors.parameter.help", help=self.help) if self.help else "",
+            )
         )
 
     def _convert(self, value: Any) -> Any:
@@ -118,7 +128,7 @@ class Param:
             raise self.error(value)
         if self.type == "int":
             if number != int(number):
-                raise self.error(value, "not a whole number")
+                raise self.error(value, message("errors.parameter.not_whole"))
             return int(number)
         return float(number)
 
@@ -161,9 +171,10 @@ class Spec:
 def unknown_parameter(name: str, value: Any, known: list[str], where: str) -> ParameterError:
     """The error for a name no workbook declares, with the closest match as a hint."""
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    hint = f"did you mean '{close[0]}'? " if close else ""
+    hint = message("errors.parameter.did_you_mean", name=close[0]) if close else ""
+    names = ", ".join(known)
     return ParameterError(
-        f"unknown parameter '{name}' = {value!r} for {where}: {hint}allowed names: {', '.join(known)}"
+        message("errors.parameter.unknown", name=name, value=repr(value), where=where, hint=hint, known=names)
     )
 
 
@@ -195,8 +206,8 @@ def _comments_by_line(source: str) -> dict[int, str]:
 
 
 def _parse_comment(comment: str, type_name: str):
-    head, _, last = comment.rpartition(",")
-    last = last.strip()
+    head, last = _LAST_PART.match(comment).groups()
+    head, last = head or "", last.strip()
     cast = int if type_name == "int" else float
     if m := _BETWEEN.match(last):
         return head.strip(), cast(float(m[1])), cast(float(m[2])), None
@@ -210,9 +221,10 @@ def _parse_comment(comment: str, type_name: str):
     return comment, None, None, None
 
 
-def read_spec(notebook: str | Path) -> Spec:
-    """The Spec from a workbook's cell tagged `parameters`."""
-    path = notebook_path(str(notebook))
+def read_spec(notebook: str | Path, lang: str | None = None) -> Spec:
+    """The Spec from the cell tagged `parameters` of a workbook in edition `lang` (default: the process language),
+    so its help is in that language."""
+    path = notebook_path(str(notebook), lang or language.current())
     cells = read_notebook(path)["cells"]
     for cell in cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):

@@ -14,8 +14,7 @@ import pandas as pd
 from IPython.display import HTML, Markdown, display
 
 from helpers.core import fmt
-from helpers.core.messages import label, language, message
-from helpers.notebook.files import edition_path
+from helpers.core.messages import label, message
 from helpers.notebook.params import read_spec
 
 
@@ -66,7 +65,7 @@ def _align(column: object, formats: Mapping[str, str]) -> str:
 def parameters_table(notebook: str, values: Mapping[str, Any]) -> None:
     """The run's parameters beside their defaults, allowed values and meaning, in the edition's language (the
     meaning is the help comment of the edition's own parameters cell)."""
-    spec = read_spec(edition_path(notebook, language()))
+    spec = read_spec(notebook)  # the edition of the process language: its help is in the reader's language
     rows = [
         {
             "parameter": p.name,

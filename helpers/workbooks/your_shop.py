@@ -75,11 +75,11 @@ def check_parameters(values: Mapping[str, Any]) -> None:
             pd.Timestamp(values["calibration_end"])
         except ValueError:
             raise ParameterError(
-                message(f"{DOMAIN}.errors.calibration_end", value=repr(values["calibration_end"]))
+                message("errors.rule.calibration_date", value=repr(values["calibration_end"]))
             ) from None
     path = values["transactions_csv"]
     if path and not Path(path).is_file():
-        raise ParameterError(message(f"{DOMAIN}.errors.transactions_csv", value=repr(path), cwd=str(Path.cwd())))
+        raise ParameterError(message("errors.rule.no_file", path=repr(path), cwd=Path.cwd()))
 
 
 def check_export(path: str | Path, values: Mapping[str, object] | None = None) -> tuple[list[str], str]:

@@ -36,3 +36,16 @@ def interruptible(command: list[str], **options: Any) -> subprocess.Popen:
     return subprocess.Popen(
         command, text=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL), **options
     )
+
+
+def tiny_editions(root: Path, stem: str, body: str, parameters: dict[str, str]) -> Path:
+    """A notebooks folder `root` holding `<stem>.ipynb` in each edition: `root/` (en) and `root/zh/` (zh).
+
+    `parameters` maps a language to its parameters cell (same names, help in that language); `body` is shared,
+    as the code cells of the two editions are. Point CASEBOOK_NOTEBOOKS at `root` to use it.
+    """
+    for lang, cell in parameters.items():
+        folder = root / "zh" if lang == "zh" else root
+        folder.mkdir(parents=True, exist_ok=True)
+        tiny_notebook(folder / f"{stem}.ipynb", body, cell)
+    return root

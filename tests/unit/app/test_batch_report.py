@@ -7,7 +7,10 @@ import re
 import pandas as pd
 from matplotlib import image
 
+from helpers.app import console
+from helpers.app.batch import console_lines
 from helpers.app.batch_report import ClassRun, drawable, render
+from helpers.core import language
 
 STEM = "00_case_review_method"
 
@@ -139,3 +142,33 @@ def test_names_the_chart_font_cannot_draw_get_a_numbered_line_and_a_key_in_the_p
         ]
     )
     assert "line 1 = 韩梅梅" in render("t", summary, runs, {})
+
+
+def test_metrics_are_shown_by_their_labels_and_a_chinese_run_links_its_zh_report():
+    html = page()
+    header = html[html.index("<h2>Runs</h2>") : html.index("</tr>", html.index("<h2>Runs</h2>"))]
+    assert "<th>GMV (¥)</th>" in header and "<th>Break-even volume uplift (%)</th>" in header
+    assert "<th>gmv</th>" not in header and "promo_net_profit" not in html
+    runs = [ClassRun("a", "Li Lei", {"d": 0.1})]
+    row = {"run": "a", "workbook": f"zh/{STEM}", "trainee": "Li Lei", "seed": 1, "d": 0.1, "status": "ok"}
+    summary = pd.DataFrame([{**row, "seconds": 1.0, "reason": "", "gmv": 2534000.0}])
+    chinese = render("t", summary, runs, {})
+    assert f'href="a/zh/{STEM}.html"' in chinese and "The case review method" in chinese  # its own section
+
+
+def test_the_console_summary_wraps_and_uses_labels_in_the_current_language(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    summary = pd.DataFrame(
+        [
+            {"run": "r1", "workbook": STEM, "status": "ok", "gmv": 2534000.0, "break_even_uplift": 0.25},
+            {"run": "r2", "workbook": STEM, "status": "failed", "reason": "cell 3 raised DataError: " + "x " * 80},
+        ]
+    )
+    language.use("zh")
+    try:
+        lines = console_lines(summary)
+    finally:
+        language.use("en")
+    assert lines[0].split() == ["运行编号", "工作簿", "状态", "核心指标"]
+    assert "GMV 成交额（¥）: ¥253.4万" in lines[1] and "保本所需销量提升（%）: 25.0%" in "".join(lines)
+    assert all(console.width(line) <= 100 for line in lines) and len(lines) > 3  # the reason wrapped

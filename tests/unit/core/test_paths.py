@@ -30,3 +30,12 @@ def test_an_installed_copy_uses_the_working_folder_and_says_how_to_fix_a_miss(mo
         paths.notebooks_dir()
     (tmp_path / "notebooks").mkdir()
     assert paths.notebooks_dir() == tmp_path / "notebooks"
+
+
+def test_editions_are_sub_folders_of_the_notebooks_and_of_a_run_folder(tmp_path):
+    assert paths.edition(tmp_path, "en") == tmp_path
+    assert paths.edition(tmp_path, "zh") == tmp_path / "zh"
+    assert paths.languages("all") == ("en", "zh") and paths.languages("zh") == ("zh",)
+    assert paths.edition_name("zh", "01_x") == "zh/01_x" and paths.edition_name("en", "01_x") == "01_x"
+    with pytest.raises(UsageError, match="language 'fr' is not available: choose one of en, zh, all"):
+        paths.languages("fr")

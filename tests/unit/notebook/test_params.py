@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from helpers.core import language
 from helpers.core.errors import ParameterError
 from helpers.core.paths import notebooks_dir
 from helpers.notebook import params
@@ -105,3 +106,44 @@ def test_papermill_help_notebook_reads_every_parameter_with_its_help():
         spec = params.read_spec(path.stem)
         assert list(found) == list(spec.params), path.name
         assert all(found[name]["help"] for name in found), path.name
+
+
+ZH_CELL = """seed: int = 42  # 随机种子，≥ 0
+group_discount: float = 0.25  # 两人团的降价幅度，0–0.9
+team_size: int = 2  # 每团人数，2 至 5
+mode: str = "fast"  # 运行方式，可选 fast|slow
+"""
+
+
+@pytest.fixture
+def chinese():
+    language.use("zh")
+    yield parse_cell(ZH_CELL, "演示")
+    language.use("en")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        (
+            "group_discount",
+            1.5,
+            "参数 'group_discount' = 1.5 不可用：应为介于 0 与 0.9 之间的数值。说明：两人团的降价幅度",
+        ),
+        ("team_size", 2.5, "参数 'team_size' = 2.5 不可用（原因：不是整数）：应为介于 2 与 5 之间的整数"),
+        ("seed", -1, "应为不小于 0 的整数"),
+        ("mode", "medium", "应为可选值之一：'fast', 'slow'"),
+    ],
+)
+def test_in_chinese_the_refusal_is_one_chinese_line_with_the_chinese_help(chinese, name, value, words):
+    with pytest.raises(ParameterError) as error:
+        chinese.validate({name: value})
+    assert words in str(error.value) and "\n" not in str(error.value)
+    assert "not allowed" not in str(error.value)
+
+
+def test_in_chinese_an_unknown_name_gets_a_chinese_hint(chinese):
+    with pytest.raises(ParameterError) as error:
+        chinese.validate({"group_discout": 0.2})
+    refusal = "演示 中没有参数 'group_discout'（取值 0.2）：是不是想写 'group_discount'？可用的参数名：seed, "
+    assert str(error.value).startswith(refusal)
