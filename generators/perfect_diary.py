@@ -694,12 +694,18 @@ def _orders(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     return orders.assign(ab=raw["ab"].to_numpy(), who=raw["who"].to_numpy())
 
 
+def _month_ordinal(dates: pd.Series | pd.Index) -> np.ndarray:
+    """Months since 1970 of each date: a cheap integer key for grouping by calendar month (no strings per row)."""
+    return np.asarray(pd.to_datetime(dates), dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+
+
 def _finance(
     config: Config, orders: pd.DataFrame, posts: pd.DataFrame, budgets: pd.DataFrame, contacts: pd.DataFrame
 ) -> pd.DataFrame:
     """The monthly P&L from orders, post fees, ads, the private domain and fixed costs."""
     months = budgets.index
-    by_month = orders.groupby(pd.DatetimeIndex(orders["order_date"]).strftime("%Y-%m"))
+    ordinals = _month_ordinal(pd.to_datetime(months))
+    by_month = orders.groupby(_month_ordinal(orders["order_date"]))
     frame = pd.DataFrame(
         {
             "orders": by_month.size(),
@@ -707,13 +713,15 @@ def _finance(
             "revenue": by_month["amount"].sum(),
             "cogs": by_month["cogs"].sum(),
         }
-    ).reindex(months, fill_value=0)
-    fees = posts.groupby(pd.to_datetime(posts["post_date"]).dt.strftime("%Y-%m"))["fee"].sum()
+    ).reindex(ordinals, fill_value=0)
+    frame.index = months
+    fees = posts.groupby(_month_ordinal(posts["post_date"]))["fee"].sum().reindex(ordinals, fill_value=0.0)
     added = contacts.loc[contacts["added"]]
-    adds = added.groupby(added["added_date"].dt.strftime("%Y-%m")).size().reindex(months, fill_value=0)
+    adds = added.groupby(_month_ordinal(added["added_date"])).size().reindex(ordinals, fill_value=0)
+    adds.index = months
     persona = adds.cumsum() * PERSONA_COST_PER_CONTACT_MONTH * config.private_domain_enabled
     frame["gross_profit"] = frame["revenue"] - frame["cogs"]
-    frame["kol_fees"] = fees.reindex(months, fill_value=0.0)
+    frame["kol_fees"] = fees.to_numpy()
     frame["platform_ads"] = budgets["platform_ads"]
     frame["private_domain_cost"] = adds * RED_PACKET_PER_ADD + persona
     frame["fulfilment"] = frame["orders"] * FULFILMENT_PER_ORDER
