@@ -584,13 +584,14 @@ def _in_id_order(frame: pd.DataFrame, key: str) -> pd.DataFrame:
     return frame.sort_values(key, kind="stable").reset_index(drop=True)
 
 
-def _ranks(sim: _Simulation) -> dict[str, np.ndarray]:
-    """New index of every user, team and share so that ids follow time (U000001 is the first buyer)."""
+def _labels(sim: _Simulation) -> dict[str, np.ndarray]:
+    """The text id of every user, team and share by simulation index, numbered in time order (U000001 is the
+    first buyer); made once per kind and then only indexed."""
 
-    def rank(times: np.ndarray) -> np.ndarray:
-        out = np.empty(len(times), dtype=int)
-        out[np.argsort(times, kind="stable")] = np.arange(len(times))
-        return out
+    def in_time_order(prefix: str, times: np.ndarray) -> np.ndarray:
+        rank = np.empty(len(times), dtype=int)
+        rank[np.argsort(times, kind="stable")] = np.arange(len(times))
+        return ids(prefix, len(times))[rank]
 
     teams = _stack(sim.teams, ("team", "at"))
     shares = _stack(sim.shares, ("share", "at"))
@@ -598,21 +599,24 @@ def _ranks(sim: _Simulation) -> dict[str, np.ndarray]:
     team_at[teams["team"].astype(int)] = teams["at"]
     share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
     share_at[shares["share"].astype(int)] = shares["at"]
-    return {"U": rank(sim.users["first"]), "T": rank(team_at), "S": rank(share_at)}
+    return {
+        "U": in_time_order("U", sim.users["first"]),
+        "T": in_time_order("T", team_at),
+        "S": in_time_order("S", share_at),
+    }
 
 
-def _text_ids(prefix: str, index: np.ndarray, ranks: dict[str, np.ndarray]) -> np.ndarray:
-    """Ids such as T000012 in time order for indices ≥ 0, and None for negative ones (no link)."""
+def _text_ids(prefix: str, index: np.ndarray, labels: dict[str, np.ndarray]) -> np.ndarray:
+    """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
     index = np.asarray(index, dtype=int)
     out = np.full(len(index), None, dtype=object)
     ok = index >= 0
     if ok.any():
-        rank = ranks[prefix]
-        out[ok] = ids(prefix, len(rank))[rank[index[ok]]]
+        out[ok] = labels[prefix][index[ok]]
     return out
 
 
-def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _orders_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
     team = o["team"] >= 0
@@ -623,11 +627,11 @@ def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFram
     frame = (
         pd.DataFrame(
             {
-                "user_id": _text_ids("U", o["user"], ranks),
+                "user_id": _text_ids("U", o["user"], labels),
                 "ordered_at": pd.to_datetime(o["at"]),
                 "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
                 "mode": np.where(team, "team", "solo").astype(object),
-                "team_id": _text_ids("T", o["team"], ranks),
+                "team_id": _text_ids("T", o["team"], labels),
                 "list_amount": money(o["list"]),
                 "amount": money(amount - subsidy),
                 "subsidy": subsidy,
@@ -642,21 +646,21 @@ def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFram
     return frame
 
 
-def _users_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _users_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
     return _in_id_order(
         pd.DataFrame(
             {
-                "user_id": _text_ids("U", np.arange(n), ranks),
+                "user_id": _text_ids("U", np.arange(n), labels),
                 "name": sample_names(rng, n),
                 "city": sample_cities(rng, u["tier"]),
                 "city_tier": u["tier"],
                 "wechat_contacts": u["contacts"],
                 "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
-                "referred_by": _text_ids("U", u["referrer"], ranks),
-                "referral_share_id": _text_ids("S", u["share"], ranks),
+                "referred_by": _text_ids("U", u["referrer"], labels),
+                "referral_share_id": _text_ids("S", u["share"], labels),
                 "first_order_at": pd.to_datetime(u["first"]),
                 "acquisition_cost": money(u["cost"]),
             }
@@ -665,13 +669,13 @@ def _users_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame
     )
 
 
-def _teams_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _teams_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
     t = _stack(sim.teams, ("team", "opener", "category", "at", "shared", "joined", "completed", "closed"))
     return _in_id_order(
         pd.DataFrame(
             {
-                "team_id": _text_ids("T", t["team"], ranks),
-                "opener_id": _text_ids("U", t["opener"], ranks),
+                "team_id": _text_ids("T", t["team"], labels),
+                "opener_id": _text_ids("U", t["opener"], labels),
                 "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
                 "opened_at": pd.to_datetime(t["at"]),
                 "team_size": np.full(len(t["team"]), sim.config.team_size),
@@ -685,7 +689,7 @@ def _teams_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame
     )
 
 
-def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _shares_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
     s = _stack(
         sim.shares,
         (
@@ -706,10 +710,10 @@ def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFram
     return _in_id_order(
         pd.DataFrame(
             {
-                "share_id": _text_ids("S", s["share"], ranks),
-                "user_id": _text_ids("U", s["user"], ranks),
+                "share_id": _text_ids("S", s["share"], labels),
+                "user_id": _text_ids("U", s["user"], labels),
                 "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
-                "team_id": _text_ids("T", s["team"], ranks),
+                "team_id": _text_ids("T", s["team"], labels),
                 "shared_at": pd.to_datetime(s["at"]),
                 "reached": s["reached"].astype(int),
                 "clicks": s["clicks"].astype(int),
@@ -724,20 +728,26 @@ def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFram
     )
 
 
+def _month_start(stamps: pd.Series) -> pd.DatetimeIndex:
+    """First day of each time's month (by truncating to whole months, not through pandas periods: faster)."""
+    truncated = np.asarray(pd.to_datetime(stamps), dtype="datetime64[ns]").astype("datetime64[M]")
+    return pd.DatetimeIndex(truncated.astype("datetime64[ns]"))
+
+
 def monthly_finance(
     config: Config, users: pd.DataFrame, orders: pd.DataFrame, shares: pd.DataFrame, months: pd.DatetimeIndex
 ) -> pd.DataFrame:
     """The platform's monthly P&L from the order, user and share tables."""
 
     def by_month(stamps: pd.Series, values: pd.Series | np.ndarray | None = None) -> np.ndarray:
-        key = pd.to_datetime(stamps).dt.to_period("M").dt.to_timestamp()
+        key = _month_start(stamps)
         data = pd.Series(np.ones(len(key)) if values is None else np.asarray(values, dtype=float), index=key)
         return data.groupby(level=0).sum().reindex(months, fill_value=0).to_numpy(dtype=float)
 
     done = orders[orders["status"] == "completed"]
     gmv = by_month(done["ordered_at"], done["amount"] + done["subsidy"])
-    months_done = pd.to_datetime(done["ordered_at"]).dt.to_period("M").dt.to_timestamp()
-    active = pd.DataFrame({"m": months_done, "u": done["user_id"]}).drop_duplicates().groupby("m").size()
+    months_done = _month_start(done["ordered_at"])
+    active = pd.DataFrame({"m": months_done, "u": done["user_id"].to_numpy()}).drop_duplicates().groupby("m").size()
     ad_rate = np.linspace(AD_RATE[0], AD_RATE[1], len(months))
     commission = money(gmv * config.take_rate)
     ads = money(gmv * ad_rate)
@@ -775,8 +785,8 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Pinduoduo case for `config`; identical output for identical config."""
     sim = _Simulation(config)
     sim.run()
-    ranks = _ranks(sim)
-    users, orders = _users_table(sim, ranks), _orders_table(sim, ranks)
-    teams, shares = _teams_table(sim, ranks), _shares_table(sim, ranks)
+    labels = _labels(sim)
+    users, orders = _users_table(sim, labels), _orders_table(sim, labels)
+    teams, shares = _teams_table(sim, labels), _shares_table(sim, labels)
     finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
     return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
