@@ -579,152 +579,129 @@ def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[s
     return {k: np.concatenate([c[k] for c in chunks]) if chunks else np.empty(0) for k in keys}
 
 
-def _in_id_order(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows sorted by their (fixed-width, time-ordered) id."""
-    return frame.sort_values(key, kind="stable").reset_index(drop=True)
+@dataclass(frozen=True)
+class _Ids:
+    """Text ids of users (U), teams (T) and shares (S) numbered in time order (U000001 is the first buyer):
+    `rank` is each simulation index's place in time, `label` its id, made once per kind and then only indexed."""
+
+    rank: dict[str, np.ndarray]
+    label: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, sim: _Simulation) -> _Ids:
+        teams = _stack(sim.teams, ("team", "at"))
+        shares = _stack(sim.shares, ("share", "at"))
+        team_at = np.empty(sim.n_teams, dtype="datetime64[s]")
+        team_at[teams["team"].astype(int)] = teams["at"]
+        share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
+        share_at[shares["share"].astype(int)] = shares["at"]
+        rank, label = {}, {}
+        for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
+            rank[prefix] = np.empty(len(times), dtype=int)
+            rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
+            label[prefix] = ids(prefix, len(times))[rank[prefix]]
+        return cls(rank, label)
+
+    def text(self, prefix: str, index: np.ndarray) -> np.ndarray:
+        """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
+        index = np.asarray(index, dtype=int)
+        out = np.full(len(index), None, dtype=object)
+        ok = index >= 0
+        if ok.any():
+            out[ok] = self.label[prefix][index[ok]]
+        return out
+
+    def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
+        order = np.argsort(self.rank[prefix][np.asarray(columns[key], dtype=int)], kind="stable")
+        return {name: np.asarray(values)[order] for name, values in columns.items()}
 
 
-def _labels(sim: _Simulation) -> dict[str, np.ndarray]:
-    """The text id of every user, team and share by simulation index, numbered in time order (U000001 is the
-    first buyer); made once per kind and then only indexed."""
-
-    def in_time_order(prefix: str, times: np.ndarray) -> np.ndarray:
-        rank = np.empty(len(times), dtype=int)
-        rank[np.argsort(times, kind="stable")] = np.arange(len(times))
-        return ids(prefix, len(times))[rank]
-
-    teams = _stack(sim.teams, ("team", "at"))
-    shares = _stack(sim.shares, ("share", "at"))
-    team_at = np.empty(sim.n_teams, dtype="datetime64[s]")
-    team_at[teams["team"].astype(int)] = teams["at"]
-    share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
-    share_at[shares["share"].astype(int)] = shares["at"]
-    return {
-        "U": in_time_order("U", sim.users["first"]),
-        "T": in_time_order("T", team_at),
-        "S": in_time_order("S", share_at),
-    }
-
-
-def _text_ids(prefix: str, index: np.ndarray, labels: dict[str, np.ndarray]) -> np.ndarray:
-    """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
-    index = np.asarray(index, dtype=int)
-    out = np.full(len(index), None, dtype=object)
-    ok = index >= 0
-    if ok.any():
-        out[ok] = labels[prefix][index[ok]]
-    return out
-
-
-def _orders_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
+def _orders_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
+    order = np.lexsort((o["user"], o["at"]))
+    o = {k: v[order] for k, v in o.items()}
     team = o["team"] >= 0
     amount = np.where(team, o["list"] * (1 - config.group_discount), o["list"])
     on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
     subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
-    order = np.lexsort((o["user"], o["at"]))
-    frame = (
-        pd.DataFrame(
-            {
-                "user_id": _text_ids("U", o["user"], labels),
-                "ordered_at": pd.to_datetime(o["at"]),
-                "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
-                "mode": np.where(team, "team", "solo").astype(object),
-                "team_id": _text_ids("T", o["team"], labels),
-                "list_amount": money(o["list"]),
-                "amount": money(amount - subsidy),
-                "subsidy": subsidy,
-                "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
-                "status": np.where(o["refunded"], "refunded", "completed").astype(object),
-            }
-        )
-        .iloc[order]
-        .reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "order_id": ids("O", len(order)),
+            "user_id": ids_.text("U", o["user"]),
+            "ordered_at": pd.to_datetime(o["at"]),
+            "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
+            "mode": np.asarray(MODES, dtype=object)[team.astype(int)],
+            "team_id": ids_.text("T", o["team"]),
+            "list_amount": money(o["list"]),
+            "amount": money(amount - subsidy),
+            "subsidy": subsidy,
+            "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
+            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
+        }
     )
-    frame.insert(0, "order_id", ids("O", len(frame)))
-    return frame
 
 
-def _users_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
+def _users_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "user_id": _text_ids("U", np.arange(n), labels),
-                "name": sample_names(rng, n),
-                "city": sample_cities(rng, u["tier"]),
-                "city_tier": u["tier"],
-                "wechat_contacts": u["contacts"],
-                "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
-                "referred_by": _text_ids("U", u["referrer"], labels),
-                "referral_share_id": _text_ids("S", u["share"], labels),
-                "first_order_at": pd.to_datetime(u["first"]),
-                "acquisition_cost": money(u["cost"]),
-            }
-        ),
-        "user_id",
+    names, cities = sample_names(rng, n), sample_cities(rng, u["tier"])
+    keys = ("tier", "contacts", "source", "referrer", "share", "first", "cost")
+    c = ids_.in_order("U", "user", {"user": np.arange(n), "name": names, "city": cities} | {k: u[k] for k in keys})
+    return pd.DataFrame(
+        {
+            "user_id": ids_.text("U", c["user"]),
+            "name": c["name"],
+            "city": c["city"],
+            "city_tier": c["tier"],
+            "wechat_contacts": c["contacts"],
+            "acquired_via": np.asarray(SOURCES, dtype=object)[c["source"]],
+            "referred_by": ids_.text("U", c["referrer"]),
+            "referral_share_id": ids_.text("S", c["share"]),
+            "first_order_at": pd.to_datetime(c["first"]),
+            "acquisition_cost": money(c["cost"]),
+        }
     )
 
 
-def _teams_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
-    t = _stack(sim.teams, ("team", "opener", "category", "at", "shared", "joined", "completed", "closed"))
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "team_id": _text_ids("T", t["team"], labels),
-                "opener_id": _text_ids("U", t["opener"], labels),
-                "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
-                "opened_at": pd.to_datetime(t["at"]),
-                "team_size": np.full(len(t["team"]), sim.config.team_size),
-                "shared": t["shared"].astype(bool),
-                "partners_joined": t["joined"].astype(int),
-                "completed": t["completed"].astype(bool),
-                "closed_at": pd.to_datetime(t["closed"]),
-            }
-        ),
-        "team_id",
+def _teams_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+    keys = ("team", "opener", "category", "at", "shared", "joined", "completed", "closed")
+    t = ids_.in_order("T", "team", _stack(sim.teams, keys))
+    return pd.DataFrame(
+        {
+            "team_id": ids_.text("T", t["team"]),
+            "opener_id": ids_.text("U", t["opener"]),
+            "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
+            "opened_at": pd.to_datetime(t["at"]),
+            "team_size": np.full(len(t["team"]), sim.config.team_size),
+            "shared": t["shared"].astype(bool),
+            "partners_joined": t["joined"].astype(int),
+            "completed": t["completed"].astype(bool),
+            "closed_at": pd.to_datetime(t["closed"]),
+        }
     )
 
 
-def _shares_table(sim: _Simulation, labels: dict[str, np.ndarray]) -> pd.DataFrame:
-    s = _stack(
-        sim.shares,
-        (
-            "share",
-            "user",
-            "type",
-            "team",
-            "at",
-            "reached",
-            "clicks",
-            "signups",
-            "first_orders",
-            "needed",
-            "given",
-            "cost",
-        ),
-    )
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "share_id": _text_ids("S", s["share"], labels),
-                "user_id": _text_ids("U", s["user"], labels),
-                "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
-                "team_id": _text_ids("T", s["team"], labels),
-                "shared_at": pd.to_datetime(s["at"]),
-                "reached": s["reached"].astype(int),
-                "clicks": s["clicks"].astype(int),
-                "signups": s["signups"].astype(int),
-                "first_orders": s["first_orders"].astype(int),
-                "friends_needed": s["needed"].astype(int),
-                "item_given": s["given"].astype(bool),
-                "giveaway_cost": money(s["cost"]),
-            }
-        ),
-        "share_id",
+def _shares_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+    keys = ("share", "user", "type", "team", "at", "reached", "clicks", "signups", "first_orders", "needed", "given")
+    s = ids_.in_order("S", "share", _stack(sim.shares, (*keys, "cost")))
+    return pd.DataFrame(
+        {
+            "share_id": ids_.text("S", s["share"]),
+            "user_id": ids_.text("U", s["user"]),
+            "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
+            "team_id": ids_.text("T", s["team"]),
+            "shared_at": pd.to_datetime(s["at"]),
+            "reached": s["reached"].astype(int),
+            "clicks": s["clicks"].astype(int),
+            "signups": s["signups"].astype(int),
+            "first_orders": s["first_orders"].astype(int),
+            "friends_needed": s["needed"].astype(int),
+            "item_given": s["given"].astype(bool),
+            "giveaway_cost": money(s["cost"]),
+        }
     )
 
 
@@ -785,8 +762,8 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Pinduoduo case for `config`; identical output for identical config."""
     sim = _Simulation(config)
     sim.run()
-    labels = _labels(sim)
-    users, orders = _users_table(sim, labels), _orders_table(sim, labels)
-    teams, shares = _teams_table(sim, labels), _shares_table(sim, labels)
+    ids_ = _Ids.of(sim)
+    users, orders = _users_table(sim, ids_), _orders_table(sim, ids_)
+    teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
     finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
     return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
