@@ -31,6 +31,7 @@ from generators.common import (
     money,
     sample_names,
 )
+from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
@@ -459,8 +460,9 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
     member_from, member_to = _membership_days(people, horizon)
     alive = np.ones(n, dtype=bool)
     rows, history = [], []
+    uniforms = UniformRows(rng, n)  # nine uniforms per customer a day; only buyers use rows 1–8
     for day in range(horizon):
-        u = rng.random((9, n))
+        full, u = uniforms.draw(9)
         received = pipeline[day]
         stock += received
         opening = stock.copy()
@@ -468,13 +470,13 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
         member = (member_from <= day) & (day < member_to)
         intensity = rate * multiplier[day] * (1 + config.plus_true_uplift * member)
-        repeat = alive & (arrival < day) & (u[0] < 1 - np.exp(-intensity))
+        repeat = alive & (arrival < day) & (full[0] < 1 - np.exp(-intensity))
         buyers = np.flatnonzero(repeat | (arrival == day))
         today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
-        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u[1, buyers]), N_SKUS - 1)
-        qty = 1 + np.floor(np.log(u[2, buyers]) / np.log(multi[sku])).astype(np.int64)
+        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u(1, buyers)), N_SKUS - 1)
+        qty = 1 + np.floor(np.log(u(2, buyers)) / np.log(multi[sku])).astype(np.int64)
         qty = np.minimum(qty, 6)
-        hour = np.searchsorted(hour_cdf, u[3, buyers]) + u[4, buyers]
+        hour = np.searchsorted(hour_cdf, u(3, buyers)) + u(4, buyers)
         time_order = np.argsort(hour, kind="stable")
         buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
         home = region[buyers] + 1
@@ -490,7 +492,7 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
         np.add.at(requested, sku[to_central], qty[to_central])
         np.subtract.at(stock, sku[served_central], qty[served_central])
-        waits = ~served_local & ~served_central & (u[5, buyers] < WAIT_SHARE)
+        waits = ~served_local & ~served_central & (u(5, buyers) < WAIT_SHARE)
         placed = served_local | served_central | waits
         source = np.where(served_local, 0, np.where(served_central, 1, 2))
         warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
@@ -510,15 +512,15 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
                 qty[placed],
                 source[placed],
                 warehouse[placed],
-                u[6, buyers[placed]],
-                u[7, buyers[placed]],
+                u(6, buyers[placed]),
+                u(7, buyers[placed]),
             )
         )
         # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
         # members do not lapse while their paid year runs (only a lapsed customer fails to join).
         slow = ~served_local
         factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
-        lapse = (u[8, buyers] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member[buyers]
+        lapse = (u(8, buyers) < np.minimum(dropout[buyers] * factor, 1.0)) & ~member[buyers]
         alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
     orders = _Day(*columns)

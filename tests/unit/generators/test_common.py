@@ -27,3 +27,11 @@ def test_geography_and_names_are_drawn_from_fixed_pools():
     assert name_pool("person")[:3] == name_pool("person")[:3] and len(set(name_pool("shop"))) > 100
     assert np.array_equal(sample_names(Seeds(3)("n"), 4), sample_names(Seeds(3)("n"), 4))
     assert list(ids("U", 2, start=9)) == ["U000009", "U000010"]
+
+
+def test_ids_match_zero_padded_numbers_across_a_width_change():
+    made = ids("O", 1_000_005)
+    assert made.dtype == object and isinstance(made[0], str)
+    assert list(made[[0, 999_998, 1_000_004]]) == ["O0000001", "O0999999", "O1000005"]
+    assert list(ids("SKU", 3, start=998)) == ["SKU000998", "SKU000999", "SKU001000"]
+    assert len(ids("C", 0)) == 0
