@@ -436,6 +436,13 @@ def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarra
     return served
 
 
+def _by_day(day_of: np.ndarray, horizon: int) -> list[np.ndarray]:
+    """For each day 0…horizon−1, the indices (ascending) whose `day_of` is that day."""
+    order = np.argsort(day_of, kind="stable")
+    bounds = np.searchsorted(day_of[order], np.arange(horizon + 1))
+    return [order[bounds[d] : bounds[d + 1]] for d in range(horizon)]
+
+
 def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex):
     """Run the year: purchases, stock allocation, replenishment and lapsing; returns orders and stock history."""
     rng = seeds("days")
@@ -461,17 +468,25 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
     alive = np.ones(n, dtype=bool)
     rows, history = [], []
     uniforms = UniformRows(rng, n)  # nine uniforms per customer a day; only buyers use rows 1–8
+    arriving, joining = _by_day(arrival, horizon), _by_day(member_from, horizon)
+    # 1 − e^(−x) ≤ x: no customer whose uniform exceeds this ceiling on their intensity can buy, so the exact
+    # test runs only on the few below it (the margin covers rounding; the exact test decides).
+    ceiling = rate * max(1.0, 1 + config.plus_true_uplift)
     for day in range(horizon):
         full, u = uniforms.draw(9)
         received = pipeline[day]
         stock += received
         opening = stock.copy()
-        lapsed_joiner = (member_from == day) & ~alive
+        lapsed_joiner = joining[day][~alive[joining[day]]]
         member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
-        member = (member_from <= day) & (day < member_to)
-        intensity = rate * multiplier[day] * (1 + config.plus_true_uplift * member)
-        repeat = alive & (arrival < day) & (full[0] < 1 - np.exp(-intensity))
-        buyers = np.flatnonzero(repeat | (arrival == day))
+
+        def member_at(who: np.ndarray, day: int = day) -> np.ndarray:
+            return (member_from[who] <= day) & (day < member_to[who])
+
+        maybe = np.flatnonzero(full[0] < ceiling * (multiplier[day] * (1 + 1e-6)) + 1e-12)
+        intensity = rate[maybe] * multiplier[day] * (1 + config.plus_true_uplift * member_at(maybe))
+        repeat = alive[maybe] & (arrival[maybe] < day) & (full[0][maybe] < 1 - np.exp(-intensity))
+        buyers = np.sort(np.concatenate([maybe[repeat], arriving[day]]))
         today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
         sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u(1, buyers)), N_SKUS - 1)
         qty = 1 + np.floor(np.log(u(2, buyers)) / np.log(multi[sku])).astype(np.int64)
@@ -520,7 +535,7 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         # members do not lapse while their paid year runs (only a lapsed customer fails to join).
         slow = ~served_local
         factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
-        lapse = (u(8, buyers) < np.minimum(dropout[buyers] * factor, 1.0)) & ~member[buyers]
+        lapse = (u(8, buyers) < np.minimum(dropout[buyers] * factor, 1.0)) & ~member_at(buyers)
         alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
     orders = _Day(*columns)
@@ -697,10 +712,11 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     deliveries.insert(0, "order_id", order_ids)
     returns = _returns(sim, skus, deliveries, amount, cogs)
     returns.insert(0, "order_id", order_ids[returns.index])
-    first = orders.groupby("customer_id")["order_time"].min().dt.date
-    customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(
-        first_order_date=people["customer_id"].map(first).to_numpy()
-    )
+    # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
+    buyers, first_row = np.unique(sim.customer, return_index=True)
+    first_order_date = np.full(len(people), np.nan, dtype=object)
+    first_order_date[buyers] = order_time[first_row].date
+    customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date)
     return {
         "customers": customers,
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
