@@ -32,6 +32,7 @@ from generators.common import (
     sample_names,
     sample_tiers,
 )
+from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.schema import Column, Table
@@ -181,26 +182,45 @@ def _purchases(config: Config, seeds: Seeds, people: pd.DataFrame, multiplier: n
     """Day-by-day purchase process, vectorised over customers; returns (customer, day, basket noise) per order.
 
     Regular and promotion-acquired customers draw from separate streams, so a counterfactual run without
-    the promotion gives the regular customers exactly the same uniforms.
+    the promotion gives the regular customers exactly the same uniforms. Each stream draws, per day and
+    customer, a purchase uniform, a lapse uniform and a basket noise; the lapse uniform is computed only for
+    the day's repeat buyers (`UniformRows`), the stream itself is unchanged.
     """
     regular = people["regular"].to_numpy()
     streams = [(np.flatnonzero(regular), seeds("purchases")), (np.flatnonzero(~regular), seeds("promo-purchases"))]
-    n, horizon = len(people), len(multiplier)
-    alive = np.ones(n, dtype=bool)
+    horizon = len(multiplier)
+    alive = np.ones(len(people), dtype=bool)
     rate, dropout, arrival = people["rate"].to_numpy(), people["dropout"].to_numpy(), people["arrival"].to_numpy()
-    u_buy, u_drop, noise = np.empty(n), np.empty(n), np.empty(n)
+    # People are sorted by arrival day, so each day's first buyers are one slice.
+    first_of_day = np.searchsorted(arrival, np.arange(horizon + 1))
+    stream_of, position = np.empty(len(people), dtype=np.int64), np.empty(len(people), dtype=np.int64)
+    for k, (members, _) in enumerate(streams):
+        stream_of[members], position[members] = k, np.arange(len(members))
+    rows = [UniformRows(rng, len(members)) for members, rng in streams]
     who, when, sizes = [], [], []
     for day in range(horizon):
-        for members, rng in streams:
-            u_buy[members], u_drop[members] = rng.random(len(members)), rng.random(len(members))
-            noise[members] = rng.gamma(6.0, 1 / 6.0, len(members))
-        first = arrival == day
-        repeat = alive & (arrival < day) & (u_buy < 1 - np.exp(-rate * multiplier[day]))
-        bought = np.flatnonzero(first | repeat)
+        repeat, u_drop, noise = [], [], []
+        for (members, rng), uniforms in zip(streams, rows, strict=True):
+            u_buy, lapse_uniform = uniforms.draw(2)
+            noise.append(rng.gamma(6.0, 1 / 6.0, len(members)))
+            # 1 − e^(−x) ≤ x: only customers whose uniform is below their rate (with a margin for rounding)
+            # can buy; the exact test below decides among them.
+            maybe = np.flatnonzero(u_buy[0] < rate[members] * (multiplier[day] * (1 + 1e-6)) + 1e-12)
+            person = members[maybe]
+            buys = alive[person] & (arrival[person] < day)
+            buys &= u_buy[0][maybe] < 1 - np.exp(-rate[person] * multiplier[day])
+            repeat.append(person[buys])
+            u_drop.append(lapse_uniform(1, maybe[buys]))
+        repeat_buyers = np.concatenate(repeat)
+        bought = np.sort(np.concatenate([repeat_buyers, np.arange(first_of_day[day], first_of_day[day + 1])]))
+        size = np.empty(len(bought))
+        for k, drawn in enumerate(noise):
+            mine = stream_of[bought] == k
+            size[mine] = drawn[position[bought[mine]]]
         who.append(bought)
         when.append(np.full(len(bought), day))
-        sizes.append(noise[bought])
-        alive &= ~(repeat & (u_drop < dropout))
+        sizes.append(size)
+        alive[repeat_buyers[np.concatenate(u_drop) < dropout[repeat_buyers]]] = False
     return np.concatenate(who), np.concatenate(when), np.concatenate(sizes)
 
 
