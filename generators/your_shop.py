@@ -42,6 +42,7 @@ CHANNELS = ("Tmall", "WeChat mini program", "Douyin")
 CHANNEL_SHARES = (0.55, 0.25, 0.20)
 CATEGORIES = ("skincare", "snacks", "home", "apparel")
 POST_PROMO_DAYS = 30
+SKUS = np.array([f"SKU-{k:03d}" for k in range(1, 41)], dtype=object)
 
 SCHEMA = {
     "customers": Table(
@@ -235,25 +236,22 @@ def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.Datetim
     order_time = days[when] + pd.to_timedelta(seconds, unit="s")
     order = np.lexsort((who, order_time.asi8))
     category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
-    frame = (
-        pd.DataFrame(
-            {
-                "customer_id": people["customer_id"].to_numpy()[who],
-                "order_date": order_time,
-                "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount)),
-                "list_amount": list_amount,
-                "quantity": 1 + rng.poisson(0.4, n),
-                "channel": people["channel"].to_numpy()[who],
-                "category": category,
-                "sku": np.char.add("SKU-", np.char.zfill(rng.integers(1, 41, n).astype(str), 3)).astype(object),
-                "is_promo": promo,
-            }
-        )
-        .iloc[order]
-        .reset_index(drop=True)
+    quantity = 1 + rng.poisson(0.4, n)
+    sku = rng.integers(1, 41, n)  # the draws above, in this order, keep the data byte-identical
+    return pd.DataFrame(
+        {
+            "order_id": ids("O", n),
+            "customer_id": people["customer_id"].to_numpy()[who[order]],
+            "order_date": order_time[order],
+            "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount))[order],
+            "list_amount": list_amount[order],
+            "quantity": quantity[order],
+            "channel": people["channel"].to_numpy()[who[order]],
+            "category": category[order],
+            "sku": SKUS[sku[order] - 1],
+            "is_promo": promo[order],
+        }
     )
-    frame.insert(0, "order_id", ids("O", len(frame)))
-    return frame
 
 
 def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
