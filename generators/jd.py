@@ -488,12 +488,14 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         repeat = alive[maybe] & (arrival[maybe] < day) & (full[0][maybe] < 1 - np.exp(-intensity))
         buyers = np.sort(np.concatenate([maybe[repeat], arriving[day]]))
         today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
-        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u(1, buyers)), N_SKUS - 1)
-        qty = 1 + np.floor(np.log(u(2, buyers)) / np.log(multi[sku])).astype(np.int64)
+        v = u(list(range(1, 9)), buyers)  # rows 1–8 of the day's uniforms at the buyers: v[r − 1]
+        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), N_SKUS - 1)
+        qty = 1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64)
         qty = np.minimum(qty, 6)
-        hour = np.searchsorted(hour_cdf, u(3, buyers)) + u(4, buyers)
+        hour = np.searchsorted(hour_cdf, v[2]) + v[3]
         time_order = np.argsort(hour, kind="stable")
         buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
+        v = v[:, time_order]
         home = region[buyers] + 1
         regional_first = stocked[home, sku]
         requested = np.zeros(n_wh * N_SKUS, dtype=np.int64)
@@ -507,7 +509,7 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
         np.add.at(requested, sku[to_central], qty[to_central])
         np.subtract.at(stock, sku[served_central], qty[served_central])
-        waits = ~served_local & ~served_central & (u(5, buyers) < WAIT_SHARE)
+        waits = ~served_local & ~served_central & (v[4] < WAIT_SHARE)
         placed = served_local | served_central | waits
         source = np.where(served_local, 0, np.where(served_central, 1, 2))
         warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
@@ -527,15 +529,15 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
                 qty[placed],
                 source[placed],
                 warehouse[placed],
-                u(6, buyers[placed]),
-                u(7, buyers[placed]),
+                v[5][placed],
+                v[6][placed],
             )
         )
         # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
         # members do not lapse while their paid year runs (only a lapsed customer fails to join).
         slow = ~served_local
         factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
-        lapse = (u(8, buyers) < np.minimum(dropout[buyers] * factor, 1.0)) & ~member_at(buyers)
+        lapse = (v[7] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member_at(buyers)
         alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
     orders = _Day(*columns)

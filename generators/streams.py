@@ -98,13 +98,20 @@ class UniformRows:
         saved["state"]["state"] = row_states[rows]
         bit_generator.state = saved
 
-        def sparse(row: int, index: np.ndarray) -> np.ndarray:
-            if not dense <= row < rows:
+        def sparse(row: int | list[int], index: np.ndarray) -> np.ndarray:
+            """Row `row` at `index`; for a list of rows, a (rows, len(index)) array computed in one pass."""
+            wanted = np.atleast_1d(row)
+            if wanted.min() < dense or wanted.max() >= rows:
                 raise IndexError(f"row {row} is not a sparse row of this block (rows {dense}…{rows - 1})")
             index = np.asarray(index, dtype=np.int64)
             coefficient_a = (self._a[0][index], self._a[1][index])
             coefficient_c = (self._c[0][index], self._c[1][index])
-            high, low = _mul_add(coefficient_a, _halves(row_states[row]), coefficient_c)
-            return _doubles(high, low)
+            starts = [row_states[r] for r in wanted]
+            base = (
+                np.array([s >> 64 for s in starts], dtype=np.uint64)[:, None],
+                np.array([s & _MASK64 for s in starts], dtype=np.uint64)[:, None],
+            )
+            values = _doubles(*_mul_add(coefficient_a, base, coefficient_c))
+            return values if np.ndim(row) else values[0]
 
         return full, sparse

@@ -20,6 +20,7 @@ def test_sparse_rows_equal_the_full_draw_and_later_draws_are_unchanged(n):
         index = np.unique(picks.integers(0, n, min(n, 200)))
         for row in range(2, 9):
             np.testing.assert_array_equal(sparse(row, index), full[row, index])
+        np.testing.assert_array_equal(sparse([8, 2, 5], index), full[[8, 2, 5]][:, index])
         # Other distributions drawn after the block see the same stream.
         np.testing.assert_array_equal(fast.gamma(6.0, 1.0, 4), reference.gamma(6.0, 1.0, 4))
 
