@@ -98,11 +98,17 @@ def sample_names(rng: np.random.Generator, n: int, kind: str = "person") -> np.n
     return pool[rng.integers(0, len(pool), n)]
 
 
-def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
-    """Readable ids such as U000001, in order (an empty array for n = 0)."""
+def id_width(last: int) -> int:
+    """Digits of the ids of a table whose last id is `last` (at least six)."""
+    return max(6, len(str(last + 1)))
+
+
+def ids(prefix: str, n: int, start: int = 1, width: int | None = None) -> np.ndarray:
+    """Readable ids such as U000001, in order (an empty array for n = 0); `width` (default `id_width` of the
+    last one) lets a slice of a table number its ids exactly as the whole table does."""
     if n == 0:
         return np.array([], dtype=object)
-    width = max(6, len(str(start + n)))
+    width = id_width(start + n - 1) if width is None else width
     # The digits are written arithmetically into a byte matrix, one column per position: no string per row
     # until the final conversion to Python strings (several times faster than np.char at a million ids).
     head = prefix.encode("ascii")

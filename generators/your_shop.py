@@ -10,6 +10,8 @@ numbers and the difference between them is the lever's effect (a clean counterfa
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,7 @@ from generators.common import (
     ORDERS_PER_SCALE,
     PAID_AT,
     Seeds,
+    id_width,
     ids,
     money,
     sample_cities,
@@ -225,7 +228,42 @@ def _purchases(config: Config, seeds: Seeds, people: pd.DataFrame, multiplier: n
     return np.concatenate(who), np.concatenate(when), np.concatenate(sizes)
 
 
-def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Orders:
+    """The year's orders as arrays in time order (the order table's rows), built into frames slice by slice."""
+
+    who: np.ndarray
+    day: np.ndarray
+    time: pd.DatetimeIndex
+    amount: np.ndarray
+    list_amount: np.ndarray
+    quantity: np.ndarray
+    category: np.ndarray
+    sku: np.ndarray
+    is_promo: np.ndarray
+
+    def frame(self, people: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+        stop = len(self.who) if stop is None else stop
+        rows = slice(start, stop)
+        who = self.who[rows]
+        return pd.DataFrame(
+            {
+                "order_id": ids("O", stop - start, start=start + 1, width=id_width(len(self.who))),
+                "customer_id": people["customer_id"].to_numpy()[who],
+                "order_date": self.time[rows],
+                "amount": self.amount[rows],
+                "list_amount": self.list_amount[rows],
+                "quantity": self.quantity[rows],
+                "channel": people["channel"].to_numpy()[who],
+                "category": self.category[rows],
+                "sku": SKUS[self.sku[rows] - 1],
+                "is_promo": self.is_promo[rows],
+            }
+        )
+
+
+def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> _Orders:
     multiplier, on_promo = demand_multiplier(config, days)
     who, when, noise = _purchases(config, seeds, people, multiplier)
     rng = seeds("baskets")
@@ -238,33 +276,30 @@ def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.Datetim
     category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
     quantity = 1 + rng.poisson(0.4, n)
     sku = rng.integers(1, 41, n)  # the draws above, in this order, keep the data byte-identical
-    return pd.DataFrame(
-        {
-            "order_id": ids("O", n),
-            "customer_id": people["customer_id"].to_numpy()[who[order]],
-            "order_date": order_time[order],
-            "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount))[order],
-            "list_amount": list_amount[order],
-            "quantity": quantity[order],
-            "channel": people["channel"].to_numpy()[who[order]],
-            "category": category[order],
-            "sku": SKUS[sku[order] - 1],
-            "is_promo": promo[order],
-        }
+    return _Orders(
+        who=who[order],
+        day=when[order],
+        time=order_time[order],
+        amount=money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount))[order],
+        list_amount=list_amount[order],
+        quantity=quantity[order],
+        category=category[order],
+        sku=sku[order],
+        is_promo=promo[order],
     )
 
 
-def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+def _funnel(config: Config, seeds: Seeds, orders: _Orders, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Walk each day's paid orders back up the funnel: each step needs a negative-binomial number of tries."""
     rng = seeds("funnel")
-    paid = orders.groupby(orders["order_date"].dt.normalize()).size().reindex(days, fill_value=0).to_numpy()
+    paid = np.bincount(orders.day, minlength=len(days))
     checkout = paid + rng.negative_binomial(np.maximum(paid, 1), config.pay_rate) * (paid > 0)
     cart = checkout + rng.negative_binomial(np.maximum(checkout, 1), config.checkout_rate) * (checkout > 0)
     views = cart + rng.negative_binomial(np.maximum(cart, 1), config.cart_rate) * (cart > 0)
     sessions = views + rng.negative_binomial(np.maximum(views, 1), config.view_rate) * (views > 0)
     return pd.DataFrame(
         {
-            "date": days,
+            "date": days.date,
             "sessions": sessions,
             "product_views": views,
             "add_to_cart": cart,
@@ -274,8 +309,8 @@ def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.Datetim
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the demo shop for `config`; identical output for identical config."""
+def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame, pd.DatetimeIndex]:
+    """Customers (table), orders (arrays), the daily funnel (table) and the simulated days."""
     seeds = Seeds(config.seed)
     start = pd.Timestamp(config.start)
     days = pd.date_range(start, start + pd.DateOffset(months=config.months) - pd.Timedelta(days=1), freq="D")
@@ -284,6 +319,23 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     customers = people.loc[:, ["customer_id", "name", "city", "city_tier", "channel"]].assign(
         first_order_date=days[people["arrival"].to_numpy()].date
     )
-    funnel = _funnel(config, seeds, orders, days)
-    funnel["date"] = funnel["date"].dt.date
-    return {"customers": customers, "orders": orders, "funnel_daily": funnel}
+    return customers, orders, _funnel(config, seeds, orders, days), days
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the demo shop for `config`; identical output for identical config."""
+    customers, orders, funnel, _ = _simulate(config)
+    return {"customers": customers, "orders": orders.frame(customers), "funnel_daily": funnel}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
+    large dataset is written without ever holding the whole order table as a frame."""
+    customers, orders, funnel, days = _simulate(config)
+    yield "customers", customers
+    months = pd.date_range(days[0], days[-1] + pd.Timedelta(days=1), freq="MS")
+    bounds = np.searchsorted(orders.time.asi8, months.asi8)
+    bounds[0], bounds[-1] = 0, len(orders.who)
+    for start, stop in itertools.pairwise(bounds):
+        yield "orders", orders.frame(customers, int(start), int(stop))
+    yield "funnel_daily", funnel
