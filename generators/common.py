@@ -106,15 +106,20 @@ def id_width(last: int) -> int:
 def ids(prefix: str, n: int, start: int = 1, width: int | None = None) -> np.ndarray:
     """Readable ids such as U000001, in order (an empty array for n = 0); `width` (default `id_width` of the
     last one) lets a slice of a table number its ids exactly as the whole table does."""
-    if n == 0:
-        return np.array([], dtype=object)
     width = id_width(start + n - 1) if width is None else width
+    return ids_of(prefix, np.arange(start, start + n, dtype=np.int64), width)
+
+
+def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """The ids of the given numbers, zero-padded to `width` digits (as Python strings, for pandas)."""
+    if len(numbers) == 0:
+        return np.array([], dtype=object)
     # The digits are written arithmetically into a byte matrix, one column per position: no string per row
     # until the final conversion to Python strings (several times faster than np.char at a million ids).
     head = prefix.encode("ascii")
-    matrix = np.empty((n, len(head) + width), dtype=np.uint8)
+    matrix = np.empty((len(numbers), len(head) + width), dtype=np.uint8)
     matrix[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
-    number = np.arange(start, start + n, dtype=np.int64)
+    number = np.asarray(numbers, dtype=np.int64)
     for position in range(len(head) + width - 1, len(head) - 1, -1):
         number, digit = np.divmod(number, 10)
         matrix[:, position] = digit + ord("0")

@@ -3,15 +3,17 @@ the files must hold exactly the rows the one-shot path writes, and really be wri
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 
 from helpers.app.datasets import generate_case
 from helpers.io.tables import write_case_data
 from helpers.workbooks.cases import generator
 
 
-def test_chunked_parquet_equals_the_one_shot_tables(tmp_path, capsys):
-    generate_case("your_shop", tmp_path / "chunked", seed=3, orders=3_000, fmt="parquet")
-    module = generator("your_shop")
+@pytest.mark.parametrize("case", ["your_shop", "perfect_diary"])
+def test_chunked_parquet_equals_the_one_shot_tables(case, tmp_path, capsys):
+    generate_case(case, tmp_path / "chunked", seed=3, orders=3_000, fmt="parquet")
+    module = generator(case)
     config = module.Config(seed=3, scale=3_000 / 50_000)
     tables = module.generate(config)
     write_case_data(tables, tmp_path / "whole", {}, "parquet")
