@@ -14,6 +14,8 @@ each day whatever the levers, so two runs that differ only in a lever are a clea
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +29,7 @@ from generators.common import (
     ORDER_KEY,
     ORDERS_PER_SCALE,
     Seeds,
+    id_width,
     ids,
     money,
     sample_names,
@@ -679,8 +682,55 @@ def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the JD case for `config`; identical output for identical config."""
+@dataclass(frozen=True)
+class _Year:
+    """A simulated year: the orders as arrays in time order, and what the other tables are built from."""
+
+    config: Config
+    days: pd.DatetimeIndex
+    skus: pd.DataFrame
+    people: pd.DataFrame
+    orders: _Day
+    order_time: pd.DatetimeIndex
+    membership: tuple[np.ndarray, np.ndarray]
+    tables: dict[str, pd.DataFrame]  # every table but orders, deliveries and returns
+
+    def order_tables(self, start: int = 0, stop: int | None = None) -> dict[str, pd.DataFrame]:
+        """Orders `start`…`stop` with their deliveries and returns (ids numbered as in the whole table)."""
+        config, skus, people = self.config, self.skus, self.people
+        stop = len(self.order_time) if stop is None else stop
+        sim = _Day(*(getattr(self.orders, f)[start:stop] for f in _Day.__dataclass_fields__))
+        order_time = self.order_time[start:stop]
+        member_from, member_to = self.membership
+        is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
+        price = skus["unit_price"].to_numpy()[sim.sku]
+        list_amount = money(price * sim.quantity)
+        amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
+        cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
+        order_ids = ids("O", stop - start, start=start + 1, width=id_width(len(self.order_time)))
+        orders = pd.DataFrame(
+            {
+                "order_id": order_ids,
+                "customer_id": people["customer_id"].to_numpy()[sim.customer],
+                "order_time": order_time,
+                "sku_id": skus["sku_id"].to_numpy()[sim.sku],
+                "category": skus["category"].to_numpy()[sim.sku],
+                "quantity": sim.quantity,
+                "list_amount": list_amount,
+                "amount": amount,
+                "cogs": cogs,
+                "is_plus_member": is_member,
+            }
+        )
+        deliveries = _deliveries(sim, people, skus, config, self.days, order_time)
+        deliveries.insert(0, "order_id", order_ids)
+        returns = _returns(sim, skus, deliveries, amount, cogs)
+        returns.insert(0, "order_id", order_ids[returns.index])
+        return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
+
+
+def _year(config: Config) -> _Year:
+    """Simulate the year and build every table except the per-order ones."""
     seeds = Seeds(config.seed)
     days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
     skus = _skus(seeds)
@@ -690,44 +740,39 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     sequence = np.lexsort((sim.customer, order_time.asi8))
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
-    is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
-    price = skus["unit_price"].to_numpy()[sim.sku]
-    list_amount = money(price * sim.quantity)
-    amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
-    cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
-    order_ids = ids("O", len(sim.day))
-    orders = pd.DataFrame(
-        {
-            "order_id": order_ids,
-            "customer_id": people["customer_id"].to_numpy()[sim.customer],
-            "order_time": order_time,
-            "sku_id": skus["sku_id"].to_numpy()[sim.sku],
-            "category": skus["category"].to_numpy()[sim.sku],
-            "quantity": sim.quantity,
-            "list_amount": list_amount,
-            "amount": amount,
-            "cogs": cogs,
-            "is_plus_member": is_member,
-        }
-    )
-    deliveries = _deliveries(sim, people, skus, config, days, order_time)
-    deliveries.insert(0, "order_id", order_ids)
-    returns = _returns(sim, skus, deliveries, amount, cogs)
-    returns.insert(0, "order_id", order_ids[returns.index])
     # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
     buyers, first_row = np.unique(sim.customer, return_index=True)
     first_order_date = np.full(len(people), np.nan, dtype=object)
     first_order_date[buyers] = order_time[first_row].date
-    customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date)
-    return {
-        "customers": customers,
+    tables = {
+        "customers": people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date),
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
             planned_daily_units=np.round(_nationwide_units(config, skus), 3)
         ),
         "warehouses": _warehouses(stocked),
-        "orders": orders,
-        "deliveries": deliveries,
-        "returns": returns.reset_index(drop=True),
         "inventory_daily": _inventory(history, stocked, reorder_point, skus, days),
         "memberships": _memberships(people, member_from, member_to, days, config),
     }
+    return _Year(config, days, skus, people, sim, order_time, (member_from, member_to), tables)
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the JD case for `config`; identical output for identical config."""
+    year = _year(config)
+    tables = year.tables | year.order_tables()
+    return {name: tables[name] for name in SCHEMA}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: orders, deliveries and returns month by month,
+    so that a large dataset is written without ever holding the whole order tables as frames."""
+    year = _year(config)
+    for name in ("customers", "skus", "warehouses"):
+        yield name, year.tables[name]
+    months = pd.date_range(year.days[0], year.days[-1] + pd.Timedelta(days=1), freq="MS")
+    bounds = np.searchsorted(year.order_time.asi8, months.asi8)
+    bounds = np.r_[0, bounds[(bounds > 0) & (bounds < len(year.order_time))], len(year.order_time)]
+    for start, stop in itertools.pairwise(bounds):
+        yield from year.order_tables(int(start), int(stop)).items()
+    for name in ("inventory_daily", "memberships"):
+        yield name, year.tables[name]
