@@ -17,6 +17,8 @@ Constants marked "assumption" have no source; docs/SOURCES.md's figures are the 
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +29,7 @@ from generators.common import (
     CITY_TIER,
     ORDER_KEY,
     Seeds,
+    id_width,
     ids,
     money,
     sample_cities,
@@ -617,26 +620,32 @@ class _Ids:
         return {name: np.asarray(values)[order] for name, values in columns.items()}
 
 
-def _orders_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
+    """Every order as numbers, in time order (the order table's rows; the text columns come per slice)."""
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
     order = np.lexsort((o["user"], o["at"]))
     o = {k: v[order] for k, v in o.items()}
-    team = o["team"] >= 0
-    amount = np.where(team, o["list"] * (1 - config.group_discount), o["list"])
+    amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
     on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
     subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
+    return o | {"amount": money(amount - subsidy), "subsidy": subsidy}
+
+
+def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+    o = {k: v[start:stop] for k, v in rows.items()}
     return pd.DataFrame(
         {
-            "order_id": ids("O", len(order)),
+            "order_id": ids("O", len(o["user"]), start=start + 1, width=id_width(len(rows["user"]))),
             "user_id": ids_.text("U", o["user"]),
             "ordered_at": pd.to_datetime(o["at"]),
             "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
-            "mode": np.asarray(MODES, dtype=object)[team.astype(int)],
+            "mode": np.asarray(MODES, dtype=object)[(o["team"] >= 0).astype(int)],
             "team_id": ids_.text("T", o["team"]),
             "list_amount": money(o["list"]),
-            "amount": money(amount - subsidy),
-            "subsidy": subsidy,
+            "amount": o["amount"],
+            "subsidy": o["subsidy"],
             "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
             "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
         }
@@ -758,12 +767,42 @@ def monthly_finance(
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the Pinduoduo case for `config`; identical output for identical config."""
+def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, np.ndarray]]:
     sim = _Simulation(config)
     sim.run()
-    ids_ = _Ids.of(sim)
-    users, orders = _users_table(sim, ids_), _orders_table(sim, ids_)
+    return sim, _Ids.of(sim), _order_rows(sim)
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the Pinduoduo case for `config`; identical output for identical config."""
+    sim, ids_, rows = _run(config)
+    users, orders = _users_table(sim, ids_), _orders_table(rows, ids_)
     teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
     finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
     return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
+    large dataset is written without ever holding the whole order table as a frame."""
+    sim, ids_, rows = _run(config)
+    users = _users_table(sim, ids_)
+    yield "users", users
+    bounds = np.searchsorted(rows["at"], sim.month_starts.to_numpy().astype("datetime64[s]"))
+    bounds[0], bounds[-1] = 0, len(rows["at"])
+    for start, stop in itertools.pairwise(bounds):
+        yield "orders", _orders_table(rows, ids_, int(start), int(stop))
+    teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
+    yield "teams", teams
+    yield "shares", shares
+    # The P&L needs only these order columns; a buyer's index stands in for their id (same distinct buyers).
+    orders = pd.DataFrame(
+        {
+            "user_id": rows["user"],
+            "ordered_at": pd.to_datetime(rows["at"]),
+            "amount": rows["amount"],
+            "subsidy": rows["subsidy"],
+            "status": np.asarray(STATUSES, dtype=object)[rows["refunded"].astype(int)],
+        }
+    )
+    yield "monthly_finance", monthly_finance(config, users, orders, shares, sim.month_starts[:-1])

@@ -7,10 +7,10 @@ import pytest
 
 from helpers.app.datasets import generate_case
 from helpers.io.tables import write_case_data
-from helpers.workbooks.cases import generator
+from helpers.workbooks.cases import CASES, generator
 
 
-@pytest.mark.parametrize("case", ["your_shop", "perfect_diary", "jd"])
+@pytest.mark.parametrize("case", CASES)
 def test_chunked_parquet_equals_the_one_shot_tables(case, tmp_path, capsys):
     generate_case(case, tmp_path / "chunked", seed=3, orders=3_000, fmt="parquet")
     module = generator(case)
