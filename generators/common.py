@@ -126,6 +126,18 @@ def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     return matrix.view(f"S{matrix.shape[1]}").ravel().astype(f"U{matrix.shape[1]}").astype(object)
 
 
+def month_slices(times: np.ndarray | pd.DatetimeIndex) -> list[tuple[int, int]]:
+    """(start, stop) row ranges of time-ordered `times`, one per calendar month they span: the pieces in which
+    a large table is written."""
+    stamps = np.asarray(times, dtype="datetime64[ns]")
+    if len(stamps) == 0:
+        return []
+    months = np.arange(stamps[0].astype("datetime64[M]"), stamps[-1].astype("datetime64[M]") + 1)
+    bounds = np.searchsorted(stamps, months.astype("datetime64[ns]"))
+    bounds = np.r_[bounds[1:], len(stamps)]
+    return [(int(a), int(b)) for a, b in zip(np.r_[0, bounds[:-1]], bounds, strict=True)]
+
+
 def config_from(cls: type, values: dict) -> Any:
     """Build a generator's Config from notebook/CLI values, ignoring the ones it does not use."""
     names = {f.name for f in fields(cls)}

@@ -14,7 +14,6 @@ each day whatever the levers, so two runs that differ only in a lever are a clea
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from generators.common import (
     id_width,
     ids,
     money,
+    month_slices,
     sample_names,
 )
 from generators.streams import UniformRows
@@ -769,10 +769,7 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     year = _year(config)
     for name in ("customers", "skus", "warehouses"):
         yield name, year.tables[name]
-    months = pd.date_range(year.days[0], year.days[-1] + pd.Timedelta(days=1), freq="MS")
-    bounds = np.searchsorted(year.order_time.asi8, months.asi8)
-    bounds = np.r_[0, bounds[(bounds > 0) & (bounds < len(year.order_time))], len(year.order_time)]
-    for start, stop in itertools.pairwise(bounds):
-        yield from year.order_tables(int(start), int(stop)).items()
+    for start, stop in month_slices(year.order_time):
+        yield from year.order_tables(start, stop).items()
     for name in ("inventory_daily", "memberships"):
         yield name, year.tables[name]

@@ -27,7 +27,6 @@ the lever (clean counterfactuals for the private domain and the A/B test).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -49,6 +48,7 @@ from generators.common import (
     ids,
     ids_of,
     money,
+    month_slices,
     sample_cities,
     sample_names,
     sample_tiers,
@@ -801,7 +801,5 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
         if name != "orders":
             yield name, tables[name]
             continue
-        bounds = np.searchsorted(rows["order_date"].to_numpy(), month_starts(config).to_numpy())
-        bounds[0], bounds[-1] = 0, len(rows)
-        for start, stop in itertools.pairwise(bounds):
-            yield "orders", _orders(people, rows, int(start), int(stop))
+        for start, stop in month_slices(rows["order_date"].to_numpy()):
+            yield "orders", _orders(people, rows, start, stop)

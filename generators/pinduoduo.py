@@ -17,7 +17,6 @@ Constants marked "assumption" have no source; docs/SOURCES.md's figures are the 
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -32,6 +31,7 @@ from generators.common import (
     id_width,
     ids,
     money,
+    month_slices,
     sample_cities,
     sample_names,
 )
@@ -788,10 +788,8 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     sim, ids_, rows = _run(config)
     users = _users_table(sim, ids_)
     yield "users", users
-    bounds = np.searchsorted(rows["at"], sim.month_starts.to_numpy().astype("datetime64[s]"))
-    bounds[0], bounds[-1] = 0, len(rows["at"])
-    for start, stop in itertools.pairwise(bounds):
-        yield "orders", _orders_table(rows, ids_, int(start), int(stop))
+    for start, stop in month_slices(rows["at"]):
+        yield "orders", _orders_table(rows, ids_, start, stop)
     teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
     yield "teams", teams
     yield "shares", shares

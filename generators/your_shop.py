@@ -10,7 +10,6 @@ numbers and the difference between them is the lever's effect (a clean counterfa
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -31,6 +30,7 @@ from generators.common import (
     id_width,
     ids,
     money,
+    month_slices,
     sample_cities,
     sample_names,
     sample_tiers,
@@ -309,8 +309,8 @@ def _funnel(config: Config, seeds: Seeds, orders: _Orders, days: pd.DatetimeInde
     )
 
 
-def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame, pd.DatetimeIndex]:
-    """Customers (table), orders (arrays), the daily funnel (table) and the simulated days."""
+def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame]:
+    """Customers (table), orders (arrays) and the daily funnel (table)."""
     seeds = Seeds(config.seed)
     start = pd.Timestamp(config.start)
     days = pd.date_range(start, start + pd.DateOffset(months=config.months) - pd.Timedelta(days=1), freq="D")
@@ -319,23 +319,20 @@ def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame, pd.D
     customers = people.loc[:, ["customer_id", "name", "city", "city_tier", "channel"]].assign(
         first_order_date=days[people["arrival"].to_numpy()].date
     )
-    return customers, orders, _funnel(config, seeds, orders, days), days
+    return customers, orders, _funnel(config, seeds, orders, days)
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the demo shop for `config`; identical output for identical config."""
-    customers, orders, funnel, _ = _simulate(config)
+    customers, orders, funnel = _simulate(config)
     return {"customers": customers, "orders": orders.frame(customers), "funnel_daily": funnel}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
     large dataset is written without ever holding the whole order table as a frame."""
-    customers, orders, funnel, days = _simulate(config)
+    customers, orders, funnel = _simulate(config)
     yield "customers", customers
-    months = pd.date_range(days[0], days[-1] + pd.Timedelta(days=1), freq="MS")
-    bounds = np.searchsorted(orders.time.asi8, months.asi8)
-    bounds[0], bounds[-1] = 0, len(orders.who)
-    for start, stop in itertools.pairwise(bounds):
-        yield "orders", orders.frame(customers, int(start), int(stop))
+    for start, stop in month_slices(orders.time):
+        yield "orders", orders.frame(customers, start, stop)
     yield "funnel_daily", funnel
