@@ -128,10 +128,10 @@ def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
 
 def month_slices(times: np.ndarray | pd.DatetimeIndex) -> list[tuple[int, int]]:
     """(start, stop) row ranges of time-ordered `times`, one per calendar month they span: the pieces in which
-    a large table is written."""
+    a large table is written. No rows give one empty range, so that an empty table is still written."""
     stamps = np.asarray(times, dtype="datetime64[ns]")
     if len(stamps) == 0:
-        return []
+        return [(0, 0)]
     months = np.arange(stamps[0].astype("datetime64[M]"), stamps[-1].astype("datetime64[M]") + 1)
     bounds = np.searchsorted(stamps, months.astype("datetime64[ns]"))
     bounds = np.r_[bounds[1:], len(stamps)]

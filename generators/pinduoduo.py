@@ -652,13 +652,18 @@ def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop:
     )
 
 
-def _users_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+def _user_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every user as numbers (and drawn name and city), in id order, which is the order of first purchases."""
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
     names, cities = sample_names(rng, n), sample_cities(rng, u["tier"])
     keys = ("tier", "contacts", "source", "referrer", "share", "first", "cost")
-    c = ids_.in_order("U", "user", {"user": np.arange(n), "name": names, "city": cities} | {k: u[k] for k in keys})
+    return ids_.in_order("U", "user", {"user": np.arange(n), "name": names, "city": cities} | {k: u[k] for k in keys})
+
+
+def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    c = {k: v[start:stop] for k, v in rows.items()}
     return pd.DataFrame(
         {
             "user_id": ids_.text("U", c["user"]),
@@ -675,16 +680,21 @@ def _users_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
     )
 
 
-def _teams_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+def _team_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every team as numbers, in id order (the order in which they opened)."""
     keys = ("team", "opener", "category", "at", "shared", "joined", "completed", "closed")
-    t = ids_.in_order("T", "team", _stack(sim.teams, keys))
+    return ids_.in_order("T", "team", _stack(sim.teams, keys)) | {"size": np.array([sim.config.team_size])}
+
+
+def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    t = {k: v[start:stop] for k, v in rows.items() if k != "size"}
     return pd.DataFrame(
         {
             "team_id": ids_.text("T", t["team"]),
             "opener_id": ids_.text("U", t["opener"]),
             "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
             "opened_at": pd.to_datetime(t["at"]),
-            "team_size": np.full(len(t["team"]), sim.config.team_size),
+            "team_size": np.full(len(t["team"]), rows["size"][0]),
             "shared": t["shared"].astype(bool),
             "partners_joined": t["joined"].astype(int),
             "completed": t["completed"].astype(bool),
@@ -693,9 +703,14 @@ def _teams_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
     )
 
 
-def _shares_table(sim: _Simulation, ids_: _Ids) -> pd.DataFrame:
+def _share_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every share as numbers, in id order (the order in which they were shared)."""
     keys = ("share", "user", "type", "team", "at", "reached", "clicks", "signups", "first_orders", "needed", "given")
-    s = ids_.in_order("S", "share", _stack(sim.shares, (*keys, "cost")))
+    return ids_.in_order("S", "share", _stack(sim.shares, (*keys, "cost")))
+
+
+def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    s = {k: v[start:stop] for k, v in rows.items()}
     return pd.DataFrame(
         {
             "share_id": ids_.text("S", s["share"]),
@@ -767,40 +782,50 @@ def monthly_finance(
     )
 
 
-def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, np.ndarray]]:
+def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, dict[str, np.ndarray]]]:
+    """The simulation, its ids, and each big table's rows as numbers in id (= time) order."""
     sim = _Simulation(config)
     sim.run()
-    return sim, _Ids.of(sim), _order_rows(sim)
+    ids_ = _Ids.of(sim)
+    rows = {
+        "users": _user_rows(sim, ids_),
+        "orders": _order_rows(sim),
+        "teams": _team_rows(sim, ids_),
+        "shares": _share_rows(sim, ids_),
+    }
+    return sim, ids_, rows
+
+
+_BUILD = {"users": _users_table, "orders": _orders_table, "teams": _teams_table, "shares": _shares_table}
+_TIME = {"users": "first", "orders": "at", "teams": "at", "shares": "at"}  # each table's time column, in order
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Pinduoduo case for `config`; identical output for identical config."""
     sim, ids_, rows = _run(config)
-    users, orders = _users_table(sim, ids_), _orders_table(rows, ids_)
-    teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
-    finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
-    return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
+    tables = {name: build(rows[name], ids_) for name, build in _BUILD.items()}
+    finance = monthly_finance(config, tables["users"], tables["orders"], tables["shares"], sim.month_starts[:-1])
+    return tables | {"monthly_finance": finance}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
-    """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
-    large dataset is written without ever holding the whole order table as a frame."""
+    """The same tables as `generate`, as (table, rows) pieces: users, orders, teams and shares month by month,
+    so that a large dataset is written without ever holding a whole table as a frame."""
     sim, ids_, rows = _run(config)
-    users = _users_table(sim, ids_)
-    yield "users", users
-    for start, stop in month_slices(rows["at"]):
-        yield "orders", _orders_table(rows, ids_, start, stop)
-    teams, shares = _teams_table(sim, ids_), _shares_table(sim, ids_)
-    yield "teams", teams
-    yield "shares", shares
-    # The P&L needs only these order columns; a buyer's index stands in for their id (same distinct buyers).
+    for name, build in _BUILD.items():
+        for start, stop in month_slices(rows[name][_TIME[name]]):
+            yield name, build(rows[name], ids_, start, stop)
+    # The P&L needs only these columns; a buyer's index stands in for their id (the same distinct buyers).
+    o, u, s = rows["orders"], rows["users"], rows["shares"]
     orders = pd.DataFrame(
         {
-            "user_id": rows["user"],
-            "ordered_at": pd.to_datetime(rows["at"]),
-            "amount": rows["amount"],
-            "subsidy": rows["subsidy"],
-            "status": np.asarray(STATUSES, dtype=object)[rows["refunded"].astype(int)],
+            "user_id": o["user"],
+            "ordered_at": pd.to_datetime(o["at"]),
+            "amount": o["amount"],
+            "subsidy": o["subsidy"],
+            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
         }
     )
+    users = pd.DataFrame({"first_order_at": pd.to_datetime(u["first"]), "acquisition_cost": money(u["cost"])})
+    shares = pd.DataFrame({"shared_at": pd.to_datetime(s["at"]), "giveaway_cost": money(s["cost"])})
     yield "monthly_finance", monthly_finance(config, users, orders, shares, sim.month_starts[:-1])

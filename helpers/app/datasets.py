@@ -55,7 +55,7 @@ def _write_parquet_chunks(
     on stderr counts order rows. Memory holds one piece at a time (plus what the generator keeps), so a
     dataset of millions of orders is written in bounded memory. Returns the manifest's table entries."""
     written: dict[str, dict[str, Any]] = {}
-    empty: dict[str, pd.DataFrame] = {}  # an empty piece types its text columns as null: wait for rows
+    empty: dict[str, pd.DataFrame] = {}  # an empty piece has no types to give the file: wait for rows
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(tqdm(total=orders, unit=" orders", desc="generate", file=sys.stderr))
         writers: dict[str, pq.ParquetWriter] = {}
@@ -64,7 +64,7 @@ def _write_parquet_chunks(
             if frame.empty:
                 empty.setdefault(name, frame)
                 continue
-            batch = pa.Table.from_pandas(frame, preserve_index=False)
+            batch = _text_for_nulls(pa.Table.from_pandas(frame, preserve_index=False))
             if name not in writers:
                 path = stack.enter_context(atomic_path(out / f"{name}.parquet"))
                 writers[name] = stack.enter_context(pq.ParquetWriter(path, batch.schema))
@@ -76,6 +76,13 @@ def _write_parquet_chunks(
         if name not in writers:
             write_table(frame, out / f"{name}.parquet", "parquet")
     return written
+
+
+def _text_for_nulls(batch: pa.Table) -> pa.Table:
+    """A column with no value in this piece (a link such as `referred_by` that no row of a month has) is typed
+    null by Arrow; make it text, the type of every optional column of the case tables, so pieces agree."""
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in batch.schema]
+    return batch.cast(pa.schema(fields, metadata=batch.schema.metadata))
 
 
 def data_dictionary() -> str:

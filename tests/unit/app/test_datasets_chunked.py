@@ -36,3 +36,14 @@ def test_an_empty_piece_does_not_break_the_column_types(tmp_path):
     assert str(table.schema.field("order_id").type) == "string" and table.num_rows == len(orders) > 0
     assert written["orders"]["rows"] == len(orders) and written["nothing"]["rows"] == 0
     assert pq.read_table(tmp_path / "nothing.parquet").num_rows == 0  # a table with no rows still has its file
+
+
+def test_months_without_any_link_and_a_case_without_teams_are_written(tmp_path):
+    # Seed 2: in some month no user was referred, so that piece's `referred_by` has no value at all.
+    generate_case("pinduoduo", tmp_path, seed=2, orders=2_000, fmt="parquet")
+    users = pq.read_table(tmp_path / "users.parquet")
+    assert str(users.schema.field("referred_by").type) == "string" and users.num_rows > 0
+    module = generator("pinduoduo")
+    config = module.Config(seed=2, scale=0.04, group_discount=0.0)  # no discount: nobody opens a team
+    names = [name for name, _ in module.generate_in_chunks(config)]
+    assert "teams" in names and len(module.generate(config)["teams"]) == 0
