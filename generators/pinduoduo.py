@@ -617,7 +617,9 @@ class _Ids:
     def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
         order = np.argsort(self.rank[prefix][np.asarray(columns[key], dtype=int)], kind="stable")
-        return {name: np.asarray(values)[order] for name, values in columns.items()}
+        for name in columns:  # one column at a time, so that only one unsorted copy is alive at once
+            columns[name] = np.asarray(columns[name])[order]
+        return columns
 
 
 def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
@@ -625,7 +627,8 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
     order = np.lexsort((o["user"], o["at"]))
-    o = {k: v[order] for k, v in o.items()}
+    for key in o:  # one column at a time, so that only one unsorted copy is alive at once
+        o[key] = o[key][order]
     amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
     on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
     subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
@@ -787,12 +790,12 @@ def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, dict[str, np.ndar
     sim = _Simulation(config)
     sim.run()
     ids_ = _Ids.of(sim)
-    rows = {
-        "users": _user_rows(sim, ids_),
-        "orders": _order_rows(sim),
-        "teams": _team_rows(sim, ids_),
-        "shares": _share_rows(sim, ids_),
-    }
+    rows = {"users": _user_rows(sim, ids_), "orders": _order_rows(sim)}
+    sim.orders.clear()  # each simulation chunk list is dropped once its table's rows exist (memory at 10M orders)
+    rows["teams"] = _team_rows(sim, ids_)
+    sim.teams.clear()
+    rows["shares"] = _share_rows(sim, ids_)
+    sim.shares.clear()
     return sim, ids_, rows
 
 
