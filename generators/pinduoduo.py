@@ -819,7 +819,10 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
         for start, stop in month_slices(rows[name][_TIME[name]]):
             yield name, build(rows[name], ids_, start, stop)
     # The P&L needs only these columns; a buyer's index stands in for their id (the same distinct buyers).
-    o, u, s = rows["orders"], rows["users"], rows["shares"]
+    # Ids and the other columns are dropped first: at 10M orders they would double the peak memory.
+    del ids_
+    o, u, s = rows.pop("orders"), rows.pop("users"), rows.pop("shares")
+    rows.clear()
     orders = pd.DataFrame(
         {
             "user_id": o["user"],
