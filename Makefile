@@ -50,7 +50,7 @@ notebooks: $(STAMP) ## re-execute the committed notebooks in place with their de
 	$(BIN)/casebook notebooks --lang $(LANG_EDITION)
 
 bench: $(STAMP) ## benchmarks as ratios to anchors measured in the same run (output/bench/bench.json), statistical checks
-	$(BIN)/python -m benchmarks.run --out $(OUT)/bench
+	$(BIN)/python -m benchmarks.run --out $(OUT)/bench $(if $(BIG),--big)  # BIG=1: also the 5M-row export and 10M orders
 	$(BIN)/pytest -m slow tests
 
 html: $(STAMP) ## reports of the committed notebooks (full, and code-free .report.html) and index.html into output/html/ (no execution)

@@ -16,21 +16,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CASEBOOK = [sys.executable, "-m", "helpers"]
 
-# Runs the command, then prints the peak resident memory (kB) of the largest process it waited for.
+# Runs the command, then prints the peak resident memory (kB) of the largest process it waited for and the
+# CPU seconds (user + system) of all of them.
 _WRAPPER = (
     "import resource, subprocess, sys\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
-    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "used = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(used.ru_maxrss, used.ru_utime + used.ru_stime)\n"
     "sys.exit(code)"
 )
 
 
 @dataclass(frozen=True)
 class Measured:
-    """One command's wall time and peak memory (the largest single process: the command or a child it waited for)."""
+    """One command's wall time, peak memory (the largest single process: the command or a child it waited
+    for) and CPU time (all of them). On a shared machine CPU seconds vary far less with the load than wall
+    seconds, so figures are given both ways."""
 
     seconds: float
     peak_mib: float
+    cpu_seconds: float
 
 
 def measure(command: list[str]) -> Measured:
@@ -42,7 +47,8 @@ def measure(command: list[str]) -> Measured:
     seconds = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"benchmark command failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-3000:]}")
-    return Measured(seconds, int(done.stdout.split()[-1]) / 1024)
+    peak_kib, cpu = done.stdout.split()[-2:]
+    return Measured(seconds, int(peak_kib) / 1024, float(cpu))
 
 
 @dataclass(frozen=True)

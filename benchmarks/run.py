@@ -6,7 +6,9 @@ Figures (each a separate process, timed from outside, so start-up is included al
 - the collection run sequentially vs five bare notebooks that only import the stack and export HTML (the floor);
 - the collection with `--jobs 2` vs sequentially;
 - each case workbook at its largest `scale` vs its default (time and peak memory);
-- workbook 04 on a 5M-row order export (loading + validation, end to end) vs its default run.
+- with --big (`make bench BIG=1`): workbook 04 on a 5M-row order export (loading + validation, end to end)
+  vs its default run, and `generate --orders 10000000 --format parquet` (peak memory vs the 4 GiB bound);
+- `--only SECTION…` measures just those sections.
 Nothing is asserted: timings depend on the machine and its load. Writes `output/bench/bench.json` (or --out).
 """
 
@@ -25,11 +27,12 @@ import nbformat
 from benchmarks.measure import CASEBOOK, Figure, measure
 from helpers.io.tables import write_json
 from helpers.notebook.params import read_spec
-from helpers.workbooks.cases import CASES
+from helpers.workbooks.cases import CASES, generator
 
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
 EXPORT_ROWS = 5_000_000
+HUGE_ORDERS = 10_000_000
 CASE_WORKBOOKS = (
     "01_pinduoduo_group_buying",
     "02_jd_logistics_membership",
@@ -42,13 +45,14 @@ STACK = (
 )
 
 
-def faker_rows_per_second(rows: int = FAKER_ROWS) -> float:
-    """Rows/s of the naive way: Faker zh_CN making name, city, date and amount one row at a time."""
+def faker_rows_per_second(rows: int = FAKER_ROWS) -> tuple[float, float]:
+    """Rows per wall second and per CPU second of the naive way: Faker zh_CN making name, city, date and amount
+    one row at a time."""
     from faker import Faker
 
     Faker.seed(1)
     fake = Faker("zh_CN")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for _ in range(rows):
         (
             fake.name(),
@@ -56,15 +60,15 @@ def faker_rows_per_second(rows: int = FAKER_ROWS) -> float:
             fake.date_between("-2y", "today"),
             fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
         )
-    return rows / (time.perf_counter() - started)
+    return rows / (time.perf_counter() - started), rows / (time.process_time() - cpu)
 
 
 def _order_rows(folder: Path) -> int:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]["orders"]["rows"]
 
 
-def generator_figures(baseline: float, tmp: Path) -> list[Figure]:
-    """Marginal order rows/s of each generator from SMALL to LARGE orders, written as parquet."""
+def generator_figures(baseline: tuple[float, float], tmp: Path) -> list[Figure]:
+    """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet)."""
     figures = []
     for case in CASES:
         runs = {}
@@ -77,16 +81,23 @@ def generator_figures(baseline: float, tmp: Path) -> list[Figure]:
                 _order_rows(folder),
             )
         (small, small_rows), (large, large_rows) = runs[SMALL], runs[LARGE]
-        marginal = (large_rows - small_rows) / (large.seconds - small.seconds)
-        figures.append(
+        added = large_rows - small_rows
+        figures += [
             Figure(
                 f"generator {case}: marginal order rows/s",
-                marginal,
+                added / (large.seconds - small.seconds),
                 "Faker zh_CN, one row at a time",
-                baseline,
+                baseline[0],
                 "rows/s",
-            )
-        )
+            ),
+            Figure(
+                f"generator {case}: marginal rows/CPU-s",
+                added / (large.cpu_seconds - small.cpu_seconds),
+                "Faker zh_CN, rows/CPU-s",
+                baseline[1],
+                "rows/s",
+            ),
+        ]
     return figures
 
 
@@ -180,6 +191,24 @@ def export_figures(tmp: Path, rows: int = EXPORT_ROWS) -> list[Figure]:
     ]
 
 
+def huge_figures(tmp: Path, orders: int = HUGE_ORDERS) -> list[Figure]:
+    """`generate --orders 10000000 --format parquet` for the cases that write month by month: peak memory
+    against the 4 GiB bound, and time against the 1M-order run of the same case."""
+    figures = []
+    for case in CASES:
+        if not hasattr(generator(case), "generate_in_chunks"):
+            continue
+        command = [*CASEBOOK, "generate", case, "--format", "parquet"]
+        large = measure([*command, "--orders", str(LARGE), "--out", str(tmp / f"{case}-large")])
+        huge = measure([*command, "--orders", str(orders), "--out", str(tmp / f"{case}-huge")])
+        label = f"generate {case} {orders / 1e6:g}M orders"
+        figures += [
+            Figure(f"{label} (s)", huge.seconds, f"{LARGE / 1e6:g}M orders (s)", large.seconds, "s"),
+            Figure(f"{label} peak (MiB)", huge.peak_mib, "the 4 GiB bound (MiB)", 4096, "MiB"),
+        ]
+    return figures
+
+
 def machine() -> dict[str, object]:
     """What the figures were measured on, with the load (the machine may be shared)."""
     import psutil
@@ -193,11 +222,20 @@ def machine() -> dict[str, object]:
     }
 
 
+SECTIONS = ("generators", "collection", "scale", "export", "huge")
+HEAVY = ("export", "huge")  # minutes and gigabytes: only with --big (make bench BIG=1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Measure every section, print each figure beside its anchor, write bench.json."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="output/bench", help="folder for bench.json (default output/bench)")
+    parser.add_argument("--big", action="store_true", help="also the heavy sections: " + ", ".join(HEAVY))
+    parser.add_argument(
+        "--only", nargs="+", choices=SECTIONS, metavar="SECTION", help=f"measure only these ({', '.join(SECTIONS)})"
+    )
     args = parser.parse_args(argv)
+    chosen = args.only or [s for s in SECTIONS if args.big or s not in HEAVY]
     about = machine()
     print(f"machine: {about}")
     target = Path(args.out) / "bench.json"
@@ -205,13 +243,15 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="casebook_bench_") as folder:
         tmp = Path(folder)
         baseline = faker_rows_per_second()
-        for section in (
-            lambda: generator_figures(baseline, tmp),
-            lambda: collection_figures(tmp),
-            lambda: scale_figures(tmp),
-            lambda: export_figures(tmp),
-        ):
-            for figure in section():
+        sections = {
+            "generators": lambda: generator_figures(baseline, tmp),
+            "collection": lambda: collection_figures(tmp),
+            "scale": lambda: scale_figures(tmp),
+            "export": lambda: export_figures(tmp),
+            "huge": lambda: huge_figures(tmp),
+        }
+        for name in chosen:
+            for figure in sections[name]():
                 print(figure.line(), flush=True)
                 figures.append(figure)
             about["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)

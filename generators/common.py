@@ -98,12 +98,44 @@ def sample_names(rng: np.random.Generator, n: int, kind: str = "person") -> np.n
     return pool[rng.integers(0, len(pool), n)]
 
 
-def ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
-    """Readable ids such as U000001, in order (an empty array for n = 0)."""
-    if n == 0:
+def id_width(last: int) -> int:
+    """Digits of the ids of a table whose last id is `last` (at least six)."""
+    return max(6, len(str(last + 1)))
+
+
+def ids(prefix: str, n: int, start: int = 1, width: int | None = None) -> np.ndarray:
+    """Readable ids such as U000001, in order (an empty array for n = 0); `width` (default `id_width` of the
+    last one) lets a slice of a table number its ids exactly as the whole table does."""
+    width = id_width(start + n - 1) if width is None else width
+    return ids_of(prefix, np.arange(start, start + n, dtype=np.int64), width)
+
+
+def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """The ids of the given numbers, zero-padded to `width` digits (as Python strings, for pandas)."""
+    if len(numbers) == 0:
         return np.array([], dtype=object)
-    width = max(6, len(str(start + n)))
-    return np.char.add(prefix, np.char.zfill(np.arange(start, start + n).astype(str), width)).astype(object)
+    # The digits are written arithmetically into a byte matrix, one column per position: no string per row
+    # until the final conversion to Python strings (several times faster than np.char at a million ids).
+    head = prefix.encode("ascii")
+    matrix = np.empty((len(numbers), len(head) + width), dtype=np.uint8)
+    matrix[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
+    number = np.asarray(numbers, dtype=np.int64)
+    for position in range(len(head) + width - 1, len(head) - 1, -1):
+        number, digit = np.divmod(number, 10)
+        matrix[:, position] = digit + ord("0")
+    return matrix.view(f"S{matrix.shape[1]}").ravel().astype(f"U{matrix.shape[1]}").astype(object)
+
+
+def month_slices(times: np.ndarray | pd.DatetimeIndex) -> list[tuple[int, int]]:
+    """(start, stop) row ranges of time-ordered `times`, one per calendar month they span: the pieces in which
+    a large table is written. No rows give one empty range, so that an empty table is still written."""
+    stamps = np.asarray(times, dtype="datetime64[ns]")
+    if len(stamps) == 0:
+        return [(0, 0)]
+    months = np.arange(stamps[0].astype("datetime64[M]"), stamps[-1].astype("datetime64[M]") + 1)
+    bounds = np.searchsorted(stamps, months.astype("datetime64[ns]"))
+    bounds = np.r_[bounds[1:], len(stamps)]
+    return [(int(a), int(b)) for a, b in zip(np.r_[0, bounds[:-1]], bounds, strict=True)]
 
 
 def config_from(cls: type, values: dict) -> Any:

@@ -14,6 +14,7 @@ each day whatever the levers, so two runs that differ only in a lever are a clea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,10 +28,13 @@ from generators.common import (
     ORDER_KEY,
     ORDERS_PER_SCALE,
     Seeds,
+    id_width,
     ids,
     money,
+    month_slices,
     sample_names,
 )
+from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.messages import message
@@ -430,6 +434,13 @@ def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarra
     return served
 
 
+def _by_day(day_of: np.ndarray, horizon: int) -> list[np.ndarray]:
+    """For each day 0…horizon−1, the indices (ascending) whose `day_of` is that day."""
+    order = np.argsort(day_of, kind="stable")
+    bounds = np.searchsorted(day_of[order], np.arange(horizon + 1))
+    return [order[bounds[d] : bounds[d + 1]] for d in range(horizon)]
+
+
 def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex):
     """Run the year: purchases, stock allocation, replenishment and lapsing; returns orders and stock history."""
     rng = seeds("days")
@@ -454,24 +465,35 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
     member_from, member_to = _membership_days(people, horizon)
     alive = np.ones(n, dtype=bool)
     rows, history = [], []
+    uniforms = UniformRows(rng, n)  # nine uniforms per customer a day; only buyers use rows 1–8
+    arriving, joining = _by_day(arrival, horizon), _by_day(member_from, horizon)
+    # 1 − e^(−x) ≤ x: no customer whose uniform exceeds this ceiling on their intensity can buy, so the exact
+    # test runs only on the few below it (the margin covers rounding; the exact test decides).
+    ceiling = rate * max(1.0, 1 + config.plus_true_uplift)
     for day in range(horizon):
-        u = rng.random((9, n))
+        full, u = uniforms.draw(9)
         received = pipeline[day]
         stock += received
         opening = stock.copy()
-        lapsed_joiner = (member_from == day) & ~alive
+        lapsed_joiner = joining[day][~alive[joining[day]]]
         member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
-        member = (member_from <= day) & (day < member_to)
-        intensity = rate * multiplier[day] * (1 + config.plus_true_uplift * member)
-        repeat = alive & (arrival < day) & (u[0] < 1 - np.exp(-intensity))
-        buyers = np.flatnonzero(repeat | (arrival == day))
+
+        def member_at(who: np.ndarray, day: int = day) -> np.ndarray:
+            return (member_from[who] <= day) & (day < member_to[who])
+
+        maybe = np.flatnonzero(full[0] < ceiling * (multiplier[day] * (1 + 1e-6)) + 1e-12)
+        intensity = rate[maybe] * multiplier[day] * (1 + config.plus_true_uplift * member_at(maybe))
+        repeat = alive[maybe] & (arrival[maybe] < day) & (full[0][maybe] < 1 - np.exp(-intensity))
+        buyers = np.sort(np.concatenate([maybe[repeat], arriving[day]]))
         today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
-        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), u[1, buyers]), N_SKUS - 1)
-        qty = 1 + np.floor(np.log(u[2, buyers]) / np.log(multi[sku])).astype(np.int64)
+        v = u(list(range(1, 9)), buyers)  # rows 1–8 of the day's uniforms at the buyers: v[r − 1]
+        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), N_SKUS - 1)
+        qty = 1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64)
         qty = np.minimum(qty, 6)
-        hour = np.searchsorted(hour_cdf, u[3, buyers]) + u[4, buyers]
+        hour = np.searchsorted(hour_cdf, v[2]) + v[3]
         time_order = np.argsort(hour, kind="stable")
         buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
+        v = v[:, time_order]
         home = region[buyers] + 1
         regional_first = stocked[home, sku]
         requested = np.zeros(n_wh * N_SKUS, dtype=np.int64)
@@ -485,7 +507,7 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
         served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
         np.add.at(requested, sku[to_central], qty[to_central])
         np.subtract.at(stock, sku[served_central], qty[served_central])
-        waits = ~served_local & ~served_central & (u[5, buyers] < WAIT_SHARE)
+        waits = ~served_local & ~served_central & (v[4] < WAIT_SHARE)
         placed = served_local | served_central | waits
         source = np.where(served_local, 0, np.where(served_central, 1, 2))
         warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
@@ -505,15 +527,15 @@ def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataF
                 qty[placed],
                 source[placed],
                 warehouse[placed],
-                u[6, buyers[placed]],
-                u[7, buyers[placed]],
+                v[5][placed],
+                v[6][placed],
             )
         )
         # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
         # members do not lapse while their paid year runs (only a lapsed customer fails to join).
         slow = ~served_local
         factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
-        lapse = (u[8, buyers] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member[buyers]
+        lapse = (v[7] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member_at(buyers)
         alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
     orders = _Day(*columns)
@@ -655,8 +677,55 @@ def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the JD case for `config`; identical output for identical config."""
+@dataclass(frozen=True)
+class _Year:
+    """A simulated year: the orders as arrays in time order, and what the other tables are built from."""
+
+    config: Config
+    days: pd.DatetimeIndex
+    skus: pd.DataFrame
+    people: pd.DataFrame
+    orders: _Day
+    order_time: pd.DatetimeIndex
+    membership: tuple[np.ndarray, np.ndarray]
+    tables: dict[str, pd.DataFrame]  # every table but orders, deliveries and returns
+
+    def order_tables(self, start: int = 0, stop: int | None = None) -> dict[str, pd.DataFrame]:
+        """Orders `start`…`stop` with their deliveries and returns (ids numbered as in the whole table)."""
+        config, skus, people = self.config, self.skus, self.people
+        stop = len(self.order_time) if stop is None else stop
+        sim = _Day(*(getattr(self.orders, f)[start:stop] for f in _Day.__dataclass_fields__))
+        order_time = self.order_time[start:stop]
+        member_from, member_to = self.membership
+        is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
+        price = skus["unit_price"].to_numpy()[sim.sku]
+        list_amount = money(price * sim.quantity)
+        amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
+        cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
+        order_ids = ids("O", stop - start, start=start + 1, width=id_width(len(self.order_time)))
+        orders = pd.DataFrame(
+            {
+                "order_id": order_ids,
+                "customer_id": people["customer_id"].to_numpy()[sim.customer],
+                "order_time": order_time,
+                "sku_id": skus["sku_id"].to_numpy()[sim.sku],
+                "category": skus["category"].to_numpy()[sim.sku],
+                "quantity": sim.quantity,
+                "list_amount": list_amount,
+                "amount": amount,
+                "cogs": cogs,
+                "is_plus_member": is_member,
+            }
+        )
+        deliveries = _deliveries(sim, people, skus, config, self.days, order_time)
+        deliveries.insert(0, "order_id", order_ids)
+        returns = _returns(sim, skus, deliveries, amount, cogs)
+        returns.insert(0, "order_id", order_ids[returns.index])
+        return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
+
+
+def _year(config: Config) -> _Year:
+    """Simulate the year and build every table except the per-order ones."""
     seeds = Seeds(config.seed)
     days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
     skus = _skus(seeds)
@@ -666,43 +735,36 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     sequence = np.lexsort((sim.customer, order_time.asi8))
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
-    is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
-    price = skus["unit_price"].to_numpy()[sim.sku]
-    list_amount = money(price * sim.quantity)
-    amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
-    cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
-    order_ids = ids("O", len(sim.day))
-    orders = pd.DataFrame(
-        {
-            "order_id": order_ids,
-            "customer_id": people["customer_id"].to_numpy()[sim.customer],
-            "order_time": order_time,
-            "sku_id": skus["sku_id"].to_numpy()[sim.sku],
-            "category": skus["category"].to_numpy()[sim.sku],
-            "quantity": sim.quantity,
-            "list_amount": list_amount,
-            "amount": amount,
-            "cogs": cogs,
-            "is_plus_member": is_member,
-        }
-    )
-    deliveries = _deliveries(sim, people, skus, config, days, order_time)
-    deliveries.insert(0, "order_id", order_ids)
-    returns = _returns(sim, skus, deliveries, amount, cogs)
-    returns.insert(0, "order_id", order_ids[returns.index])
-    first = orders.groupby("customer_id")["order_time"].min().dt.date
-    customers = people.loc[:, ["customer_id", "name", "region", "city"]].assign(
-        first_order_date=people["customer_id"].map(first).to_numpy()
-    )
-    return {
-        "customers": customers,
+    # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
+    buyers, first_row = np.unique(sim.customer, return_index=True)
+    first_order_date = np.full(len(people), np.nan, dtype=object)
+    first_order_date[buyers] = order_time[first_row].date
+    tables = {
+        "customers": people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date),
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
             planned_daily_units=np.round(_nationwide_units(config, skus), 3)
         ),
         "warehouses": _warehouses(stocked),
-        "orders": orders,
-        "deliveries": deliveries,
-        "returns": returns.reset_index(drop=True),
         "inventory_daily": _inventory(history, stocked, reorder_point, skus, days),
         "memberships": _memberships(people, member_from, member_to, days, config),
     }
+    return _Year(config, days, skus, people, sim, order_time, (member_from, member_to), tables)
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the JD case for `config`; identical output for identical config."""
+    year = _year(config)
+    tables = year.tables | year.order_tables()
+    return {name: tables[name] for name in SCHEMA}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: orders, deliveries and returns month by month,
+    so that a large dataset is written without ever holding the whole order tables as frames."""
+    year = _year(config)
+    for name in ("customers", "skus", "warehouses"):
+        yield name, year.tables[name]
+    for start, stop in month_slices(year.order_time):
+        yield from year.order_tables(start, stop).items()
+    for name in ("inventory_daily", "memberships"):
+        yield name, year.tables[name]

@@ -27,6 +27,7 @@ the lever (clean counterfactuals for the private domain and the A/B test).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +44,11 @@ from generators.common import (
     ORDER_KEY,
     PAID_AT,
     Seeds,
+    id_width,
     ids,
+    ids_of,
     money,
+    month_slices,
     sample_cities,
     sample_names,
     sample_tiers,
@@ -666,8 +670,8 @@ def _ab_test(
 # ---------------------------------------------------------------- orders and finance
 
 
-def _orders(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """All orders priced from the catalogue, in time order, with ids."""
+def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """All orders priced from the catalogue, in time order, as numbers (the text columns come per slice)."""
     raw = pd.concat(parts, ignore_index=True)
     raw["is_first"] = np.arange(len(raw)) < len(people)  # the first part holds the first orders
     raw = raw.sort_values(["order_date", "who"], kind="stable").reset_index(drop=True)
@@ -675,22 +679,38 @@ def _orders(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
     cost = CATALOG["price"].to_numpy()[row] * (1 - CATALOG["margin"].to_numpy()[row])
-    orders = pd.DataFrame(
+    return raw.assign(
+        list_amount=list_amount,
+        coupon=coupon,
+        amount=money(list_amount - coupon),
+        cogs=money(cost * raw["quantity"].to_numpy()),
+    )
+
+
+def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+    part = rows.iloc[start:stop]
+    row = part["row"].to_numpy()
+    return pd.DataFrame(
         {
-            "order_id": ids("O", len(raw)),
-            "customer_id": people["customer_id"].to_numpy()[raw["who"].to_numpy()],
-            "order_date": raw["order_date"].to_numpy(),
-            "channel": np.where(raw["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
+            "order_id": ids("O", len(part), start=start + 1, width=id_width(len(rows))),
+            "customer_id": people["customer_id"].to_numpy()[part["who"].to_numpy()],
+            "order_date": part["order_date"].to_numpy(),
+            "channel": np.where(part["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
             "sku": CATALOG["sku"].to_numpy()[row],
-            "quantity": raw["quantity"].to_numpy(),
-            "list_amount": list_amount,
-            "coupon": coupon,
-            "amount": money(list_amount - coupon),
-            "cogs": money(cost * raw["quantity"].to_numpy()),
-            "is_first": raw["is_first"].to_numpy(),
+            "quantity": part["quantity"].to_numpy(),
+            "list_amount": part["list_amount"].to_numpy(),
+            "coupon": part["coupon"].to_numpy(),
+            "amount": part["amount"].to_numpy(),
+            "cogs": part["cogs"].to_numpy(),
+            "is_first": part["is_first"].to_numpy(),
         }
     )
-    return orders.assign(ab=raw["ab"].to_numpy(), who=raw["who"].to_numpy())
+
+
+def _month_ordinal(dates: pd.Series | pd.Index) -> np.ndarray:
+    """Months since 1970 of each date: a cheap integer key for grouping by calendar month (no strings per row)."""
+    return np.asarray(pd.to_datetime(dates), dtype="datetime64[ns]").astype("datetime64[M]").astype(np.int64)
 
 
 def _finance(
@@ -698,7 +718,8 @@ def _finance(
 ) -> pd.DataFrame:
     """The monthly P&L from orders, post fees, ads, the private domain and fixed costs."""
     months = budgets.index
-    by_month = orders.groupby(pd.DatetimeIndex(orders["order_date"]).strftime("%Y-%m"))
+    ordinals = _month_ordinal(pd.to_datetime(months))
+    by_month = orders.groupby(_month_ordinal(orders["order_date"]))
     frame = pd.DataFrame(
         {
             "orders": by_month.size(),
@@ -706,13 +727,15 @@ def _finance(
             "revenue": by_month["amount"].sum(),
             "cogs": by_month["cogs"].sum(),
         }
-    ).reindex(months, fill_value=0)
-    fees = posts.groupby(pd.to_datetime(posts["post_date"]).dt.strftime("%Y-%m"))["fee"].sum()
+    ).reindex(ordinals, fill_value=0)
+    frame.index = months
+    fees = posts.groupby(_month_ordinal(posts["post_date"]))["fee"].sum().reindex(ordinals, fill_value=0.0)
     added = contacts.loc[contacts["added"]]
-    adds = added.groupby(added["added_date"].dt.strftime("%Y-%m")).size().reindex(months, fill_value=0)
+    adds = added.groupby(_month_ordinal(added["added_date"])).size().reindex(ordinals, fill_value=0)
+    adds.index = months
     persona = adds.cumsum() * PERSONA_COST_PER_CONTACT_MONTH * config.private_domain_enabled
     frame["gross_profit"] = frame["revenue"] - frame["cogs"]
-    frame["kol_fees"] = fees.reindex(months, fill_value=0.0)
+    frame["kol_fees"] = fees.to_numpy()
     frame["platform_ads"] = budgets["platform_ads"]
     frame["private_domain_cost"] = adds * RED_PACKET_PER_ADD + persona
     frame["fulfilment"] = frame["orders"] * FULFILMENT_PER_ORDER
@@ -725,8 +748,8 @@ def _finance(
     return frame.rename_axis("month").reset_index()
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the Perfect Diary case for `config`; identical output for identical config."""
+def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Every table except orders, the order rows as numbers, and the customers' attributes."""
     seeds = Seeds(config.seed)
     kols = _kols(config, seeds)
     budgets = monthly_budgets(config)
@@ -736,18 +759,18 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     hazard = _hazard_multiplier(config, people, contacts)
     assignments, ab_orders = _ab_test(config, seeds, people, contacts, hazard)
     repeat = _repeat_orders(config, seeds, people, hazard, contacts["active"].to_numpy())
-    orders = _orders(people, [_first_orders(seeds, people), repeat, ab_orders])
-    ab_ids = orders.loc[orders["ab"]].set_index("who")["order_id"]
+    rows = _order_rows(people, [_first_orders(seeds, people), repeat, ab_orders])
+    ab = np.flatnonzero(rows["ab"].to_numpy())
+    ab_ids = pd.Series(ids_of("O", ab + 1, id_width(len(rows))), index=rows["who"].to_numpy()[ab])
     assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
     added = contacts["added"].to_numpy()
     customer_id = people["customer_id"].to_numpy()
-    return {
+    tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
         "customers": people.assign(first_order_date=pd.DatetimeIndex(people["first_date"]).date)[
             [c.name for c in SCHEMA["customers"].columns]
         ],
-        "orders": orders.drop(columns=["ab", "who"]),
         "wechat_contacts": pd.DataFrame(
             {
                 "customer_id": customer_id[added],
@@ -758,5 +781,24 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
         "ab_assignments": assignments.assign(customer_id=customer_id[assignments["who"].to_numpy()])[
             [c.name for c in SCHEMA["ab_assignments"].columns]
         ],
-        "monthly_finance": _finance(config, orders, posts, budgets, contacts),
+        "monthly_finance": _finance(config, rows, posts, budgets, contacts),
     }
+    return tables, rows, people
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the Perfect Diary case for `config`; identical output for identical config."""
+    tables, rows, people = _simulate(config)
+    return {name: tables[name] if name != "orders" else _orders(people, rows) for name in SCHEMA}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
+    large dataset is written without ever holding the whole order table as a frame."""
+    tables, rows, people = _simulate(config)
+    for name in SCHEMA:
+        if name != "orders":
+            yield name, tables[name]
+            continue
+        for start, stop in month_slices(rows["order_date"].to_numpy()):
+            yield "orders", _orders(people, rows, start, stop)

@@ -17,6 +17,7 @@ Constants marked "assumption" have no source; docs/SOURCES.md's figures are the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,8 +28,10 @@ from generators.common import (
     CITY_TIER,
     ORDER_KEY,
     Seeds,
+    id_width,
     ids,
     money,
+    month_slices,
     sample_cities,
     sample_names,
 )
@@ -577,149 +580,160 @@ def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[s
     return {k: np.concatenate([c[k] for c in chunks]) if chunks else np.empty(0) for k in keys}
 
 
-def _in_id_order(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Rows sorted by their (fixed-width, time-ordered) id."""
-    return frame.sort_values(key, kind="stable").reset_index(drop=True)
+@dataclass(frozen=True)
+class _Ids:
+    """Text ids of users (U), teams (T) and shares (S) numbered in time order (U000001 is the first buyer):
+    `rank` is each simulation index's place in time, `label` its id, made once per kind and then only indexed."""
 
+    rank: dict[str, np.ndarray]
+    label: dict[str, np.ndarray]
 
-def _ranks(sim: _Simulation) -> dict[str, np.ndarray]:
-    """New index of every user, team and share so that ids follow time (U000001 is the first buyer)."""
+    @classmethod
+    def of(cls, sim: _Simulation) -> _Ids:
+        teams = _stack(sim.teams, ("team", "at"))
+        shares = _stack(sim.shares, ("share", "at"))
+        team_at = np.empty(sim.n_teams, dtype="datetime64[s]")
+        team_at[teams["team"].astype(int)] = teams["at"]
+        share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
+        share_at[shares["share"].astype(int)] = shares["at"]
+        rank, label = {}, {}
+        for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
+            rank[prefix] = np.empty(len(times), dtype=int)
+            rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
+            label[prefix] = ids(prefix, len(times))[rank[prefix]]
+        return cls(rank, label)
 
-    def rank(times: np.ndarray) -> np.ndarray:
-        out = np.empty(len(times), dtype=int)
-        out[np.argsort(times, kind="stable")] = np.arange(len(times))
+    def text(self, prefix: str, index: np.ndarray) -> np.ndarray:
+        """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
+        index = np.asarray(index, dtype=int)
+        out = np.full(len(index), None, dtype=object)
+        ok = index >= 0
+        if ok.any():
+            out[ok] = self.label[prefix][index[ok]]
         return out
 
-    teams = _stack(sim.teams, ("team", "at"))
-    shares = _stack(sim.shares, ("share", "at"))
-    team_at = np.empty(sim.n_teams, dtype="datetime64[s]")
-    team_at[teams["team"].astype(int)] = teams["at"]
-    share_at = np.empty(sim.n_shares, dtype="datetime64[s]")
-    share_at[shares["share"].astype(int)] = shares["at"]
-    return {"U": rank(sim.users["first"]), "T": rank(team_at), "S": rank(share_at)}
+    def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
+        order = np.argsort(self.rank[prefix][np.asarray(columns[key], dtype=int)], kind="stable")
+        for name in columns:  # one column at a time, so that only one unsorted copy is alive at once
+            columns[name] = np.asarray(columns[name])[order]
+        return columns
 
 
-def _text_ids(prefix: str, index: np.ndarray, ranks: dict[str, np.ndarray]) -> np.ndarray:
-    """Ids such as T000012 in time order for indices ≥ 0, and None for negative ones (no link)."""
-    index = np.asarray(index, dtype=int)
-    out = np.full(len(index), None, dtype=object)
-    ok = index >= 0
-    if ok.any():
-        rank = ranks[prefix]
-        out[ok] = ids(prefix, len(rank))[rank[index[ok]]]
-    return out
-
-
-def _orders_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
+    """Every order as numbers, in time order (the order table's rows; the text columns come per slice)."""
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
-    team = o["team"] >= 0
-    amount = np.where(team, o["list"] * (1 - config.group_discount), o["list"])
+    order = np.lexsort((o["user"], o["at"]))
+    for key in o:  # one column at a time, so that only one unsorted copy is alive at once
+        o[key] = o[key][order]
+    amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
     on = np.array([subsidy_on(config, m) for m in range(config.months)], dtype=bool)
     subsidy = money(amount * config.subsidy_rate * SUBSIDISED[o["category"]] * on[o["month"]])
-    order = np.lexsort((o["user"], o["at"]))
-    frame = (
-        pd.DataFrame(
-            {
-                "user_id": _text_ids("U", o["user"], ranks),
-                "ordered_at": pd.to_datetime(o["at"]),
-                "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
-                "mode": np.where(team, "team", "solo").astype(object),
-                "team_id": _text_ids("T", o["team"], ranks),
-                "list_amount": money(o["list"]),
-                "amount": money(amount - subsidy),
-                "subsidy": subsidy,
-                "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
-                "status": np.where(o["refunded"], "refunded", "completed").astype(object),
-            }
-        )
-        .iloc[order]
-        .reset_index(drop=True)
+    return o | {"amount": money(amount - subsidy), "subsidy": subsidy}
+
+
+def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+    o = {k: v[start:stop] for k, v in rows.items()}
+    return pd.DataFrame(
+        {
+            "order_id": ids("O", len(o["user"]), start=start + 1, width=id_width(len(rows["user"]))),
+            "user_id": ids_.text("U", o["user"]),
+            "ordered_at": pd.to_datetime(o["at"]),
+            "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
+            "mode": np.asarray(MODES, dtype=object)[(o["team"] >= 0).astype(int)],
+            "team_id": ids_.text("T", o["team"]),
+            "list_amount": money(o["list"]),
+            "amount": o["amount"],
+            "subsidy": o["subsidy"],
+            "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
+            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
+        }
     )
-    frame.insert(0, "order_id", ids("O", len(frame)))
-    return frame
 
 
-def _users_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
+def _user_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every user as numbers (and drawn name and city), in id order, which is the order of first purchases."""
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "user_id": _text_ids("U", np.arange(n), ranks),
-                "name": sample_names(rng, n),
-                "city": sample_cities(rng, u["tier"]),
-                "city_tier": u["tier"],
-                "wechat_contacts": u["contacts"],
-                "acquired_via": np.asarray(SOURCES, dtype=object)[u["source"]],
-                "referred_by": _text_ids("U", u["referrer"], ranks),
-                "referral_share_id": _text_ids("S", u["share"], ranks),
-                "first_order_at": pd.to_datetime(u["first"]),
-                "acquisition_cost": money(u["cost"]),
-            }
-        ),
-        "user_id",
+    names, cities = sample_names(rng, n), sample_cities(rng, u["tier"])
+    keys = ("tier", "contacts", "source", "referrer", "share", "first", "cost")
+    return ids_.in_order("U", "user", {"user": np.arange(n), "name": names, "city": cities} | {k: u[k] for k in keys})
+
+
+def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    c = {k: v[start:stop] for k, v in rows.items()}
+    return pd.DataFrame(
+        {
+            "user_id": ids_.text("U", c["user"]),
+            "name": c["name"],
+            "city": c["city"],
+            "city_tier": c["tier"],
+            "wechat_contacts": c["contacts"],
+            "acquired_via": np.asarray(SOURCES, dtype=object)[c["source"]],
+            "referred_by": ids_.text("U", c["referrer"]),
+            "referral_share_id": ids_.text("S", c["share"]),
+            "first_order_at": pd.to_datetime(c["first"]),
+            "acquisition_cost": money(c["cost"]),
+        }
     )
 
 
-def _teams_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
-    t = _stack(sim.teams, ("team", "opener", "category", "at", "shared", "joined", "completed", "closed"))
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "team_id": _text_ids("T", t["team"], ranks),
-                "opener_id": _text_ids("U", t["opener"], ranks),
-                "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
-                "opened_at": pd.to_datetime(t["at"]),
-                "team_size": np.full(len(t["team"]), sim.config.team_size),
-                "shared": t["shared"].astype(bool),
-                "partners_joined": t["joined"].astype(int),
-                "completed": t["completed"].astype(bool),
-                "closed_at": pd.to_datetime(t["closed"]),
-            }
-        ),
-        "team_id",
+def _team_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every team as numbers, in id order (the order in which they opened)."""
+    keys = ("team", "opener", "category", "at", "shared", "joined", "completed", "closed")
+    return ids_.in_order("T", "team", _stack(sim.teams, keys)) | {"size": np.array([sim.config.team_size])}
+
+
+def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    t = {k: v[start:stop] for k, v in rows.items() if k != "size"}
+    return pd.DataFrame(
+        {
+            "team_id": ids_.text("T", t["team"]),
+            "opener_id": ids_.text("U", t["opener"]),
+            "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
+            "opened_at": pd.to_datetime(t["at"]),
+            "team_size": np.full(len(t["team"]), rows["size"][0]),
+            "shared": t["shared"].astype(bool),
+            "partners_joined": t["joined"].astype(int),
+            "completed": t["completed"].astype(bool),
+            "closed_at": pd.to_datetime(t["closed"]),
+        }
     )
 
 
-def _shares_table(sim: _Simulation, ranks: dict[str, np.ndarray]) -> pd.DataFrame:
-    s = _stack(
-        sim.shares,
-        (
-            "share",
-            "user",
-            "type",
-            "team",
-            "at",
-            "reached",
-            "clicks",
-            "signups",
-            "first_orders",
-            "needed",
-            "given",
-            "cost",
-        ),
+def _share_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
+    """Every share as numbers, in id order (the order in which they were shared)."""
+    keys = ("share", "user", "type", "team", "at", "reached", "clicks", "signups", "first_orders", "needed", "given")
+    return ids_.in_order("S", "share", _stack(sim.shares, (*keys, "cost")))
+
+
+def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    s = {k: v[start:stop] for k, v in rows.items()}
+    return pd.DataFrame(
+        {
+            "share_id": ids_.text("S", s["share"]),
+            "user_id": ids_.text("U", s["user"]),
+            "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
+            "team_id": ids_.text("T", s["team"]),
+            "shared_at": pd.to_datetime(s["at"]),
+            "reached": s["reached"].astype(int),
+            "clicks": s["clicks"].astype(int),
+            "signups": s["signups"].astype(int),
+            "first_orders": s["first_orders"].astype(int),
+            "friends_needed": s["needed"].astype(int),
+            "item_given": s["given"].astype(bool),
+            "giveaway_cost": money(s["cost"]),
+        }
     )
-    return _in_id_order(
-        pd.DataFrame(
-            {
-                "share_id": _text_ids("S", s["share"], ranks),
-                "user_id": _text_ids("U", s["user"], ranks),
-                "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
-                "team_id": _text_ids("T", s["team"], ranks),
-                "shared_at": pd.to_datetime(s["at"]),
-                "reached": s["reached"].astype(int),
-                "clicks": s["clicks"].astype(int),
-                "signups": s["signups"].astype(int),
-                "first_orders": s["first_orders"].astype(int),
-                "friends_needed": s["needed"].astype(int),
-                "item_given": s["given"].astype(bool),
-                "giveaway_cost": money(s["cost"]),
-            }
-        ),
-        "share_id",
-    )
+
+
+def _month_start(stamps: pd.Series) -> pd.DatetimeIndex:
+    """First day of each time's month (by truncating to whole months, not through pandas periods: faster)."""
+    truncated = np.asarray(pd.to_datetime(stamps), dtype="datetime64[ns]").astype("datetime64[M]")
+    return pd.DatetimeIndex(truncated.astype("datetime64[ns]"))
 
 
 def monthly_finance(
@@ -728,14 +742,14 @@ def monthly_finance(
     """The platform's monthly P&L from the order, user and share tables."""
 
     def by_month(stamps: pd.Series, values: pd.Series | np.ndarray | None = None) -> np.ndarray:
-        key = pd.to_datetime(stamps).dt.to_period("M").dt.to_timestamp()
+        key = _month_start(stamps)
         data = pd.Series(np.ones(len(key)) if values is None else np.asarray(values, dtype=float), index=key)
         return data.groupby(level=0).sum().reindex(months, fill_value=0).to_numpy(dtype=float)
 
     done = orders[orders["status"] == "completed"]
     gmv = by_month(done["ordered_at"], done["amount"] + done["subsidy"])
-    months_done = pd.to_datetime(done["ordered_at"]).dt.to_period("M").dt.to_timestamp()
-    active = pd.DataFrame({"m": months_done, "u": done["user_id"]}).drop_duplicates().groupby("m").size()
+    months_done = _month_start(done["ordered_at"])
+    active = pd.DataFrame({"m": months_done, "u": done["user_id"].to_numpy()}).drop_duplicates().groupby("m").size()
     ad_rate = np.linspace(AD_RATE[0], AD_RATE[1], len(months))
     commission = money(gmv * config.take_rate)
     ads = money(gmv * ad_rate)
@@ -769,12 +783,53 @@ def monthly_finance(
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the Pinduoduo case for `config`; identical output for identical config."""
+def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, dict[str, np.ndarray]]]:
+    """The simulation, its ids, and each big table's rows as numbers in id (= time) order."""
     sim = _Simulation(config)
     sim.run()
-    ranks = _ranks(sim)
-    users, orders = _users_table(sim, ranks), _orders_table(sim, ranks)
-    teams, shares = _teams_table(sim, ranks), _shares_table(sim, ranks)
-    finance = monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
-    return {"users": users, "orders": orders, "teams": teams, "shares": shares, "monthly_finance": finance}
+    ids_ = _Ids.of(sim)
+    rows = {"users": _user_rows(sim, ids_), "orders": _order_rows(sim)}
+    sim.orders.clear()  # each simulation chunk list is dropped once its table's rows exist (memory at 10M orders)
+    rows["teams"] = _team_rows(sim, ids_)
+    sim.teams.clear()
+    rows["shares"] = _share_rows(sim, ids_)
+    sim.shares.clear()
+    return sim, ids_, rows
+
+
+_BUILD = {"users": _users_table, "orders": _orders_table, "teams": _teams_table, "shares": _shares_table}
+_TIME = {"users": "first", "orders": "at", "teams": "at", "shares": "at"}  # each table's time column, in order
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the Pinduoduo case for `config`; identical output for identical config."""
+    sim, ids_, rows = _run(config)
+    tables = {name: build(rows[name], ids_) for name, build in _BUILD.items()}
+    finance = monthly_finance(config, tables["users"], tables["orders"], tables["shares"], sim.month_starts[:-1])
+    return tables | {"monthly_finance": finance}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: users, orders, teams and shares month by month,
+    so that a large dataset is written without ever holding a whole table as a frame."""
+    sim, ids_, rows = _run(config)
+    for name, build in _BUILD.items():
+        for start, stop in month_slices(rows[name][_TIME[name]]):
+            yield name, build(rows[name], ids_, start, stop)
+    # The P&L needs only these columns; a buyer's index stands in for their id (the same distinct buyers).
+    # Ids and the other columns are dropped first: at 10M orders they would double the peak memory.
+    del ids_
+    o, u, s = rows.pop("orders"), rows.pop("users"), rows.pop("shares")
+    rows.clear()
+    orders = pd.DataFrame(
+        {
+            "user_id": o["user"],
+            "ordered_at": pd.to_datetime(o["at"]),
+            "amount": o["amount"],
+            "subsidy": o["subsidy"],
+            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
+        }
+    )
+    users = pd.DataFrame({"first_order_at": pd.to_datetime(u["first"]), "acquisition_cost": money(u["cost"])})
+    shares = pd.DataFrame({"shared_at": pd.to_datetime(s["at"]), "giveaway_cost": money(s["cost"])})
+    yield "monthly_finance", monthly_finance(config, users, orders, shares, sim.month_starts[:-1])

@@ -10,6 +10,7 @@ numbers and the difference between them is the lever's effect (a clean counterfa
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,12 +27,15 @@ from generators.common import (
     ORDERS_PER_SCALE,
     PAID_AT,
     Seeds,
+    id_width,
     ids,
     money,
+    month_slices,
     sample_cities,
     sample_names,
     sample_tiers,
 )
+from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.messages import message
@@ -42,6 +46,7 @@ CHANNELS = ("Tmall", "WeChat mini program", "Douyin")
 CHANNEL_SHARES = (0.55, 0.25, 0.20)
 CATEGORIES = ("skincare", "snacks", "home", "apparel")
 POST_PROMO_DAYS = 30
+SKUS = np.array([f"SKU-{k:03d}" for k in range(1, 41)], dtype=object)
 
 SCHEMA = {
     "customers": Table(
@@ -179,30 +184,84 @@ def _purchases(config: Config, seeds: Seeds, people: pd.DataFrame, multiplier: n
     """Day-by-day purchase process, vectorised over customers; returns (customer, day, basket noise) per order.
 
     Regular and promotion-acquired customers draw from separate streams, so a counterfactual run without
-    the promotion gives the regular customers exactly the same uniforms.
+    the promotion gives the regular customers exactly the same uniforms. Each stream draws, per day and
+    customer, a purchase uniform, a lapse uniform and a basket noise; the lapse uniform is computed only for
+    the day's repeat buyers (`UniformRows`), the stream itself is unchanged.
     """
     regular = people["regular"].to_numpy()
     streams = [(np.flatnonzero(regular), seeds("purchases")), (np.flatnonzero(~regular), seeds("promo-purchases"))]
-    n, horizon = len(people), len(multiplier)
-    alive = np.ones(n, dtype=bool)
+    horizon = len(multiplier)
+    alive = np.ones(len(people), dtype=bool)
     rate, dropout, arrival = people["rate"].to_numpy(), people["dropout"].to_numpy(), people["arrival"].to_numpy()
-    u_buy, u_drop, noise = np.empty(n), np.empty(n), np.empty(n)
+    # People are sorted by arrival day, so each day's first buyers are one slice.
+    first_of_day = np.searchsorted(arrival, np.arange(horizon + 1))
+    stream_of, position = np.empty(len(people), dtype=np.int64), np.empty(len(people), dtype=np.int64)
+    for k, (members, _) in enumerate(streams):
+        stream_of[members], position[members] = k, np.arange(len(members))
+    rows = [UniformRows(rng, len(members)) for members, rng in streams]
     who, when, sizes = [], [], []
     for day in range(horizon):
-        for members, rng in streams:
-            u_buy[members], u_drop[members] = rng.random(len(members)), rng.random(len(members))
-            noise[members] = rng.gamma(6.0, 1 / 6.0, len(members))
-        first = arrival == day
-        repeat = alive & (arrival < day) & (u_buy < 1 - np.exp(-rate * multiplier[day]))
-        bought = np.flatnonzero(first | repeat)
+        repeat, u_drop, noise = [], [], []
+        for (members, rng), uniforms in zip(streams, rows, strict=True):
+            u_buy, lapse_uniform = uniforms.draw(2)
+            noise.append(rng.gamma(6.0, 1 / 6.0, len(members)))
+            # 1 − e^(−x) ≤ x: only customers whose uniform is below their rate (with a margin for rounding)
+            # can buy; the exact test below decides among them.
+            maybe = np.flatnonzero(u_buy[0] < rate[members] * (multiplier[day] * (1 + 1e-6)) + 1e-12)
+            person = members[maybe]
+            buys = alive[person] & (arrival[person] < day)
+            buys &= u_buy[0][maybe] < 1 - np.exp(-rate[person] * multiplier[day])
+            repeat.append(person[buys])
+            u_drop.append(lapse_uniform(1, maybe[buys]))
+        repeat_buyers = np.concatenate(repeat)
+        bought = np.sort(np.concatenate([repeat_buyers, np.arange(first_of_day[day], first_of_day[day + 1])]))
+        size = np.empty(len(bought))
+        for k, drawn in enumerate(noise):
+            mine = stream_of[bought] == k
+            size[mine] = drawn[position[bought[mine]]]
         who.append(bought)
         when.append(np.full(len(bought), day))
-        sizes.append(noise[bought])
-        alive &= ~(repeat & (u_drop < dropout))
+        sizes.append(size)
+        alive[repeat_buyers[np.concatenate(u_drop) < dropout[repeat_buyers]]] = False
     return np.concatenate(who), np.concatenate(when), np.concatenate(sizes)
 
 
-def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Orders:
+    """The year's orders as arrays in time order (the order table's rows), built into frames slice by slice."""
+
+    who: np.ndarray
+    day: np.ndarray
+    time: pd.DatetimeIndex
+    amount: np.ndarray
+    list_amount: np.ndarray
+    quantity: np.ndarray
+    category: np.ndarray
+    sku: np.ndarray
+    is_promo: np.ndarray
+
+    def frame(self, people: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+        stop = len(self.who) if stop is None else stop
+        rows = slice(start, stop)
+        who = self.who[rows]
+        return pd.DataFrame(
+            {
+                "order_id": ids("O", stop - start, start=start + 1, width=id_width(len(self.who))),
+                "customer_id": people["customer_id"].to_numpy()[who],
+                "order_date": self.time[rows],
+                "amount": self.amount[rows],
+                "list_amount": self.list_amount[rows],
+                "quantity": self.quantity[rows],
+                "channel": people["channel"].to_numpy()[who],
+                "category": self.category[rows],
+                "sku": SKUS[self.sku[rows] - 1],
+                "is_promo": self.is_promo[rows],
+            }
+        )
+
+
+def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> _Orders:
     multiplier, on_promo = demand_multiplier(config, days)
     who, when, noise = _purchases(config, seeds, people, multiplier)
     rng = seeds("baskets")
@@ -213,38 +272,32 @@ def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.Datetim
     order_time = days[when] + pd.to_timedelta(seconds, unit="s")
     order = np.lexsort((who, order_time.asi8))
     category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
-    frame = (
-        pd.DataFrame(
-            {
-                "customer_id": people["customer_id"].to_numpy()[who],
-                "order_date": order_time,
-                "amount": money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount)),
-                "list_amount": list_amount,
-                "quantity": 1 + rng.poisson(0.4, n),
-                "channel": people["channel"].to_numpy()[who],
-                "category": category,
-                "sku": np.char.add("SKU-", np.char.zfill(rng.integers(1, 41, n).astype(str), 3)).astype(object),
-                "is_promo": promo,
-            }
-        )
-        .iloc[order]
-        .reset_index(drop=True)
+    quantity = 1 + rng.poisson(0.4, n)
+    sku = rng.integers(1, 41, n)  # the draws above, in this order, keep the data byte-identical
+    return _Orders(
+        who=who[order],
+        day=when[order],
+        time=order_time[order],
+        amount=money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount))[order],
+        list_amount=list_amount[order],
+        quantity=quantity[order],
+        category=category[order],
+        sku=sku[order],
+        is_promo=promo[order],
     )
-    frame.insert(0, "order_id", ids("O", len(frame)))
-    return frame
 
 
-def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+def _funnel(config: Config, seeds: Seeds, orders: _Orders, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Walk each day's paid orders back up the funnel: each step needs a negative-binomial number of tries."""
     rng = seeds("funnel")
-    paid = orders.groupby(orders["order_date"].dt.normalize()).size().reindex(days, fill_value=0).to_numpy()
+    paid = np.bincount(orders.day, minlength=len(days))
     checkout = paid + rng.negative_binomial(np.maximum(paid, 1), config.pay_rate) * (paid > 0)
     cart = checkout + rng.negative_binomial(np.maximum(checkout, 1), config.checkout_rate) * (checkout > 0)
     views = cart + rng.negative_binomial(np.maximum(cart, 1), config.cart_rate) * (cart > 0)
     sessions = views + rng.negative_binomial(np.maximum(views, 1), config.view_rate) * (views > 0)
     return pd.DataFrame(
         {
-            "date": days,
+            "date": days.date,
             "sessions": sessions,
             "product_views": views,
             "add_to_cart": cart,
@@ -254,8 +307,8 @@ def _funnel(config: Config, seeds: Seeds, orders: pd.DataFrame, days: pd.Datetim
     )
 
 
-def generate(config: Config) -> dict[str, pd.DataFrame]:
-    """All tables of the demo shop for `config`; identical output for identical config."""
+def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame]:
+    """Customers (table), orders (arrays) and the daily funnel (table)."""
     seeds = Seeds(config.seed)
     start = pd.Timestamp(config.start)
     days = pd.date_range(start, start + pd.DateOffset(months=config.months) - pd.Timedelta(days=1), freq="D")
@@ -264,6 +317,20 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     customers = people.loc[:, ["customer_id", "name", "city", "city_tier", "channel"]].assign(
         first_order_date=days[people["arrival"].to_numpy()].date
     )
-    funnel = _funnel(config, seeds, orders, days)
-    funnel["date"] = funnel["date"].dt.date
-    return {"customers": customers, "orders": orders, "funnel_daily": funnel}
+    return customers, orders, _funnel(config, seeds, orders, days)
+
+
+def generate(config: Config) -> dict[str, pd.DataFrame]:
+    """All tables of the demo shop for `config`; identical output for identical config."""
+    customers, orders, funnel = _simulate(config)
+    return {"customers": customers, "orders": orders.frame(customers), "funnel_daily": funnel}
+
+
+def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
+    large dataset is written without ever holding the whole order table as a frame."""
+    customers, orders, funnel = _simulate(config)
+    yield "customers", customers
+    for start, stop in month_slices(orders.time):
+        yield "orders", orders.frame(customers, start, stop)
+    yield "funnel_daily", funnel

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import sys
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
 from generators.common import ORDERS_PER_SCALE
 from helpers.core.errors import DataError
-from helpers.io.tables import write_case_data, write_text
+from helpers.io.tables import atomic_path, write_case_data, write_json, write_table, write_text
 from helpers.workbooks.cases import CASES, case_schema, check_case, generator
 from helpers.workbooks.your_shop import check_export
 
@@ -31,15 +38,51 @@ def generate_case(
         if orders < 1:
             raise DataError([f"--orders must be a positive number of orders, got {orders}"])
         config = replace(config, scale=orders / ORDERS_PER_SCALE)
+    manifest = {"case": case, "generator": module.__name__, "config": asdict(config), "format": fmt}
+    if fmt == "parquet" and hasattr(module, "generate_in_chunks"):
+        manifest["tables"] = _write_parquet_chunks(module.generate_in_chunks(config), Path(out), orders)
+        write_json(Path(out) / "manifest.json", manifest)
+        return
     tables = module.generate(config)
-    manifest = {
-        "case": case,
-        "generator": module.__name__,
-        "config": asdict(config),
-        "format": fmt,
-        "tables": {name: {"rows": len(frame), "columns": list(frame.columns)} for name, frame in tables.items()},
-    }
+    manifest["tables"] = {name: {"rows": len(frame), "columns": list(frame.columns)} for name, frame in tables.items()}
     write_case_data(tables, out, manifest, fmt)
+
+
+def _write_parquet_chunks(
+    pieces: Iterator[tuple[str, pd.DataFrame]], out: Path, orders: int | None
+) -> dict[str, dict[str, Any]]:
+    """Write (table, rows) pieces as Parquet, one row group per piece, each file atomically; a progress bar
+    on stderr counts order rows. Memory holds one piece at a time (plus what the generator keeps), so a
+    dataset of millions of orders is written in bounded memory. Returns the manifest's table entries."""
+    written: dict[str, dict[str, Any]] = {}
+    empty: dict[str, pd.DataFrame] = {}  # an empty piece has no types to give the file: wait for rows
+    with contextlib.ExitStack() as stack:
+        bar = stack.enter_context(tqdm(total=orders, unit=" orders", desc="generate", file=sys.stderr))
+        writers: dict[str, pq.ParquetWriter] = {}
+        for name, frame in pieces:
+            written.setdefault(name, {"rows": 0, "columns": list(frame.columns)})
+            if frame.empty:
+                empty.setdefault(name, frame)
+                continue
+            batch = _text_for_nulls(pa.Table.from_pandas(frame, preserve_index=False))
+            if name not in writers:
+                path = stack.enter_context(atomic_path(out / f"{name}.parquet"))
+                writers[name] = stack.enter_context(pq.ParquetWriter(path, batch.schema))
+            writers[name].write_table(batch.cast(writers[name].schema))
+            written[name]["rows"] += len(frame)
+            if name == "orders":
+                bar.update(len(frame))
+    for name, frame in empty.items():
+        if name not in writers:
+            write_table(frame, out / f"{name}.parquet", "parquet")
+    return written
+
+
+def _text_for_nulls(batch: pa.Table) -> pa.Table:
+    """A column with no value in this piece (a link such as `referred_by` that no row of a month has) is typed
+    null by Arrow; make it text, the type of every optional column of the case tables, so pieces agree."""
+    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in batch.schema]
+    return batch.cast(pa.schema(fields, metadata=batch.schema.metadata))
 
 
 def data_dictionary() -> str:

@@ -1,0 +1,49 @@
+"""`casebook generate --format parquet` writes a generator's order table month by month (bounded memory):
+the files must hold exactly the rows the one-shot path writes, and really be written in pieces."""
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from helpers.app.datasets import _write_parquet_chunks, generate_case
+from helpers.io.tables import write_case_data
+from helpers.workbooks.cases import CASES, generator
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_chunked_parquet_equals_the_one_shot_tables(case, tmp_path, capsys):
+    generate_case(case, tmp_path / "chunked", seed=3, orders=3_000, fmt="parquet")
+    module = generator(case)
+    tables = module.generate(module.Config(seed=3, scale=3_000 / 50_000))
+    write_case_data(tables, tmp_path / "whole", {}, "parquet")
+    for name, frame in tables.items():
+        chunked = pd.read_parquet(tmp_path / "chunked" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(chunked, pd.read_parquet(tmp_path / "whole" / f"{name}.parquet"))
+        assert len(chunked) == len(frame)
+    # One row group per month with orders: written in pieces, not as one table.
+    months = tables["orders"].select_dtypes("datetime").iloc[:, 0].dt.to_period("M").nunique()
+    assert months > 1
+    assert pq.ParquetFile(tmp_path / "chunked" / "orders.parquet").metadata.num_row_groups == months
+    assert "orders" in capsys.readouterr().err  # the progress bar
+
+
+def test_an_empty_piece_does_not_break_the_column_types(tmp_path):
+    # An empty piece (a month without orders) types its text columns as null: the writer must wait for rows.
+    orders = generator("your_shop").generate(generator("your_shop").Config(seed=1, scale=20 / 50_000))["orders"]
+    pieces = [("orders", orders.iloc[:0]), ("orders", orders), ("nothing", orders.iloc[:0])]
+    written = _write_parquet_chunks(iter(pieces), tmp_path, None)
+    table = pq.read_table(tmp_path / "orders.parquet")
+    assert str(table.schema.field("order_id").type) == "string" and table.num_rows == len(orders) > 0
+    assert written["orders"]["rows"] == len(orders) and written["nothing"]["rows"] == 0
+    assert pq.read_table(tmp_path / "nothing.parquet").num_rows == 0  # a table with no rows still has its file
+
+
+def test_months_without_any_link_and_a_case_without_teams_are_written(tmp_path):
+    # Seed 2: in some month no user was referred, so that piece's `referred_by` has no value at all.
+    generate_case("pinduoduo", tmp_path, seed=2, orders=2_000, fmt="parquet")
+    users = pq.read_table(tmp_path / "users.parquet")
+    assert str(users.schema.field("referred_by").type) == "string" and users.num_rows > 0
+    module = generator("pinduoduo")
+    config = module.Config(seed=2, scale=0.04, group_discount=0.0)  # no discount: nobody opens a team
+    names = [name for name, _ in module.generate_in_chunks(config)]
+    assert "teams" in names and len(module.generate(config)["teams"]) == 0
