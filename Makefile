@@ -29,8 +29,8 @@ test: $(STAMP) ## the whole suite: ruff, unit tests, workbook runs, strict nbval
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
-	$(BIN)/pytest --nbval notebooks  # recurses: notebooks/zh/ too
-	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest --nbval notebooks  # again on another BLAS kernel: figures must not move
+	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval notebooks  # recurses: notebooks/zh/ too; a notebook per worker
+	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval notebooks/[0-9]*.ipynb  # again on another BLAS kernel: figures must not move (the same code in both editions)
 
 test-unit: $(STAMP) ## the fast tier: ruff and tests/unit (no kernel starts)
 	$(BIN)/ruff check .

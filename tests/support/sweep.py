@@ -37,4 +37,6 @@ def edge_values(param: Param) -> list:
         return [True, False]
     if param.type == "str":
         return []
+    if param.name == "scale":  # the largest data (20× the default) is a matter of time and memory: `make bench`
+        return [param.low]
     return [v for v in (param.low, param.high) if v is not None]
