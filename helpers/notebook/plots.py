@@ -32,6 +32,7 @@ from helpers.core.messages import message
 PALETTE = ["#2f6db5", "#e07b39", "#3a9e6f", "#c4453c", "#8a63b8", "#8c8c8c", "#d4a72c", "#4bb3c4"]
 GOOD, BAD, NEUTRAL = "#3a9e6f", "#c4453c", "#8c8c8c"
 FIGSIZE = (8, 4.2)
+BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}  # `ax.legend(**BESIDE)`: beside the axes, off the data
 
 
 LATIN_FONT = "DejaVu Sans"
@@ -106,6 +107,7 @@ def fit_category_labels(ax: Axes, *, thin: bool = True, room: float = 0.75) -> N
     their slot (dates such as 2023-01 on a year of months) are thinned to every k-th one. Measured with the
     figure's renderer, so it holds for either edition's font.
     """
+    ax.figure.canvas.draw()  # lay the figure out first: a legend beside the axes narrows them
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     positions = list(ax.get_xticks())
     texts = [t.get_text() for t in ax.get_xticklabels()]

@@ -70,9 +70,12 @@ def test_names_from_a_users_file_are_escaped_in_the_html_report(tmp_path):
     values = plan(["04_your_shop_review"], {"transactions_csv": path, "col_city": "city"})
     result = execute(*next(iter(values.items())), tmp_path / "out")
     assert result.ok, result.error
+    for report_file in ("04_your_shop_review.html", "04_your_shop_review.report.html"):
+        page = (tmp_path / "out" / report_file).read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in page and "<img src=x onerror" not in page, report_file
     page = (tmp_path / "out" / "04_your_shop_review.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "&lt;img src=x onerror=alert(2)&gt;" in page
-    assert "<script>alert(1)" not in page and "<img src=x onerror" not in page
     written = {p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith(".")}
-    report = {"04_your_shop_review.ipynb", "04_your_shop_review.html", "metrics.json", "index.html"}
+    report = {"04_your_shop_review.ipynb", "04_your_shop_review.html", "04_your_shop_review.report.html"}
+    report |= {"metrics.json", "index.html"}
     assert report <= written and all(name.endswith((".csv", ".xlsx")) for name in written - report)

@@ -32,7 +32,11 @@ def test_both_editions_run_into_one_folder_without_colliding_and_the_index_links
     out = tmp_path / "out"
     assert {p.relative_to(out).as_posix() for p in files_under(out)} == {
         "index.html",
-        *(f"{folder}{name}" for folder in ("", "zh/") for name in ("01_demo_case.ipynb", "01_demo_case.html")),
+        *(
+            f"{folder}{name}"
+            for folder in ("", "zh/")
+            for name in ("01_demo_case.ipynb", "01_demo_case.html", "01_demo_case.report.html")
+        ),
         "metrics.json",
         "zh/metrics.json",
     }

@@ -531,8 +531,8 @@ class CouponTest:
 
     @property
     def ran(self) -> bool:
-        """True when anybody was enrolled."""
-        return self.control_n + self.treatment_n > 0
+        """True when both arms enrolled somebody: with an empty arm there is nothing to compare."""
+        return self.control_n > 0 and self.treatment_n > 0
 
     @property
     def per_1000(self) -> tuple[float, float, float]:

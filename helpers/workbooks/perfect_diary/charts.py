@@ -82,7 +82,7 @@ def marginal_curves(marginal: Mapping[str, Any], break_even: float) -> Axes:
         ax.axhline(break_even, color=plots.BAD, linestyle="--", label=text("chart.break_even", roi=break_even))
     now = marginal["table"].dropna(subset=["marginal_roi"])
     ax.scatter(now["monthly_spend"], now["marginal_roi"], color="black", zorder=3, label=text("chart.today"))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    ax.legend(**plots.BESIDE)
     return ax
 
 
@@ -103,8 +103,10 @@ def ab_conversion(test: CouponTest) -> Axes:
 
 
 def trend(frame: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, y: str | None = None) -> Axes:
-    """One line per column (`plots.lines`), the legend right of the plot so that no line runs under it."""
+    """One line per column (`plots.lines`), the legend right of the plot so that no line runs under it, and the
+    period labels (months, quarters) thinned to fit."""
     ax = plots.lines(frame, title=title, xlabel=xlabel, ylabel=ylabel, y=y)
     if ax.get_legend() is not None:
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+        ax.legend(**plots.BESIDE)
+    plots.fit_category_labels(ax)
     return ax
