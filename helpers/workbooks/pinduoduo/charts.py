@@ -31,7 +31,6 @@ def _half_years(ax: Axes, index: pd.Index, quarters: bool = False) -> None:
 
 
 QUARTER = FuncFormatter(lambda v, _: f"{mdates.num2date(v).year}Q{(mdates.num2date(v).month - 1) // 3 + 1}")
-BESIDE = {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)}  # a legend outside the axes, to their right
 WIDE = (9.5, plots.FIGSIZE[1])  # room for a legend beside the axes, or for seven bars' value labels
 
 
@@ -43,7 +42,7 @@ def lines(frame: pd.DataFrame, key: str, *, y: str, quarters: bool = False) -> A
     plots.lines(frame, title=_chart(f"{key}.title"), xlabel=_chart(f"{key}.x"), ylabel=_chart(f"{key}.y"), y=y, ax=ax)
     _half_years(ax, frame.index, quarters)
     if several:
-        ax.legend(**BESIDE)
+        ax.legend(**plots.BESIDE)
     return ax
 
 
@@ -59,7 +58,7 @@ def subsidy(paths: pd.DataFrame, start: pd.Timestamp) -> Axes:
     )
     _half_years(ax, paths.index)
     ax.axvline(start, color=plots.NEUTRAL, linestyle="--", linewidth=1.2, label=_chart("subsidy.start"))
-    ax.legend(**BESIDE)
+    ax.legend(**plots.BESIDE)
     return ax
 
 
