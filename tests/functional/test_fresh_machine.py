@@ -112,3 +112,16 @@ def test_the_repository_cites_only_files_it_holds():
         if name.endswith((".py", ".md", ".ipynb", ".yaml", "Makefile")) and not itself:
             assert not outside.search((ROOT / name).read_text(encoding="utf-8")), name
     assert (ROOT / "docs" / "SOURCES.md").is_file()
+
+
+def test_every_file_the_docs_name_exists():
+    """A path in backticks in README or docs/ (`helpers/…`, `generators/….py`) names a file or folder we hold."""
+    named = re.compile(r"`((?:helpers|generators|benchmarks|tests|notebooks|scenarios|docs)/[\w./-]*)`")
+    pages = [ROOT / "README.md", ROOT / "README.zh-CN.md", *sorted((ROOT / "docs").glob("*.md"))]
+    missing = [
+        f"{page.name}: {path}"
+        for page in pages
+        for path in named.findall(page.read_text(encoding="utf-8"))
+        if "*" not in path and "<" not in path and not (ROOT / path).exists()
+    ]
+    assert not missing, missing
