@@ -19,12 +19,10 @@ from urllib.parse import quote
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib import font_manager
-from matplotlib.ft2font import FT2Font
 
 from helpers.app import pages
-from helpers.core import fmt
-from helpers.core.messages import label
+from helpers.core import fmt, language
+from helpers.core.messages import label, message
 from helpers.notebook import plots
 from helpers.notebook.review import COLOURS, FAILED, UNKNOWN, WORKED
 from helpers.workbooks.registry import Workbook, workbook
@@ -49,17 +47,27 @@ def render(
     """The whole page; `reviews[(run_id, workbook)]` is the recorded "review" findings list of that run."""
     grid = list(dict.fromkeys(name for run in runs for name in run.setting))
     stems = [s for s in dict.fromkeys(summary["workbook"]) if _entry(s) is not None]
+    counts = {"runs": len(runs), "ok": int(summary["status"].eq("ok").sum())}
+    grid_text = "; ".join(f"{name} ∈ " + ", ".join(map(fmt.text, _values(runs, name))) for name in grid)
     return pages.render(
         "summary.html.j2",
+        lang=language.current(),
         title=title,
-        runs=len(runs),
-        ok=int(summary["status"].eq("ok").sum()),
-        failed=int(summary["status"].ne("ok").sum()),
-        grid="; ".join(f"{name} ∈ " + ", ".join(map(fmt.text, _values(runs, name))) for name in grid),
+        t={
+            "runs": _text("runs", **counts, failed=int(summary["status"].ne("ok").sum())),
+            "grid": _text("grid", grid=grid_text),
+            **{key: _text(key) for key in ("runs_heading", "verdicts", "verdicts_note", "finding")},
+        },
+        grid=grid_text,
         header=_header(summary, stems, grid),
         rows=_rows(summary, stems, grid),
         workbooks=[_section(stem, summary, runs, grid, reviews) for stem in stems],
     )
+
+
+def _text(key: str, **values: Any) -> str:
+    """A fixed word or sentence of the page, in the current language."""
+    return message(f"cli.page.{key}", **values)
 
 
 def _entry(name: str) -> Workbook | None:
@@ -81,7 +89,8 @@ def _headline(stems: Sequence[str]) -> list[tuple[str, str]]:
 
 
 def _header(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[str]:
-    return ["Run", "Workbook", "Trainee", "Seed", *grid, "Status", *(label(n) for n, _ in _headline(stems))]
+    fixed = [_text(key) for key in ("run", "workbook", "trainee", "seed")]
+    return [*fixed, *grid, _text("status"), *(label(n) for n, _ in _headline(stems))]
 
 
 def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> list[dict[str, Any]]:
@@ -95,7 +104,7 @@ def _rows(summary: pd.DataFrame, stems: Sequence[str], grid: Sequence[str]) -> l
             {"text": fmt.text(record["seed"]), "css": "num"},
         ]
         cells += [{"text": fmt.text(record.get(name)), "css": ""} for name in grid]
-        status = "ok" if ok else f"failed: {record['reason']}"
+        status = _text("ok") if ok else _text("failed", reason=record["reason"])
         cells.append({"text": status, "css": "ok" if ok else "failed"})
         for name, kind in _headline(stems):
             value = record.get(name)
@@ -118,17 +127,20 @@ def _section(
     metrics = [(n, k) for n, k in (entry.headline if entry else ()) if k in CHARTED_KINDS and n in done.columns]
     chart, why, legend = "", "", []
     if not grid:
-        why = "the scenario has no grid, so there is nothing to plot the metrics against."
+        why = _text("no_chart", why=_text("no_grid"))
     elif not finished or not metrics:
-        why = "no run of this workbook finished."
+        why = _text("no_chart", why=_text("none_finished"))
     else:
         chart = _chart(done, finished, grid, metrics)
         keys = list(dict.fromkeys(line_key(run, grid[1:]) for run in finished))
-        legend = [f"line {n} = {key}" for n, key in enumerate(keys, start=1) if not drawable(key)]
+        legend = [
+            _text("line_key", number=n, name=key) for n, key in enumerate(keys, start=1) if not plots.drawable(key)
+        ]
     matrix_runs, matrix = _matrix(stem, finished, reviews)
+    title = entry.title if entry else stem
     return {
-        "title": entry.title if entry else stem,
-        "x": grid[0] if grid else "",
+        "title": title,
+        "alt": _text("chart_alt", workbook=title, parameter=grid[0] if grid else ""),
         "chart": chart,
         "no_chart": why,
         "legend": legend,
@@ -140,12 +152,6 @@ def _section(
 def line_key(run: ClassRun, others: Sequence[str]) -> str:
     """The legend text of a run's line: its trainee (or seed) and the grid values not on the x axis."""
     return " · ".join(filter(None, [run.label, *(f"{n}={fmt.text(run.setting.get(n))}" for n in others)])) or "run"
-
-
-def drawable(text: str) -> bool:
-    """True when the chart font (DejaVu Sans) has a glyph for every character; CJK names are not drawable."""
-    charmap = FT2Font(font_manager.findfont("DejaVu Sans")).get_charmap()
-    return all(ord(char) in charmap for char in text)
 
 
 def _chart(
@@ -167,7 +173,7 @@ def _chart(
         for number, (key, points) in enumerate(lines.items(), start=1):
             xs = [x for x, _ in points]
             ys = [pd.to_numeric(values.at[run_id, name], errors="coerce") for _, run_id in points]
-            ax.plot(xs, ys, marker="o", label=key if drawable(key) else f"line {number}")
+            ax.plot(xs, ys, marker="o", label=key if plots.drawable(key) else _text("line", number=number))
         ax.set_xticks(range(len(x_values)), [fmt.text(v) for v in x_values])
         plots.label(ax, label(name), x_name, "", y=AXIS_KIND.get(kind))
     for ax in list(axes.flat)[len(metrics) :]:
@@ -197,7 +203,7 @@ def _matrix(
         for run in runs:
             finding = cards[run.run_id].get(fid)
             verdict = finding["verdict"] if finding else ""
-            title = f"{finding['text']} ({finding.get('evidence', '')})" if finding else "not on this run's card"
+            title = f"{finding['text']} ({finding.get('evidence', '')})" if finding else _text("not_on_card")
             cells.append({"verdict": verdict or "—", "colour": COLOURS.get(verdict, "#cfcfcf"), "title": title})
         matrix.append({"id": fid, "flips": len({c["verdict"] for c in cells}) > 1, "cells": cells})
     heads = [

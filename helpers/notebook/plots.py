@@ -23,6 +23,7 @@ import pylopdf_fonts_zh_cn
 import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.axes import Axes
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter, PercentFormatter
 
 from helpers.core import fmt
@@ -51,6 +52,14 @@ def chinese_font() -> str:
         regular = next(entry for entry in font_manager.fontManager.ttflist if entry.fname == path)
         font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=700))
     return font_manager.FontProperties(fname=path).get_name()
+
+
+def drawable(text: str) -> bool:
+    """True when the house fonts (DejaVu Sans, then Noto Sans SC) have a glyph for every character of `text`:
+    names typed by people (a trainee's) may hold characters neither font draws, such as emoji."""
+    fonts = (font_manager.findfont(LATIN_FONT), str(pylopdf_fonts_zh_cn.sans_path()))
+    charmaps = [FT2Font(path).get_charmap() for path in fonts]
+    return all(any(ord(char) in charmap for charmap in charmaps) for char in text)
 
 
 def setup() -> None:

@@ -52,3 +52,17 @@ def test_bold_titles_find_a_weight_without_a_findfont_complaint(lang, caplog):
     with caplog.at_level("INFO", logger="matplotlib.font_manager"):
         ax.figure.savefig(io.BytesIO(), format="png")
     assert not [r for r in caplog.records if "Failed to find font weight" in r.getMessage()]
+
+
+@pytest.mark.parametrize("text", ["Li Lei · d=0.1", "韩梅梅", "\U0001f9ff", "小明🙂"])
+def test_drawable_agrees_with_what_a_chart_can_draw(text):
+    """`drawable` says in advance what the strict glyph check says when the chart is saved."""
+    plots.setup()
+    ax = plots.new_axes()
+    ax.set_title(text)
+    try:
+        ax.figure.savefig(io.BytesIO(), format="png")
+        drew = True
+    except UserWarning:
+        drew = False
+    assert plots.drawable(text) is drew
