@@ -141,11 +141,12 @@ def cmd_check_data(args: argparse.Namespace) -> int:
     values = collect_values(args.parameter, None)
     problems, summary = check_data(args.case, Path(args.path), values)
     if problems:
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {args.path}:", file=sys.stderr)
+        key = "cli.check_data.problems_one" if len(problems) == 1 else "cli.check_data.problems_many"
+        print(message(key, count=len(problems), path=args.path), file=sys.stderr)
         for problem in problems:
             print(f"- {problem}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"OK: {summary}")
+    print(message("cli.check_data.ok", summary=summary))
     return 0
 
 
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="for your_shop: column mapping and encoding, e.g. -p col_order_id 订单编号",
     )
+    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of the problems listed (default en)")
     p.set_defaults(func=cmd_check_data)
 
     p = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (before committing)")
@@ -357,8 +359,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = args.func(args)
     except DataError as error:  # every problem on its own line, under one heading
-        head = str(error).split(": ", 1)[0]
-        print(f"casebook: error: {head}:" + "".join(f"\n- {p}" for p in error.problems), file=sys.stderr)
+        print(f"casebook: error: {error.heading}" + "".join(f"\n- {p}" for p in error.problems), file=sys.stderr)
         return EXIT_USAGE
     except (ParameterError, UsageError) as error:
         print(f"casebook: error: {error}", file=sys.stderr)

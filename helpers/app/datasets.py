@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from generators.common import ORDERS_PER_SCALE
 from helpers.core.errors import DataError
+from helpers.core.messages import message
 from helpers.io.tables import atomic_path, write_case_data, write_json, write_table, write_text
 from helpers.workbooks.cases import CASES, case_schema, check_case, generator
 from helpers.workbooks.your_shop import check_export
@@ -143,7 +144,7 @@ def check_data(case: str, path: Path, values: Mapping[str, Any]) -> tuple[list[s
     if case == "your_shop" and path.is_file():
         return check_export(path, values)
     if values:
-        raise DataError([f"-p options apply only to your_shop order exports, not to {case}"])
+        raise DataError([message("cli.check_data.options_only_for_exports", case=case)])
     frames, problems = check_case(case, path)
     rows = sum(len(f) for f in frames.values())
-    return problems, f"{len(frames)} table(s), {rows:,} rows"
+    return problems, message("cli.check_data.tables", tables=len(frames), rows=rows)

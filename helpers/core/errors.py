@@ -6,6 +6,8 @@ shows only the message (no call stack) through `_render_traceback_`.
 
 from __future__ import annotations
 
+from helpers.core.messages import message
+
 
 class ParameterError(ValueError):
     """A parameter value a workbook cannot use; the message names it, the value and what is allowed."""
@@ -21,12 +23,13 @@ class DataError(ValueError):
     def __init__(self, problems: list[str]) -> None:
         self.problems = list(problems)
         count = len(self.problems)
-        super().__init__(f"{count} problem{'s' if count != 1 else ''} in the data: " + "; ".join(self.problems))
+        key = "data.heading_one" if count == 1 else "data.heading_many"
+        self.heading = message(key, count=count)  # "3 problems in the data:", in the current language
+        super().__init__(f"{self.heading} " + "; ".join(self.problems))
 
     def _render_traceback_(self) -> list[str]:
         """In Jupyter, one problem per line and no call stack."""
-        head = str(self).split(": ", 1)[0]
-        return [f"DataError: {head}:", *(f"- {p}" for p in self.problems)]
+        return [f"DataError: {self.heading}", *(f"- {p}" for p in self.problems)]
 
 
 class UsageError(ValueError):

@@ -24,10 +24,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from helpers.core import fmt
 from helpers.core.errors import DataError
 from helpers.core.messages import message
-from helpers.core.schema import MAX_EXAMPLES
+from helpers.core.schema import rows_text
 
 REQUIRED = ("order_id", "customer_id", "order_date", "amount")
 OPTIONAL = ("quantity", "channel", "sku", "city")
@@ -69,7 +68,7 @@ def _missing_columns(headers: list[str], mapping: Mapping[str, str], source: str
     problems = []
     absent = [f"{header!r} (col_{role})" for role, header in mapping.items() if header not in headers]
     if absent:
-        found = ", ".join(repr(h) for h in headers) or message("orders.no_columns")
+        found = ", ".join(repr(h) for h in headers) or message("data.no_columns")
         problems.append(message("orders.missing_columns", source=source, absent=", ".join(absent), found=found))
     shared = pd.Series(list(mapping)).groupby(pd.Series(list(mapping.values()))).agg(list)
     problems += [
@@ -168,15 +167,6 @@ def _first_line(error: Exception) -> str:
 # ---------------------------------------------------------------- validation
 
 
-def rows_text(mask: np.ndarray) -> str:
-    """'3 rows: 2, 5, 9' or '12 rows: 2, 5, 9, 11, 14 (and 7 more)' with spreadsheet row numbers (header = row 1)."""
-    index = np.flatnonzero(mask) + 2
-    shown = ", ".join(str(i) for i in index[:MAX_EXAMPLES])
-    if len(index) > MAX_EXAMPLES:
-        shown = message("orders.rows_more", rows=shown, more=fmt.num(len(index) - MAX_EXAMPLES))
-    return message("orders.rows_one" if len(index) == 1 else "orders.rows_many", n=fmt.num(len(index)), rows=shown)
-
-
 def _text(values: pd.Series) -> pa.ChunkedArray:
     """The column as trimmed pyarrow text (numbers written out, missing cells as empty text)."""
     if isinstance(values.dtype, pd.ArrowDtype):  # read by pyarrow: no copy through Python objects
@@ -248,7 +238,7 @@ def validate(
 ) -> tuple[pd.DataFrame, list[str]]:
     """Typed transactions from text columns named by role, and every problem found (empty when clean)."""
     names = dict(headers or {}) or {c: c for c in raw.columns}
-    where = {role: message("orders.where", source=source, column=repr(names.get(role, role))) for role in raw.columns}
+    where = {role: message("data.where", source=source, column=repr(names.get(role, role))) for role in raw.columns}
     problems: list[str] = []
     text = {role: _text(raw[role]) for role in raw.columns}
     blank = {role: pc.equal(values, "").to_numpy(zero_copy_only=False) for role, values in text.items()}
@@ -274,7 +264,7 @@ def validate(
         blank["amount"],
         raw["amount"],
         where["amount"],
-        message("orders.not_a_number"),
+        message("data.not_a_number"),
     )
     negative = out["amount"].to_numpy() < 0
     if negative.any():
@@ -312,11 +302,11 @@ def _bad_values(
     """Problems for empty cells and for cells that do not parse (with the first offending text)."""
     problems = []
     if report_blank and blank.any():
-        problems.append(message("orders.empty_cells", where=where, rows=rows_text(blank)))
+        problems.append(message("data.empty_cells", where=where, rows=rows_text(blank)))
     wrong = bad & ~blank
     if wrong.any():
         example = repr(raw.iloc[int(np.argmax(wrong))])
-        problems.append(message("orders.bad_value", where=where, what=what, rows=rows_text(wrong), example=example))
+        problems.append(message("data.bad_value", where=where, what=what, rows=rows_text(wrong), example=example))
     return problems
 
 
@@ -376,7 +366,7 @@ def from_frame(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, so
     headers = [str(c) for c in frame.columns]
     problems = _missing_columns(headers, mapping, source)
     if not problems and frame.empty:
-        problems = [message("orders.table_no_rows", source=source)]
+        problems = [message("data.table_no_rows", source=source)]
     if problems:
         raise DataError(problems)
     raw = frame.loc[:, list(mapping.values())].set_axis(list(mapping), axis=1).reset_index(drop=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.core.errors import DataError
+from helpers.core.messages import message
 from helpers.core.schema import Table
 
 CSV_ENCODING = "utf-8-sig"
@@ -99,14 +100,16 @@ def _table_files(case: str, path: Path, schema: Mapping[str, Table]) -> tuple[di
     elif path.is_dir():
         files = {p.stem: p for p in sorted(path.iterdir()) if p.suffix in (".csv", ".parquet")}
     else:
-        return {}, [f"{path}: no such file or folder"]
+        return {}, [message("data.no_path", path=str(path))]
     problems = [
-        f"{files[stem].name}: not a table of case {case} (expected one of {', '.join(schema)})"
+        message("data.not_a_table", file=files[stem].name, case=case, tables=", ".join(schema))
         for stem in files
         if stem not in schema
     ]
     if path.is_dir():
-        problems += [f"{path}: missing table {name}.csv" for name in schema if name not in files]
+        problems += [
+            message("data.missing_table", path=str(path), table=f"{name}.csv") for name in schema if name not in files
+        ]
     return {s: p for s, p in files.items() if s in schema}, problems
 
 
@@ -122,7 +125,7 @@ def check_case_data(
         try:
             raw = read_frame(file)
         except (ValueError, OSError, UnicodeDecodeError) as error:
-            problems.append(f"{file.name}: cannot be read ({error})")
+            problems.append(message("data.unreadable_table", file=file.name, error=str(error)))
             continue
         frames[name], found = schema[name].check(raw, file.name)
         problems += found

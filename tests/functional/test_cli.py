@@ -114,7 +114,7 @@ def test_check_data_lists_every_problem_and_exits_2(casebook, tmp_path):
     done = casebook("check-data", "your_shop", str(broken))
     assert done.returncode == 2
     assert "missing table customers.csv" in done.stderr and "missing column(s) order_date" in done.stderr
-    assert "column 'customer_id': empty in row 2" in done.stderr
+    assert "column 'customer_id': empty in 1 row: 2" in done.stderr
 
 
 def test_student_versions_strip_solutions_and_outputs(casebook, tmp_path):
@@ -144,3 +144,17 @@ def test_help_lists_every_command():
         "html",
     ):
         assert command in done.stdout
+
+
+def test_check_data_speaks_chinese_when_asked(casebook, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "orders.csv").write_text("order_id,customer_id\nO1,\n", encoding="utf-8")
+    done = casebook("check-data", "your_shop", str(broken), "--lang", "zh")
+    assert done.returncode == 2
+    heading, *problems = done.stderr.splitlines()
+    assert heading == f"{broken} 中有 {len(problems)} 个问题："
+    assert f"- {broken}：缺少数据表 customers.csv" in problems
+    assert "- orders.csv 的 'customer_id' 列：有空单元格，第 2 行" in problems
+    ok = casebook("check-data", "your_shop", str(ROOT / "data" / "your_shop"), "--lang", "zh")
+    assert ok.returncode == 0 and ok.stdout.startswith("检查通过：") and "张表" in ok.stdout

@@ -3,6 +3,7 @@ import pytest
 from support import files_under
 
 from generators.your_shop import SCHEMA
+from helpers.core import language
 from helpers.core.errors import DataError
 from helpers.core.schema import Column, Table
 from helpers.io.tables import atomic_dir, atomic_path, load_case_data, write_json, write_table
@@ -57,17 +58,17 @@ def test_table_check_reports_every_problem_with_rows():
         }
     )
     frame, problems = TABLE.check(raw, "orders.csv")
-    text = "\n".join(problems)
     for expected in (
-        "column 'amount': not a number in row 3 (e.g. 'x')",
-        "column 'amount': empty in row 5",
-        "column 'amount': below the minimum 0 in row 4",
-        "column 'qty': not a whole number in row 3",
-        "column 'order_date': not a date in row 3",
-        "value 'Taobao' in row 4 is not one of Tmall, JD",
-        "column 'order_id': duplicated value in row 4",
+        "orders.csv, column 'amount': not a number in 1 row: 3 (e.g. 'x')",
+        "orders.csv, column 'amount': empty in 1 row: 5",
+        "orders.csv, column 'amount': below the minimum 0 in 1 row: 4",
+        "orders.csv, column 'qty': not a whole number in 1 row: 3 (e.g. '2.5')",
+        "orders.csv, column 'order_date': not a date in 1 row: 3 (e.g. 'not a date')",
+        "orders.csv, column 'channel': not one of Tmall, JD in 1 row: 4 (e.g. 'Taobao')",
+        "orders.csv, column 'order_id': duplicated value in 1 row: 4",
     ):
-        assert expected in text
+        assert expected in problems
+    assert len(problems) == 7
     assert frame["amount"].iloc[0] == 1.5
 
 
@@ -86,3 +87,20 @@ def test_load_case_data_lists_problems_across_tables(tmp_path):
     assert any("missing table customers.csv" in p for p in problems)
     assert any("extra.csv: not a table of case your_shop" in p for p in problems)
     assert any("orders.csv: missing column(s)" in p for p in problems)
+
+
+def test_data_problems_and_their_heading_speak_the_current_language(tmp_path):
+    raw = pd.DataFrame({"order_id": ["a", "a"], "amount": ["x", "1"], "qty": ["1", "1"]})
+    raw["order_date"], raw["channel"] = "2024-01-01", "JD"
+    language.use("zh")
+    try:
+        _, problems = TABLE.check(raw, "orders.csv")
+        heading = DataError(problems).heading
+        with pytest.raises(DataError) as error:
+            load_case_data("your_shop", tmp_path / "nowhere", SCHEMA)
+    finally:
+        language.use("en")
+    assert "orders.csv 的 'amount' 列：不是数字，第 2 行（例如 'x'）" in problems
+    assert "orders.csv 的 'order_id' 列：取值重复，第 3 行" in problems
+    assert heading == "数据中有 2 个问题：" and DataError(problems[:1]).heading == "1 problem in the data:"
+    assert error.value.problems == [f"{tmp_path / 'nowhere'}：文件或文件夹不存在"]
