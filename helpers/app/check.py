@@ -28,6 +28,8 @@ from helpers.app.pages import render
 from helpers.app.runner import OUTPUT_PARAMETER, error_text, run_papermill, to_html
 from helpers.app.student import METADATA
 from helpers.core.errors import DataError, UsageError
+from helpers.core.language import LANGUAGES
+from helpers.core.paths import edition_name
 from helpers.io.spreadsheet import write_for_excel
 from helpers.io.tables import atomic_dir, write_text
 from helpers.notebook.exercises import Exercise, exercise_cells, exercises, mark, nbgrader, source
@@ -54,6 +56,7 @@ class Submission:
     path: Path
     trainee: str
     workbook: str
+    lang: str = "en"  # the edition: its instructor version is restored and its kernel speaks its language
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,17 @@ def identify(path: Path, notebook: dict[str, Any], workbooks: Iterable[str]) -> 
         )
     trainee = str(meta.get("trainee") or "").strip()
     trainee = trainee or path.stem.replace(workbook, " ").strip(SEPARATORS) or path.parent.resolve().name
-    return Submission(path, trainee, workbook)
+    lang = meta.get("lang") if meta.get("lang") in LANGUAGES else written_in(notebook)
+    return Submission(path, trainee, workbook, lang)
+
+
+def written_in(notebook: dict[str, Any]) -> str:
+    """The edition a notebook without `casebook.lang` metadata belongs to, from its text cells: the Chinese
+    edition's prose is Chinese, the English edition's only quotes a few Chinese terms (复盘, 拼团)."""
+    text = "".join(source(c) for c in notebook.get("cells", []) if c.get("cell_type") == "markdown")
+    chinese = sum("\u4e00" <= char <= "\u9fff" for char in text)
+    latin = sum(char.isascii() and char.isalpha() for char in text)
+    return "zh" if chinese > latin / 2 else "en"
 
 
 def submissions(items: Sequence[str], skip: Path | None = None) -> list[Submission]:
@@ -238,7 +251,7 @@ def _broken_cell(executed: dict[str, Any]) -> str:
 
 def grade(submission: Submission, folder: Path, timeout: int) -> Graded:
     """Grade one notebook into `folder` (the executed notebook and its HTML report); never raises for its errors."""
-    instructor = read_notebook(notebook_path(submission.workbook))
+    instructor = read_notebook(notebook_path(submission.workbook, submission.lang))
     ready, graded = prepare(read_notebook(submission.path), instructor)
     folder.mkdir(parents=True, exist_ok=True)
     executed_path = folder / f"{submission.workbook}.ipynb"
@@ -249,7 +262,7 @@ def grade(submission: Submission, folder: Path, timeout: int) -> Graded:
         try:
             spec = read_spec(source_path)
             parameters = {OUTPUT_PARAMETER: str(folder.resolve())} if OUTPUT_PARAMETER in spec.params else {}
-            run_papermill(source_path, executed_path, parameters, timeout)
+            run_papermill(source_path, executed_path, parameters, timeout, submission.lang)
         except Exception as error:  # papermill raises for any error output, in an exercise too: sorted out below
             failure = "" if type(error).__name__ == "PapermillExecutionError" else error_text(error, timeout)
     executed = read_notebook(executed_path) if executed_path.exists() else {"cells": []}
@@ -312,7 +325,8 @@ def gradebook_table(results: Sequence[Graded]) -> pd.DataFrame:
     rows = []
     for graded in results:
         sub = graded.submission
-        head = {"trainee": sub.trainee, "workbook": sub.workbook, "notebook": str(sub.path), "status": graded.status}
+        workbook = edition_name(sub.lang, sub.workbook)
+        head = {"trainee": sub.trainee, "workbook": workbook, "notebook": str(sub.path), "status": graded.status}
         for mark_ in graded.marks or [Mark("", "not run", 0, 0, graded.error)]:
             rows.append({**head, **asdict(mark_)})
     return pd.DataFrame(rows, columns=COLUMNS)
@@ -330,7 +344,7 @@ def _page_rows(results: Sequence[Graded]) -> list[dict[str, Any]]:
     return [
         {
             "trainee": g.submission.trainee,
-            "workbook": g.submission.workbook,
+            "workbook": edition_name(g.submission.lang, g.submission.workbook),
             "file": g.submission.path.name,
             "status": g.status,
             "error": g.error,

@@ -11,20 +11,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from helpers.core.language import of_folder
 from helpers.io.tables import write_text
 from helpers.notebook.exercises import mark, source, strip_hidden_tests, strip_solutions
 
-METADATA = "casebook"  # notebook metadata key: {"workbook": stem, optionally "trainee": name}
+METADATA = "casebook"  # notebook metadata key: {"workbook": stem, "lang": edition, optionally "trainee": name}
 
 
-def student_notebook(notebook: dict[str, Any], workbook: str) -> dict[str, Any]:
-    """A copy of `notebook` with nbgrader metadata, solutions and hidden tests stripped, every output cleared."""
+def student_notebook(notebook: dict[str, Any], workbook: str, lang: str = "en") -> dict[str, Any]:
+    """A copy of `notebook` with nbgrader metadata, solutions and hidden tests stripped, every output cleared;
+    its metadata names the workbook and the edition (`lang`), so `casebook check` grades it in that language."""
     student = mark(notebook)
     for cell in student["cells"]:
         if cell["cell_type"] == "code":
             cell["source"] = strip_hidden_tests(strip_solutions(source(cell)))
             cell["outputs"], cell["execution_count"] = [], None
-    student["metadata"] = {**student.get("metadata", {}), METADATA: {"workbook": workbook}}
+    student["metadata"] = {**student.get("metadata", {}), METADATA: {"workbook": workbook, "lang": lang}}
     return student
 
 
@@ -34,6 +36,7 @@ def write_student_versions(paths: Sequence[Path], out: Path) -> list[Path]:
     for path in paths:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         target = out / path.name
-        write_text(target, json.dumps(student_notebook(notebook, path.stem), ensure_ascii=False, indent=1) + "\n")
+        student = student_notebook(notebook, path.stem, of_folder(path.parent))
+        write_text(target, json.dumps(student, ensure_ascii=False, indent=1) + "\n")
         written.append(target)
     return written

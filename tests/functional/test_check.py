@@ -171,3 +171,17 @@ def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(caseb
     assert nbgrader_problems(refreshed) == []
     graded = [nbgrader(c)["grade_id"] for c in refreshed["cells"] if nbgrader(c).get("grade")]
     assert graded == ["exercise_1_check", "exercise_2_check"]
+
+
+def test_a_chinese_student_version_is_graded_with_the_chinese_checks(casebook, tmp_path):
+    done = casebook("student", REAL, "--out", "students", "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    instructor = read_notebook(ROOT / "notebooks" / "zh" / f"{REAL}.ipynb")
+    student = read_notebook(tmp_path / "students" / "zh" / f"{REAL}.ipynb")
+    write(tmp_path / "class" / f"half_{REAL}.ipynb", solved(student, instructor, "exercise_1"))
+    done = casebook("check", "class", "--out", "grades")
+    assert done.returncode == 0, done.stderr
+    table = gradebook(tmp_path / "grades")
+    assert table["workbook"].eq(f"zh/{REAL}").all() and table["points"].sum() == 1
+    passed = table.loc[table["result"] == "passed", "message"]
+    assert len(passed) == 1 and re.search("[\u4e00-\u9fff]", passed.iloc[0]), passed.iloc[0]

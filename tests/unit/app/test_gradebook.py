@@ -180,3 +180,15 @@ def test_the_gradebook_folder_inside_the_class_folder_is_not_graded_again(instru
     assert [s.path.name for s in found] == ["alice_07_tiny.ipynb"]
     with pytest.raises(DataError, match="alice's 07_tiny is also in"):
         submissions([str(tmp_path / "class")])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_submission_is_graded_in_its_own_edition(lang):
+    """The edition comes from the metadata `casebook student` writes, else from the language of the prose."""
+    stem = "01_pinduoduo_group_buying"
+    committed = read_notebook(ROOT / "notebooks" / ("zh" if lang == "zh" else "") / f"{stem}.ipynb")
+    student = student_notebook(committed, stem, lang)
+    assert student["metadata"]["casebook"] == {"workbook": stem, "lang": lang}
+    assert identify(Path(f"{stem}.ipynb"), student, [stem]).lang == lang
+    bare = {**committed, "metadata": {}}  # metadata lost (copied cell by cell): the prose still tells
+    assert identify(Path(f"li_{stem}.ipynb"), bare, [stem]).lang == lang

@@ -95,7 +95,7 @@ def test_the_student_version_keeps_metadata_but_no_answer_and_names_its_workbook
     assert "2 * x" not in sources and "x**2" not in sources and "HIDDEN" not in sources and "SOLUTION" not in sources
     assert sources.count("raise NotImplementedError()") == 2 and "a whole number, please" in sources
     assert nbgrader_problems(student) == [] and len(exercises(student)) == 2
-    assert student["metadata"]["casebook"] == {"workbook": "07_tiny"}
+    assert student["metadata"]["casebook"] == {"workbook": "07_tiny", "lang": "en"}
     assert all(
         c.get("outputs", []) == [] and c.get("execution_count") is None
         for c in student["cells"]
