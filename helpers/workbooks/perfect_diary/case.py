@@ -535,6 +535,11 @@ class CouponTest:
         return self.control_n > 0 and self.treatment_n > 0
 
     @property
+    def one_arm_empty(self) -> bool:
+        """True when somebody was enrolled but one arm stayed empty (a tiny run): a test began, none can be read."""
+        return not self.ran and self.control_n + self.treatment_n > 0
+
+    @property
     def per_1000(self) -> tuple[float, float, float]:
         """Incremental margin per 1,000 users sent the bigger coupon, and its interval (low, high)."""
         return 1000 * self.margin_difference, 1000 * self.margin_ci_low, 1000 * self.margin_ci_high
@@ -624,7 +629,8 @@ def coupon_test(
 def ab_text(test: CouponTest) -> str:
     """The coupon test in one paragraph, or why there is none (the persona sends it: no private domain, no test)."""
     if not test.ran:
-        return text("ab.no_test")
+        key = "ab.one_arm_empty" if test.one_arm_empty else "ab.no_test"
+        return text(key, control=test.control_n, treatment=test.treatment_n)
     guardrail = text(
         "ab.guardrail",
         control=test.margin_control,

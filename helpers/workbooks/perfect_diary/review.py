@@ -111,6 +111,13 @@ def _judge_private_domain(card: ReviewCard, private: PrivateDomain) -> None:
     )
 
 
+def _absent(test: CouponTest, key: str) -> str:
+    """Why a coupon-test figure is missing: an arm left empty (say so, with the counts) or no test at all."""
+    if test.one_arm_empty:
+        return text("one_arm_empty", control=test.control_n, treatment=test.treatment_n)
+    return text(key)
+
+
 def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
     evidence = text("ab_assignment.evidence", control=test.control_n, treatment=test.treatment_n)
     card.judge(
@@ -120,8 +127,8 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         SRM_ALPHA,
         worked=text("ab_assignment.worked", share=test.treatment_share, p=test.srm_p_value),
         failed=text("ab_assignment.failed", share=test.treatment_share, p=f"{test.srm_p_value:.1e}", alpha=SRM_ALPHA),
-        evidence=evidence if test.ran else text("no_test_evidence"),
-        missing=text("no_test"),
+        evidence=evidence if test.ran else _absent(test, "no_test_evidence"),
+        missing=_absent(test, "no_test"),
     )
     usable = test.ran and not test.srm_detected
     coupons = text("coupons", control=test.coupon_control, treatment=test.coupon_treatment)
@@ -138,8 +145,8 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         uncertain=text("ab_effect.uncertain", **lift, power=test.power, planned=test.planned_lift, mde=test.mde),
         evidence=text("ab_effect.evidence", control=test.control_rate, treatment=test.treatment_rate)
         if test.ran
-        else text("no_test_evidence"),
-        missing=text("srm_untrusted") if test.srm_detected else text("no_test_lift"),
+        else _absent(test, "no_test_evidence"),
+        missing=text("srm_untrusted") if test.srm_detected else _absent(test, "no_test_lift"),
     )
     card.judge(
         "ab_guardrail",
@@ -153,8 +160,8 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         uncertain=text("ab_guardrail.uncertain", difference=test.margin_difference),
         evidence=text("ab_guardrail.evidence", control=test.margin_control, treatment=test.margin_treatment)
         if test.ran
-        else text("no_test_evidence"),
-        missing=text("srm_guardrail") if test.srm_detected else text("no_test_guardrail"),
+        else _absent(test, "no_test_evidence"),
+        missing=text("srm_guardrail") if test.srm_detected else _absent(test, "no_test_guardrail"),
     )
     per_1000, low, high = test.per_1000
     card.judge(
@@ -167,8 +174,8 @@ def _judge_ab(card: ReviewCard, test: CouponTest) -> None:
         worked=text("ab_pays.worked", per_1000=per_1000),
         failed=text("ab_pays.failed", per_1000=per_1000),
         uncertain=text("ab_pays.uncertain", per_1000=per_1000),
-        evidence=text("ab_pays.evidence") if test.ran else text("no_test_evidence"),
-        missing=text("srm_result") if test.srm_detected else text("no_test_pays"),
+        evidence=text("ab_pays.evidence") if test.ran else _absent(test, "no_test_evidence"),
+        missing=text("srm_result") if test.srm_detected else _absent(test, "no_test_pays"),
     )
 
 

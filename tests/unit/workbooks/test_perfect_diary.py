@@ -276,6 +276,22 @@ def test_without_a_private_domain_nothing_reads_n_a(lang):
     assert card["next_test"]["text"] == messages.message("perfect_diary.review.next_test.none")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_test_with_an_empty_arm_says_so_instead_of_blaming_the_private_domain(lang):
+    """A tiny run can enrol a few users and leave one arm empty: the card gives the counts, not 'no test ran'."""
+    language.use(lang)
+    one_arm = result(coupon=coupon(**{**NO_TEST, "control_n": 3, "control_conversions": 1}))
+    card = findings(one_arm)
+    ab = [card[fid] for fid in ("ab_assignment", "ab_effect", "ab_guardrail", "ab_pays")]
+    paragraph = case.ab_text(one_arm.coupon)
+    assert all(f["verdict"] == UNKNOWN for f in ab)
+    for sentence in [paragraph, *(f["text"] for f in ab), *(f["evidence"] for f in ab)]:
+        assert "3" in sentence and "0" in sentence, sentence
+        assert not re.search(r"private domain|私域|persona|人设", sentence), sentence
+    no_test = findings(result(coupon=coupon(**NO_TEST)))
+    assert re.search(r"private domain|私域", no_test["ab_assignment"]["text"])
+
+
 def test_a_test_too_small_to_size_says_so():
     card = findings(result(coupon=coupon(users_needed_per_arm=NAN)))
     assert card["next_test"]["text"].startswith("Re-run the coupon test on a bigger base")
