@@ -143,6 +143,11 @@ def new_axes(figsize: tuple[float, float] = FIGSIZE) -> Axes:
     return ax
 
 
+def _above(ax: Axes, text: str, x: float, y: float) -> None:
+    """A bar's value written just above its top, the same size and gap on every bar chart."""
+    ax.annotate(text, (x, y), ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+
+
 def bar(
     labels: Sequence,
     values: Sequence[float],
@@ -162,15 +167,7 @@ def bar(
     ax.set_xticks(positions, [str(label) for label in labels])
     if annotate:
         for pos, value in zip(positions, values, strict=True):
-            ax.annotate(
-                fmt.as_kind(annotate, value),
-                (pos, value),
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                xytext=(0, 2),
-                textcoords="offset points",
-            )
+            _above(ax, fmt.as_kind(annotate, value), pos, value)
     label(ax, title, xlabel, ylabel, y)
     fit_category_labels(ax)
     return ax
@@ -259,15 +256,7 @@ def waterfall(
         ax.axhline(reference, color=NEUTRAL, linestyle="--", linewidth=1)
     for pos, value in enumerate([*deltas, ends[-1]]):
         top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
-        ax.annotate(
-            fmt.yuan(value, 1),
-            (pos, top),
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
+        _above(ax, fmt.yuan(value, 1), pos, top)
     ax.axhline(0, color="black", linewidth=0.8)
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.1 * (high - low))  # room for the value labels under the title

@@ -1,5 +1,6 @@
-"""plots.funnel draws every workbook's funnel with the common catalog's words: counts, the share of the previous
-step beside each bar, the leakiest step in red, in both languages."""
+"""plots draws every workbook's charts the same way: a funnel with the common catalog's words (counts, the share
+of the previous step beside each bar, the leakiest step in red, in both languages); bar and waterfall values
+written just above each bar's top."""
 
 from __future__ import annotations
 
@@ -47,3 +48,22 @@ def test_a_step_after_an_empty_one_shows_only_its_count():
     _, captions, colors = drawn(["card", "added"], [0, 0])
     assert captions == ["0", "0"]
     assert plots.BAD not in colors  # no conversion, so no leakiest step
+
+
+def value_labels(ax):
+    return [(t.get_text(), tuple(float(v) for v in t.xy), t.get_va(), t.get_fontsize()) for t in ax.texts]
+
+
+def test_bar_values_stand_above_each_bar():
+    ax = plots.bar(["a", "b"], [1500.0, 250.0], title="t", xlabel="x", ylabel="y", y="yuan", annotate="yuan")
+    assert value_labels(ax) == [("¥1.50k", (0.0, 1500.0), "bottom", 9), ("¥250.00", (1.0, 250.0), "bottom", 9)]
+
+
+def test_waterfall_values_stand_above_the_top_of_each_step():
+    # revenue 1000, costs −600 (a bar from 400 up to 1000), result 400
+    ax = plots.waterfall([("Revenue", 1000.0), ("Costs", -600.0)], title="t")
+    assert value_labels(ax) == [
+        ("¥1.0k", (0.0, 1000.0), "bottom", 9),
+        ("−¥600.0", (1.0, 1000.0), "bottom", 9),
+        ("¥400.0", (2.0, 400.0), "bottom", 9),
+    ]
