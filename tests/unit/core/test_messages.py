@@ -130,9 +130,9 @@ def test_a_scope_falls_back_to_the_shared_labels_in_both_languages():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_an_unknown_scope_is_an_error_naming_it_and_the_known_ones(lang):
     language.use(lang)
-    assert messages.scopes() == ["your_shop"]
+    assert "your_shop" in messages.scopes() and "tier" not in messages.scopes()
     with pytest.raises(
-        KeyError, match=rf"no label scope 'your_shop_' in the {lang} catalog: known scopes are your_shop"
+        KeyError, match=rf"no label scope 'your_shop_' in the {lang} catalog: known scopes are [a-z_, ]*\byour_shop\b"
     ):
         messages.label("tier", scope="your_shop_")
 
