@@ -305,10 +305,12 @@ def _record(out_dir: Path, result: RunResult) -> None:
 
 
 def headline(stem: str, metrics: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The registry's headline metrics for a workbook as (label, formatted value) pairs in the current language."""
+    """The registry's headline metrics for a workbook as (label, formatted value) pairs in the current language,
+    named as the workbook names them (within its label scope, if it has one)."""
     entry = workbook(stem)
-    pairs = entry.headline if entry else ()
-    return [(label(name), fmt.as_kind(kind, metrics.get(name))) for name, kind in pairs]
+    if entry is None:
+        return []
+    return [(label(name, entry.labels), fmt.as_kind(kind, metrics.get(name))) for name, kind in entry.headline]
 
 
 @contextlib.contextmanager

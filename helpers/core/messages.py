@@ -26,7 +26,7 @@ import yaml
 from helpers.core import fmt
 from helpers.core.language import LANGUAGES, current, use
 
-__all__ = ["LANGUAGES", "catalog", "has", "label", "language", "message", "placeholders", "use"]
+__all__ = ["LANGUAGES", "catalog", "has", "label", "language", "message", "placeholders", "scopes", "use"]
 CATALOGS = Path(__file__).resolve().parents[1] / "catalogs"
 language = current
 
@@ -48,17 +48,33 @@ def catalog(lang: str) -> dict[str, str]:
 
     The domain is the file's name, except that every `labels*.yaml` (shared `labels.yaml`, per-workbook
     `labels_jd.yaml`) feeds the one `labels` domain; a label defined twice with different words is an error.
+    A labels file may nest its names under its own scope (`labels_your_shop.yaml` → `your_shop:`): those are
+    `labels.your_shop.<name>`, found by `label(name, scope="your_shop")` only.
     """
     folder = CATALOGS / lang
     messages: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         tree = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         domain = "labels" if path.stem.startswith("labels") else path.stem
+        if domain == "labels":
+            _check_scopes(path, tree)
         for key, text in _flatten(tree, domain).items():
             if messages.get(key, text) != text:
                 raise ValueError(f"{path}: {key} is already defined as {messages[key]!r}")
             messages[key] = text
     return messages
+
+
+def _check_scopes(path: Path, tree: Mapping[str, Any]) -> None:
+    """A labels file nests names only under its own scope, one level deep, so a scope is always one file."""
+    for name, value in tree.items():
+        if not isinstance(value, Mapping):
+            continue
+        if path.stem != f"labels_{name}":
+            raise ValueError(f"{path}: the label scope {name!r} belongs in labels_{name}.yaml")
+        nested = [key for key, text in value.items() if isinstance(text, Mapping)]
+        if nested:
+            raise ValueError(f"{path}: labels inside the scope {name!r} must be texts, not sections: {nested}")
 
 
 class _Formatter(string.Formatter):
@@ -87,8 +103,33 @@ def has(key: str) -> bool:
     return key in catalog(language())
 
 
-def label(name: object) -> str:
-    """The reader-facing name of a column or metric (`labels.<name>`), or the name itself when none is listed."""
+def scopes() -> list[str]:
+    """The label scopes of the current language: the workbooks that keep labels of their own."""
+    return sorted(_scopes(language()))
+
+
+@cache
+def _scopes(lang: str) -> frozenset[str]:
+    return frozenset(key.split(".")[1] for key in catalog(lang) if key.startswith("labels.") and key.count(".") == 2)
+
+
+def label(name: object, scope: str | None = None) -> str:
+    """The reader-facing name of a column or metric, or the name itself when none is listed.
+
+    Shared labels (`labels.<name>`) mean one thing everywhere. A workbook whose column reuses a shared name
+    with another meaning (04's `tier` is a lifecycle tier, 03's a KOL tier) keeps its own labels in a scope,
+    `labels_<scope>.yaml`: `label("tier", scope="your_shop")` finds `labels.your_shop.tier` first, then the
+    shared label. An unknown scope is a KeyError naming the known ones (a typo must not fall back silently).
+    """
+    if scope is not None:
+        if scope not in _scopes(language()):
+            raise KeyError(
+                f"no label scope {scope!r} in the {language()} catalog: known scopes are "
+                f"{', '.join(scopes()) or 'none'} (a scope is a labels_<scope>.yaml nesting its names under <scope>:)"
+            )
+        scoped = f"labels.{scope}.{name}"
+        if has(scoped):
+            return message(scoped)
     key = f"labels.{name}"
     return message(key) if has(key) else str(name)
 

@@ -13,7 +13,7 @@ import dataclasses
 import math
 import textwrap
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -152,6 +152,11 @@ def new_axes(figsize: tuple[float, float] = FIGSIZE) -> Axes:
     return ax
 
 
+def _above(ax: Axes, text: str, x: float, y: float) -> None:
+    """A bar's value written just above its top, the same size and gap on every bar chart."""
+    ax.annotate(text, (x, y), ha="center", va="bottom", fontsize=9, xytext=(0, 2), textcoords="offset points")
+
+
 def bar(
     labels: Sequence,
     values: Sequence[float],
@@ -171,15 +176,7 @@ def bar(
     ax.set_xticks(positions, [str(label) for label in labels])
     if annotate:
         for pos, value in zip(positions, values, strict=True):
-            ax.annotate(
-                fmt.as_kind(annotate, value),
-                (pos, value),
-                ha="center",
-                va="bottom",
-                fontsize=9,
-                xytext=(0, 2),
-                textcoords="offset points",
-            )
+            _above(ax, fmt.as_kind(annotate, value), pos, value)
     label(ax, title, xlabel, ylabel, y)
     fit_category_labels(ax)
     return ax
@@ -203,33 +200,24 @@ def lines(
     return label(ax, title, xlabel, ylabel, y)
 
 
-def funnel(
-    steps: pd.DataFrame,
-    *,
-    title: str,
-    xlabel: str | None = None,
-    of_previous: Callable[[float], str] | None = None,
-    ax: Axes | None = None,
-) -> Axes:
+def funnel(steps: pd.DataFrame, *, title: str, ax: Axes | None = None) -> Axes:
     """Horizontal funnel from a `helpers.funnel.funnel_table` frame; the leakiest step in red.
 
-    The x label and the step-conversion caption beside each bar come from the common catalog; `xlabel` and
-    `of_previous` let a workbook use its own words instead.
+    The x label and the step-conversion caption beside each bar are the common catalog's (`common.chart`), the
+    same words in every workbook; the title names what is counted.
     """
     ax = ax or new_axes()
     order = steps.iloc[::-1]
     colors = [BAD if leak else PALETTE[0] for leak in order["leakiest"]]
     ax.barh(order["step"], order["count"], color=colors)
     for pos, (count, rate) in enumerate(zip(order["count"], order["step_conversion"], strict=True)):
-        if fmt.is_missing(rate):
-            caption = fmt.num(count)
-        elif of_previous is None:
-            caption = fmt.num(count) + message("common.chart.of_previous", share=rate)
-        else:
-            caption = f"{fmt.num(count)}  ({of_previous(rate)})"
+        caption = fmt.num(count)
+        if not fmt.is_missing(rate):
+            caption += message("common.chart.of_previous", share=rate)
         ax.annotate(caption, (count, pos), va="center", xytext=(4, 0), textcoords="offset points", fontsize=9)
-    ax.set_xlim(0, order["count"].max() * 1.45 if len(order) else 1)
-    return label(ax, title, xlabel if xlabel is not None else message("common.chart.count"), "", None, "num")
+    top = order["count"].max() if len(order) else 0
+    ax.set_xlim(0, top * 1.45 if top > 0 else 1)  # room for the captions; an empty funnel still has a scale
+    return label(ax, title, message("common.chart.count"), "", None, "num")
 
 
 def heatmap(
@@ -277,15 +265,7 @@ def waterfall(
         ax.axhline(reference, color=NEUTRAL, linestyle="--", linewidth=1)
     for pos, value in enumerate([*deltas, ends[-1]]):
         top = max(starts[pos], ends[pos]) if pos < len(deltas) else max(ends[-1], 0)
-        ax.annotate(
-            fmt.yuan(value, 1),
-            (pos, top),
-            ha="center",
-            va="bottom",
-            fontsize=9,
-            xytext=(0, 2),
-            textcoords="offset points",
-        )
+        _above(ax, fmt.yuan(value, 1), pos, top)
     ax.axhline(0, color="black", linewidth=0.8)
     low, high = ax.get_ylim()
     ax.set_ylim(low, high + 0.1 * (high - low))  # room for the value labels under the title

@@ -33,11 +33,14 @@ def tell(key: str, **values: Any) -> None:
     say(message(key, **values))
 
 
-def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, caption: str = "") -> None:
+def table(
+    frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, caption: str = "", scope: str | None = None
+) -> None:
     """Show a frame with columns formatted (`{"gmv": "yuan", "rate": "pct"}`); all cell text escaped.
 
-    Column headers are the columns' reader-facing labels (`labels.yaml` of the current language). Formatted
-    (numeric) columns are right-aligned, the others left-aligned, so labels read naturally.
+    Column headers are the columns' reader-facing labels in the current language (`messages.label`, within a
+    workbook's label `scope` when given). Formatted (numeric) columns are right-aligned, the others
+    left-aligned, so labels read naturally.
     """
     formats = dict(formats or {})
     shown = frame.copy()
@@ -48,7 +51,7 @@ def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, capt
     for column, kind in formats.items():
         shown[column] = shown[column].map(lambda v, kind=kind: fmt.as_kind(kind, v))
     shown = shown.astype(object).where(shown.notna(), fmt.na())
-    head = "".join(f'<th style="text-align:{_align(c, formats)}">{esc(label(c))}</th>' for c in shown.columns)
+    head = "".join(f'<th style="text-align:{_align(c, formats)}">{esc(label(c, scope))}</th>' for c in shown.columns)
     body = "".join(
         "<tr>" + "".join(f'<td style="text-align:{_align(c, formats)}">{esc(v)}</td>' for c, v in row.items()) + "</tr>"
         for _, row in shown.iterrows()

@@ -66,10 +66,7 @@ def counterfactual(case: str, values: Mapping[str, Any], **changes: Any) -> dict
 
 
 def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
-    """What each table holds and how big it is: the 'data at a glance' of a Background section.
-
-    The descriptions come from the `cases` catalog (`cases.tables.<case>.<table>`) in the edition's language.
-    """
+    """Show the 'data at a glance' table of a Background section (`overview_frame`), one builder for every case."""
     table(
         overview_frame(tables, case),
         {"dataset_rows": "num", "dataset_columns": "num"},
@@ -78,7 +75,12 @@ def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
 
 
 def overview_frame(tables: Mapping[str, pd.DataFrame], case: str) -> pd.DataFrame:
-    """One row per table of `case`: its file name, rows, columns and what it holds (from the catalog)."""
+    """One row per table of `case`: its file name, rows, columns and what it holds.
+
+    What a table holds comes from the `cases` catalog (`cases.tables.<case>.<table>`) in the edition's
+    language; the English text is the generator's data-dictionary description. Headers are shared labels
+    (`dataset_file`, `dataset_rows`, …), the same in every workbook.
+    """
     generator(case)  # an unknown case is a DataError naming the known ones
     rows = [
         {

@@ -29,6 +29,7 @@ class Workbook:
     headline: tuple[tuple[str, str], ...]
     case: str | None = None
     cross_check: CrossCheck | None = None
+    labels: str | None = None  # its label scope (labels_<scope>.yaml) when it keeps labels of its own
 
 
 WORKBOOKS = (
@@ -96,6 +97,7 @@ WORKBOOKS = (
         ),
         case="your_shop",
         cross_check=your_shop.check_parameters,
+        labels=your_shop.DOMAIN,
     ),
 )
 

@@ -211,24 +211,13 @@ def customers(orders: pd.DataFrame, values: Mapping[str, Any]) -> dict[str, Any]
 
 
 def show(frame: pd.DataFrame, formats: Mapping[str, str] | None = None, *, caption: str = "") -> None:
-    """`story.table` with this workbook's column labels (`labels.your_shop.<column>` in labels_your_shop.yaml).
-
-    The labels are namespaced so that another workbook's label for a column of the same name cannot clash.
-    """
-    story.table(
-        frame.rename(columns=_labelled),
-        {_labelled(column): kind for column, kind in (formats or {}).items()},
-        caption=caption,
-    )
-
-
-def _labelled(column: str) -> str:
-    return f"{DOMAIN}.{column}"
+    """`story.table` with headers from this workbook's label scope (labels_your_shop.yaml), then the shared labels."""
+    story.table(frame, formats, caption=caption, scope=DOMAIN)
 
 
 def shown_columns(frame: pd.DataFrame) -> list[str]:
     """The headers a reader sees for `frame` under `show` (for tests: none may be a raw column name)."""
-    return [label(_labelled(column)) for column in frame.columns]
+    return [label(column, scope=DOMAIN) for column in frame.columns]
 
 
 def tier_name(tier: str) -> str:

@@ -394,22 +394,6 @@ def region_names(regions: Iterable[object]) -> list[str]:
     return [shown("region_short", r) if has(f"jd.values.region_short.{r}") else str(r) for r in regions]
 
 
-def dataset_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """What each table holds and how big it is, in the reader's language: the data at a glance."""
-    schema = cases.case_schema("jd")
-    return pd.DataFrame(
-        [
-            {
-                "data_file": f"{name}.csv",
-                "data_rows": len(frame),
-                "data_columns": len(frame.columns),
-                "data_holds": message(f"jd.tables.{name}") if has(f"jd.tables.{name}") else schema[name].description,
-            }
-            for name, frame in tables.items()
-        ]
-    )
-
-
 def kpi_tree(view: pd.DataFrame, delivery: Delivery) -> pd.DataFrame:
     """The strategy's chain as a table: stock coverage → 211 speed → returns and repurchase → profit."""
     d = delivery

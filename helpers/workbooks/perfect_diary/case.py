@@ -86,15 +86,6 @@ def facts_table() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["fact", "figure", "year", "source"])
 
 
-def dataset_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """What each table holds and how big it is: the 'data at a glance' of the Background section."""
-    rows = [
-        {"table": f"{name}.csv", "rows": len(frame), "columns": len(frame.columns), "holds": text(f"dataset.{name}")}
-        for name, frame in tables.items()
-    ]
-    return pd.DataFrame(rows, columns=["table", "rows", "columns", "holds"])
-
-
 def is_generated(values: Mapping[str, Any]) -> bool:
     """True when the data comes from the generator (so its mechanism and counterfactuals are known)."""
     return not values.get("data_dir")

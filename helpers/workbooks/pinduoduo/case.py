@@ -43,21 +43,6 @@ def facts() -> pd.DataFrame:
     )
 
 
-def dataset(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
-    """What each table holds and how big it is: the 'data at a glance' of the Background section."""
-    return pd.DataFrame(
-        [
-            {
-                "dataset_file": f"{name}.csv",
-                "dataset_rows": len(frame),
-                "dataset_columns": len(frame.columns),
-                "dataset_holds": message(f"pinduoduo.dataset.{name}"),
-            }
-            for name, frame in tables.items()
-        ]
-    )
-
-
 def orders_preview(orders: pd.DataFrame, rows: int = 6) -> pd.DataFrame:
     """The first orders with their solo/team mode, status and category named for readers."""
     head = orders.head(rows).copy()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from helpers.app.runner import index_html
+from helpers.app.runner import headline, index_html, speaking
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -42,3 +42,13 @@ def test_index_links_both_editions_and_says_which_parameters_each_report_used():
         '<a href="zh/00_case_review_method.report.html">报告</a> · <a href="zh/00_case_review_method.html">' in chinese
     )
     assert "GMV 成交额（¥）: <b>¥253.4万</b>" in chinese and "GMV (¥)" not in chinese
+
+
+def test_headline_figures_are_named_as_their_workbook_names_them():
+    # 04 keeps its own labels: its revenue is a shop's sales (销售额), not a platform's income (营业收入, 01)
+    metrics = {"revenue": 1500.0, "customers": 12}
+    with speaking("zh"):
+        assert headline("04_your_shop_review", metrics)[:2] == [("顾客数", "12"), ("销售额（¥）", "¥1,500.00")]
+        assert headline("03_perfect_diary_kol_private_domain", metrics)[0] == ("营业收入（¥）", "¥1,500.00")
+    assert headline("04_your_shop_review", metrics)[1] == ("Revenue (¥)", "¥1.50k")
+    assert headline("99_unknown", metrics) == []

@@ -103,3 +103,69 @@ def test_the_edition_folder_sets_the_language():
     assert language.of_folder(Path("/x/notebooks")) == "en"
     with pytest.raises(ValueError, match="'fr'"):
         language.use("fr")
+
+
+def test_a_scope_overrides_a_shared_label_only_inside_it():
+    # 03's shared `tier` is a KOL tier; 04 means a lifecycle tier and says so in its own scope
+    assert messages.label("tier") == "KOL tier"
+    assert messages.label("tier", scope="your_shop") == "Lifecycle tier"
+    assert messages.label("p_alive", scope="your_shop") == "Probability still active (%)"
+    assert messages.label("p_alive") == "p_alive"  # a scoped name is invisible outside its scope
+    language.use("zh")
+    assert messages.label("tier") == "达人层级"
+    assert messages.label("tier", scope="your_shop") == "生命周期分层"
+    assert messages.label("revenue", scope="your_shop") == "销售额（¥）"  # a shop's sales, not a platform's
+    assert messages.label("revenue") == "营业收入（¥）"
+
+
+def test_a_scope_falls_back_to_the_shared_labels_in_both_languages():
+    assert messages.label("orders", scope="your_shop") == messages.label("orders") == "Orders"
+    assert messages.label("parameter", scope="your_shop") == "Parameter"
+    assert messages.label("not_a_column", scope="your_shop") == "not_a_column"
+    language.use("zh")
+    assert messages.label("orders", scope="your_shop") == "订单数"
+    assert messages.label("meaning", scope="your_shop") == "含义"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_unknown_scope_is_an_error_naming_it_and_the_known_ones(lang):
+    language.use(lang)
+    assert "your_shop" in messages.scopes() and "tier" not in messages.scopes()
+    with pytest.raises(
+        KeyError, match=rf"no label scope 'your_shop_' in the {lang} catalog: known scopes are [a-z_, ]*\byour_shop\b"
+    ):
+        messages.label("tier", scope="your_shop_")
+
+
+def test_a_scoped_label_differs_from_the_shared_one_it_overrides():
+    """A scope holds a shared name only when it means something else there (else the shared label is enough)."""
+    texts = {lang: messages.catalog(lang) for lang in ("en", "zh")}
+    for scope in messages.scopes():
+        prefix = f"labels.{scope}."
+        for key in (k for k in texts["en"] if k.startswith(prefix)):
+            shared = "labels." + key[len(prefix) :]
+            if shared in texts["en"]:
+                assert any(texts[lang][key] != texts[lang][shared] for lang in texts), f"{key} repeats {shared}"
+
+
+def _catalog_from(folder: Path, files: dict[str, str], monkeypatch) -> dict[str, str]:
+    (folder / "en").mkdir(parents=True)
+    for name, text in files.items():
+        (folder / "en" / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(messages, "CATALOGS", folder)
+    return messages.catalog.__wrapped__("en")  # uncached: these files only
+
+
+def test_a_scope_lives_in_its_own_file_and_a_shared_name_has_one_meaning(tmp_path, monkeypatch):
+    texts = _catalog_from(
+        tmp_path,
+        {"labels.yaml": "tier: KOL tier\n", "labels_shop.yaml": "shop:\n  tier: Lifecycle tier\n"},
+        monkeypatch,
+    )
+    assert texts == {"labels.tier": "KOL tier", "labels.shop.tier": "Lifecycle tier"}
+    with pytest.raises(ValueError, match=r"the label scope 'shop' belongs in labels_shop\.yaml"):
+        _catalog_from(tmp_path / "a", {"labels_jd.yaml": "shop:\n  tier: Lifecycle tier\n"}, monkeypatch)
+    with pytest.raises(ValueError, match=r"labels\.tier is already defined as 'KOL tier'"):
+        _catalog_from(
+            tmp_path / "b", {"labels.yaml": "tier: KOL tier\n", "labels_jd.yaml": "tier: Tier\n"}, monkeypatch
+        )

@@ -55,7 +55,7 @@ def shown_tables(tables, computed) -> dict[str, pd.DataFrame]:
     """Every table the notebook shows, built with the same calls, in the current language."""
     view = computed["view"]
     return {
-        "dataset": jd_case.dataset_table(tables),
+        "dataset": cases.overview_frame(tables, "jd"),
         "kpi_tree": jd_case.kpi_tree(view, computed["delivery"]),
         "warehouses": jd_case.readable(tables["warehouses"], ["kind", "region"]),
         "sources": jd_case.readable(jd_case.delivery_hours_table(view, "stock_source"), ["stock_source"]),

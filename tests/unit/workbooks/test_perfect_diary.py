@@ -18,6 +18,7 @@ from generators import perfect_diary as generator
 from helpers.core import fmt, language, messages
 from helpers.notebook import plots
 from helpers.notebook.review import FAILED, UNKNOWN, WORKED
+from helpers.workbooks import cases
 from helpers.workbooks.perfect_diary import case, charts, review
 
 matplotlib.use("Agg")
@@ -319,7 +320,7 @@ def shown_tables(tables) -> dict[str, pd.DataFrame]:
     tiers = case.tier_table(tables)
     return {
         "facts": case.facts_table(),
-        "dataset": case.dataset_table(tables),
+        "dataset": cases.overview_frame(tables, "perfect_diary"),
         "roster": case.roster(tables["kols"]),
         "kpi": case.kpi_tree(tables, pnl),
         "funnel": case.tier_funnels(tables["posts"]),

@@ -16,6 +16,7 @@ from generators.pinduoduo import Config, generate
 from helpers.analysis import unit_economics, viral
 from helpers.core import language
 from helpers.core.messages import label
+from helpers.workbooks import cases
 from helpers.workbooks.pinduoduo import case
 
 matplotlib.use("Agg")
@@ -52,7 +53,7 @@ def shown_tables(tables) -> dict[str, pd.DataFrame]:
     effect = case.subsidy_view(tables, case.counterfactual(SMALL), SMALL)
     return {
         "facts": case.facts(),
-        "dataset": case.dataset(tables),
+        "dataset": cases.overview_frame(tables, "pinduoduo"),
         "orders": case.orders_preview(tables["orders"]),
         "kpi": case.kpi_tree(tables),
         "teams": case.team_table(tables),
