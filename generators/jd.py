@@ -489,15 +489,15 @@ UNIFORMS = 8
 def _poisson_days(
     rng: np.random.Generator, rate: np.ndarray, lo: np.ndarray, hi: np.ndarray, cum: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Events of independent Poisson processes with intensity rate_i × multiplier(day) on days [lo_i, hi_i):
-    each count from the summed intensity, then each event's day by the daily shape (`cum` = cumulative
-    multiplier). This is the same process as a Bernoulli draw per customer per day, without drawing the days
-    nobody buys. Returns (customer, day) per event, in customer order."""
-    mass = np.maximum(cum[hi] - cum[lo], 0.0)
-    customer = np.repeat(np.arange(len(rate)), rng.poisson(rate * mass))
-    target = cum[lo[customer]] + rng.random(len(customer)) * mass[customer]
-    day = np.clip(np.searchsorted(cum, target, side="right") - 1, lo[customer], hi[customer] - 1)
-    return customer, day
+    """Events of independent Poisson processes with intensity rate_i × multiplier(day) on days [lo_i, hi_i)
+    (lo_i < hi_i): each count from the summed intensity, then each event's day by the daily shape (`cum` =
+    cumulative multiplier). This is the same process as a Bernoulli draw per customer per day, without
+    drawing the days nobody buys. Returns (process index, day) per event, in process order."""
+    mass = cum[hi] - cum[lo]
+    process = np.repeat(np.arange(len(rate)), rng.poisson(rate * mass))
+    target = cum[lo[process]] + rng.random(len(process)) * mass[process]
+    day = np.clip(np.searchsorted(cum, target, side="right") - 1, lo[process], hi[process] - 1)
+    return process, day
 
 
 def _month_events(
@@ -518,12 +518,15 @@ def _month_events(
     first, stop = month
     rate, arrival = people["rate"].to_numpy(), people["arrival"].to_numpy()
     lo = np.clip(arrival + 1, first, stop)
-    repeat_customer, repeat_day = _poisson_days(base, rate, lo, np.full(len(rate), stop), cum)
+    active = np.flatnonzero(lo < stop)  # repeat purchases start the day after arrival
+    process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), cum)
+    repeat_customer = active[process]
     new = np.flatnonzero((arrival >= first) & (arrival < stop))
     member_from, member_to = membership
-    member_lo = np.clip(np.maximum(lo, member_from), first, stop)
-    extra_customer, extra_day = _poisson_days(extra, rate * uplift, member_lo, np.clip(member_to, first, stop), cum)
-    customer = np.concatenate([new, repeat_customer, extra_customer])
+    member_lo, member_hi = np.maximum(lo, member_from), np.minimum(member_to, stop)
+    members = np.flatnonzero(member_lo < member_hi)
+    process, extra_day = _poisson_days(extra, rate[members] * uplift, member_lo[members], member_hi[members], cum)
+    customer = np.concatenate([new, repeat_customer, members[process]])
     day = np.concatenate([arrival[new], repeat_day, extra_day])
     u = np.hstack([base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extra_day)))])
     order = np.argsort(day, kind="stable")
@@ -675,14 +678,13 @@ def _deliveries(
     skus: pd.DataFrame,
     config: Config,
     days: pd.DatetimeIndex,
-    order_time: pd.DatetimeIndex,
+    order_time: np.ndarray,
 ) -> pd.DataFrame:
     """211 promise, delivery time and fulfilment cost per order from its stock source and order hour."""
     hour = orders.hour
     cutoff = np.where(hour < 11, 0, np.where(hour < 23, 1, 2))
-    day_start = days[orders.day]
     promise_offset = np.select([cutoff == 0, cutoff == 1], [23.0, 24 + 15.0], default=24 + 23.0)
-    promised = day_start + pd.to_timedelta(promise_offset, unit="h")
+    promised = _at(days, orders.day, promise_offset * 3600)
     window = promise_offset - hour
     u = orders.u_delivery
     trunk = REGIONS["trunk_hours"].to_numpy()[people["region_index"].to_numpy()[orders.customer]]
@@ -694,7 +696,7 @@ def _deliveries(
     supplier_hours = config.lead_time_days * 24 * (0.5 + 0.5 * u) + trunk + 12
     hours = np.select([orders.source == 0, orders.source == 1], [local_hours, central_hours], supplier_hours)
     hours = np.round(hours, 2)
-    delivered = order_time + pd.to_timedelta(hours, unit="h")
+    delivered = order_time + np.round(hours * 3600).astype("timedelta64[s]")
     weight = skus["weight_kg"].to_numpy()[orders.sku] * orders.quantity
     cost = HANDLING_PER_ORDER + LAST_MILE_PER_ORDER + PER_KG * weight + TRUNK_PER_ORDER * (orders.source > 0)
     eligible = orders.source == 0
@@ -703,13 +705,19 @@ def _deliveries(
             "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
             "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
             "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
-            "delivered_time": delivered.floor("s"),
+            "delivered_time": delivered,
             "delivery_hours": hours,
             "eligible_211": eligible,
             "on_time_211": eligible & (delivered <= promised),
             "fulfillment_cost": money(cost),
         }
     )
+
+
+def _at(days: pd.DatetimeIndex, day: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Timestamps `seconds` (whole) after the start of each simulated `day`, as datetime64[ns]."""
+    start = days.to_numpy()[day]
+    return start + np.floor(seconds).astype(np.int64).astype("timedelta64[s]")
 
 
 def _returns(
@@ -724,18 +732,19 @@ def _returns(
     returned = u < damage + base + late
     reason = np.where(u < damage, 1, np.where(u < damage + base, 2, 0))
     lag = 1 + np.minimum(np.floor(7 * u / np.maximum(damage + base + late, 1e-9)), 6).astype(int)
-    delivered = pd.DatetimeIndex(deliveries["delivered_time"]).normalize()
-    damaged = reason == 1
-    frame = pd.DataFrame(
+    rows = np.flatnonzero(returned)
+    delivered_day = deliveries["delivered_time"].to_numpy()[rows].astype("datetime64[D]")
+    damaged = reason[rows] == 1
+    return pd.DataFrame(
         {
-            "return_date": (delivered + pd.to_timedelta(lag, unit="D")).date,
-            "reason": np.asarray(RETURN_REASONS, dtype=object)[reason],
-            "refund_amount": amount,
-            "recovered_cost": money(np.where(damaged, 0.0, cogs * RETURN_RECOVERY)),
-            "handling_cost": np.full(len(u), RETURN_HANDLING),
-        }
+            "return_date": (delivered_day + lag[rows]).astype(object),
+            "reason": np.asarray(RETURN_REASONS, dtype=object)[reason[rows]],
+            "refund_amount": amount[rows],
+            "recovered_cost": money(np.where(damaged, 0.0, cogs[rows] * RETURN_RECOVERY)),
+            "handling_cost": np.full(len(rows), RETURN_HANDLING),
+        },
+        index=rows,
     )
-    return frame[returned]
 
 
 def _memberships(
@@ -804,7 +813,7 @@ class _Year:
     skus: pd.DataFrame
     people: pd.DataFrame
     orders: _Day
-    order_time: pd.DatetimeIndex
+    order_time: np.ndarray  # datetime64[ns], in time order
     membership: tuple[np.ndarray, np.ndarray]
     stock: _Stock
     tables: dict[str, pd.DataFrame]  # every table but orders, deliveries, returns and inventory_daily
@@ -854,14 +863,16 @@ def _year(config: Config) -> _Year:
     skus = _skus(config, seeds)
     people = _customers(config, seeds, days, skus)
     sim, stock, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
-    order_time = (days[sim.day] + pd.to_timedelta(sim.hour, unit="h")).floor("s")
-    sequence = np.lexsort((sim.customer, order_time.asi8))
+    second = np.floor(sim.hour * 3600)
+    order_time = _at(days, sim.day, second)
+    # Time order, ties by customer: one sort of one integer key (rows are already nearly in time order).
+    sequence = np.argsort((sim.day * 86_400 + second.astype(np.int64)) * len(people) + sim.customer, kind="stable")
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
     # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
     buyers, first_row = np.unique(sim.customer, return_index=True)
     first_order_date = np.full(len(people), np.nan, dtype=object)
-    first_order_date[buyers] = order_time[first_row].date
+    first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
     tables = {
         "customers": people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date),
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
