@@ -42,7 +42,7 @@ from helpers.core.schema import Column, Table
 
 ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)
 SKUS_PER_SCALE = 40  # catalogue size at scale 1: each SKU sells ≈5 units a day nationwide (see `n_skus`)
-MIN_SKUS = 12  # two or more per category: see `n_skus`
+MIN_SKUS = 8  # the catalogue at scale 0.2 (the shipped scenarios); see `n_skus`
 FESTIVAL_STRENGTH = 1.0
 WEEKDAY = np.array([1.03, 1.0, 0.99, 0.99, 1.02, 0.98, 0.99])  # Monday first (assumption)
 GROWTH = 0.15  # demand grows 15% across the year (assumption)
@@ -301,9 +301,9 @@ def n_skus(config: Config) -> int:
     Stock is counted in whole units, so the inventory economics (reorder points rounded up, lumpy daily demand,
     stock-outs, turnover) depend on each SKU's daily demand. A catalogue that grows with `scale` keeps that
     demand the same at every size, so `scale` changes how much data there is, not what it teaches. The floor
-    (scale 0.3) keeps two or more SKUs per category, so that "regional warehouses stock 80% of the SKUs" still
-    leaves out the slow sellers rather than a whole category; below it each SKU sells less and stock-outs rise
-    (docs/PERFORMANCE.md gives the figures).
+    (scale 0.2, the shipped scenarios' size) keeps the big categories at two SKUs or more, so that "regional
+    warehouses stock 80% of the SKUs" still leaves out slow sellers rather than whole categories; below it
+    each SKU sells less, reorder points round up to whole units and stock-outs and turnover days rise.
     """
     return max(MIN_SKUS, round(SKUS_PER_SCALE * config.scale))
 
