@@ -1,15 +1,18 @@
 """JD-style self-operated retail for a year: regional warehouses, 211 delivery, PLUS membership, inventory.
 
-A mechanism, simulated day by day and vectorised over customers. Customers buy as a Poisson process with
-their own rate and may lapse after any order; a slow delivery (or a lost order) makes lapsing likelier, so
-speed feeds repurchase. Each order goes to the customer's regional warehouse when the SKU is stocked there
-(`regional_stock_coverage`) and in stock, else to the central hub, else it waits for the supplier or is lost.
+A mechanism, simulated day by day over each day's purchases. Customers buy as a Poisson process with
+their own rate (drawn a month at a time: a count, then the days) and may lapse after any order; a slow
+delivery (or a lost order) makes lapsing likelier, so speed feeds repurchase. Each order goes to the
+customer's regional warehouse when the SKU is stocked there (`regional_stock_coverage`) and in stock, else to
+the central hub, else it waits for the supplier or is lost.
 Stock follows a reorder-point policy (`reorder_point_days`, `order_up_to_days`, `lead_time_days`) planned on
 the normal daily demand, so festival peaks (618 is JD's anniversary, 双11) drain shelves. 211 限时达: stocked
 locally and ordered by 11:00 → same day by 23:00; by 23:00 → next day by 15:00. Slower deliveries are
 returned (and damaged) more often. PLUS: heavy buyers value membership most and join (self-selection);
-membership itself raises purchase frequency by `plus_true_uplift`. Every customer draws the same uniforms
-each day whatever the levers, so two runs that differ only in a lever are a clean counterfactual.
+membership itself raises purchase frequency by `plus_true_uplift`. Purchases and their uniforms are drawn
+the same whatever the levers (membership's extra purchases from a stream of their own), so two runs that
+differ only in a lever are a clean counterfactual. The catalogue grows with `scale` (`n_skus`), so that
+each SKU's demand, and with it every stock figure, is the same at any data size.
 """
 
 from __future__ import annotations
