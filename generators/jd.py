@@ -1,21 +1,25 @@
 """JD-style self-operated retail for a year: regional warehouses, 211 delivery, PLUS membership, inventory.
 
-A mechanism, simulated day by day and vectorised over customers. Customers buy as a Poisson process with
-their own rate and may lapse after any order; a slow delivery (or a lost order) makes lapsing likelier, so
-speed feeds repurchase. Each order goes to the customer's regional warehouse when the SKU is stocked there
-(`regional_stock_coverage`) and in stock, else to the central hub, else it waits for the supplier or is lost.
+A mechanism, simulated day by day over each day's purchases. Customers buy as a Poisson process with
+their own rate (drawn a month at a time: a count, then the days) and may lapse after any order; a slow
+delivery (or a lost order) makes lapsing likelier, so speed feeds repurchase. Each order goes to the
+customer's regional warehouse when the SKU is stocked there (`regional_stock_coverage`) and in stock, else to
+the central hub, else it waits for the supplier or is lost.
 Stock follows a reorder-point policy (`reorder_point_days`, `order_up_to_days`, `lead_time_days`) planned on
 the normal daily demand, so festival peaks (618 is JD's anniversary, 双11) drain shelves. 211 限时达: stocked
 locally and ordered by 11:00 → same day by 23:00; by 23:00 → next day by 15:00. Slower deliveries are
 returned (and damaged) more often. PLUS: heavy buyers value membership most and join (self-selection);
-membership itself raises purchase frequency by `plus_true_uplift`. Every customer draws the same uniforms
-each day whatever the levers, so two runs that differ only in a lever are a clean counterfactual.
+membership itself raises purchase frequency by `plus_true_uplift`. Purchases and their uniforms are drawn
+the same whatever the levers (membership's extra purchases from a stream of their own), so two runs that
+differ only in a lever are a clean counterfactual. The catalogue grows with `scale` (`n_skus`), so that
+each SKU's demand, and with it every stock figure, is the same at any data size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
@@ -34,14 +38,14 @@ from generators.common import (
     month_slices,
     sample_names,
 )
-from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.messages import message
 from helpers.core.schema import Column, Table
 
 ORDERS_PER_CUSTOMER = 2.41  # expected orders per customer over 365 days at the defaults (measured)
-N_SKUS = 40
+SKUS_PER_SCALE = 40  # catalogue size at scale 1: each SKU sells ≈5 units a day nationwide (see `n_skus`)
+MIN_SKUS = 8  # the catalogue at scale 0.2 (the shipped scenarios); see `n_skus`
 FESTIVAL_STRENGTH = 1.0
 WEEKDAY = np.array([1.03, 1.0, 0.99, 0.99, 1.02, 0.98, 0.99])  # Monday first (assumption)
 GROWTH = 0.15  # demand grows 15% across the year (assumption)
@@ -94,7 +98,8 @@ CATEGORIES = pd.DataFrame(
         "return_base": [0.05, 0.04, 0.015, 0.14],
     }
 )
-FADING_SHARE = 0.15  # SKUs whose demand fades out mid-year (older models, last season): the dead-stock source
+POPULARITY_SIGMA = 0.9  # spread of log popularity within a category (assumption)
+FADING_SHARE = 0.15  # non-FMCG SKUs whose demand fades out mid-year (older models, last season): the dead stock
 
 # Delivery (211 限时达) and its consequences (assumptions).
 ON_TIME_LOCAL = 0.95
@@ -293,25 +298,79 @@ def check_parameters(values: dict) -> None:
 # ---------------------------------------------------------------- static tables
 
 
-def _skus(seeds: Seeds) -> pd.DataFrame:
+def n_skus(config: Config) -> int:
+    """Catalogue size: SKUS_PER_SCALE per unit of `scale`, never fewer than MIN_SKUS.
+
+    Stock is counted in whole units, so the inventory economics (reorder points rounded up, lumpy daily demand,
+    stock-outs, turnover) depend on each SKU's daily demand. A catalogue that grows with `scale` keeps that
+    demand the same at every size, so `scale` changes how much data there is, not what it teaches. The floor
+    (scale 0.2, the shipped scenarios' size) keeps the big categories at two SKUs or more, so that "regional
+    warehouses stock 80% of the SKUs" still leaves out slow sellers rather than whole categories; below it
+    each SKU sells less, reorder points round up to whole units and stock-outs and turnover days rise.
+    """
+    return max(MIN_SKUS, round(SKUS_PER_SCALE * config.scale))
+
+
+def _category_counts(n: int) -> np.ndarray:
+    """SKUs per category in proportion to its share of orders (largest remainder), at least one each."""
+    share = CATEGORIES["order_share"].to_numpy()
+    counts = np.maximum(np.floor(share * n).astype(int), 1)
+    remainder = share * n - np.floor(share * n)
+    for k in np.argsort(-remainder, kind="stable")[: max(n - counts.sum(), 0)]:
+        counts[k] += 1
+    return counts
+
+
+def _prices(rng: np.random.Generator, popularity: np.ndarray, category: np.ndarray) -> np.ndarray:
+    """Unit prices, log-uniform over each category's range and weighted by demand: the SKUs, in random order,
+    split [0, 1] into intervals as long as their share of the category's demand, and each SKU's price is the
+    average of the log-uniform quantile function over its interval. The demand-weighted mean price is then
+    exactly the range's mean whatever the number of SKUs, so revenue per order (and every margin) does not
+    depend on `scale`, while prices still spread over the range."""
+    cats, price = CATEGORIES.set_index("category"), np.empty(len(category))
+    for name in CATEGORIES["category"]:
+        members = rng.permutation(np.flatnonzero(category == name))
+        low, ratio = cats.loc[name, "price_low"], cats.loc[name, "price_high"] / cats.loc[name, "price_low"]
+        cuts = np.r_[0.0, np.cumsum(popularity[members])]
+        cuts[-1] = 1.0
+        area = low * np.diff(ratio**cuts) / np.log(ratio)  # ∫ low·ratio^u du over each interval
+        price[members] = area / np.diff(cuts)
+    return price
+
+
+def _popularity(category: np.ndarray) -> np.ndarray:
+    """Each SKU's share of its category's demand: a lognormal (σ 0.9) popularity cut into as many equal-count
+    slices as the category has SKUs, each SKU holding one slice's share of the demand (differences of the
+    lognormal's Lorenz curve Φ(Φ⁻¹(p) − σ)). A catalogue of any size then has the same skew (a few SKUs sell
+    most; the best 80% of the SKUs sell the same share of the demand), so neither the coverage of the
+    regional warehouses nor each SKU's demand depends on `scale`."""
+    normal, popularity = NormalDist(), np.empty(len(category))
+    for name in CATEGORIES["category"]:
+        members = np.flatnonzero(category == name)
+        cuts = [normal.cdf(normal.inv_cdf(k / len(members)) - POPULARITY_SIGMA) for k in range(1, len(members))]
+        popularity[members] = np.diff([0.0, *cuts, 1.0])
+    return popularity
+
+
+def _skus(config: Config, seeds: Seeds) -> pd.DataFrame:
     """Products with category economics and a skewed popularity (a few SKUs sell most)."""
     rng = seeds("skus")
+    n = n_skus(config)
     cats = CATEGORIES.set_index("category")
-    counts = np.round(cats["order_share"].to_numpy() * N_SKUS).astype(int)
-    counts[-1] = N_SKUS - counts[:-1].sum()
-    category = np.repeat(cats.index.to_numpy(dtype=object), counts)
+    category = np.repeat(cats.index.to_numpy(dtype=object), _category_counts(n))
+    n = len(category)
     c = cats.loc[category]
-    u = rng.random(N_SKUS)
-    price = np.exp(np.log(c["price_low"]) + u * (np.log(c["price_high"]) - np.log(c["price_low"])))
-    margin = c["margin"].to_numpy() * rng.uniform(0.8, 1.2, N_SKUS)
+    popularity = _popularity(category)
+    price = _prices(rng, popularity, category)
+    margin = c["margin"].to_numpy() * rng.uniform(0.8, 1.2, n)
     weight = rng.uniform(c["weight_low"], c["weight_high"])
-    popularity = rng.lognormal(0.0, 0.9, N_SKUS)
-    share_in_category = popularity / pd.Series(popularity).groupby(category).transform("sum").to_numpy()
-    order_share = c["order_share"].to_numpy() * share_in_category
-    fades = (rng.random(N_SKUS) < FADING_SHARE) & (category != "FMCG")
+    order_share = c["order_share"].to_numpy() * popularity
+    # Older models and last season's lines fade: slower sellers (below their category's median), never FMCG.
+    slow = popularity < pd.Series(popularity).groupby(category).transform("median").to_numpy()
+    fades = (rng.random(n) < 2 * FADING_SHARE) & slow & (category != "FMCG")
     return pd.DataFrame(
         {
-            "sku_id": ids("SKU", N_SKUS)[np.argsort(-order_share, kind="stable").argsort()],
+            "sku_id": ids("SKU", n)[np.argsort(-order_share, kind="stable").argsort()],
             "category": category,
             "unit_cost": money(price * (1 - margin)),
             "unit_price": money(price),
@@ -320,7 +379,7 @@ def _skus(seeds: Seeds) -> pd.DataFrame:
             "mean_units": 1 + c["multi_unit"].to_numpy() / (1 - c["multi_unit"].to_numpy()),
             "multi_unit": c["multi_unit"].to_numpy(),
             "return_base": c["return_base"].to_numpy(),
-            "fade_day": np.where(fades, rng.integers(90, 240, N_SKUS), 10**6),
+            "fade_day": np.where(fades, rng.integers(90, 240, n), 10**6),
         }
     ).sort_values("sku_id", ignore_index=True)
 
@@ -328,11 +387,14 @@ def _skus(seeds: Seeds) -> pd.DataFrame:
 def _stocked(config: Config, seeds: Seeds, skus: pd.DataFrame) -> np.ndarray:
     """Which SKUs each warehouse holds (row 0 = central hub holds all): the best sellers go regional first."""
     rng = seeds("coverage")
-    n_regions = len(REGIONS)
-    score = np.log(skus["order_share"].to_numpy())[None, :] + rng.normal(0, 0.7, (n_regions, N_SKUS))
-    keep = round(config.regional_stock_coverage * N_SKUS)
+    n_regions, n = len(REGIONS), len(skus)
+    score = np.log(skus["order_share"].to_numpy())[None, :] + rng.normal(0, 0.7, (n_regions, n))
+    # Each region keeps `coverage` × n SKUs, rounded up or down at random so that the share is exact on
+    # average even in a small catalogue (0.8 of 8 SKUs: 6 or 7, not always 6).
+    wanted = config.regional_stock_coverage * n
+    keep = np.floor(wanted) + (rng.random(n_regions) < wanted - np.floor(wanted))
     rank = (-score).argsort(axis=1).argsort(axis=1)
-    return np.vstack([np.ones((1, N_SKUS), dtype=bool), rank < keep])
+    return np.vstack([np.ones((1, n), dtype=bool), rank < keep[:, None]])
 
 
 def _nationwide_units(config: Config, skus: pd.DataFrame) -> np.ndarray:
@@ -414,6 +476,66 @@ class _Day:
     u_return: np.ndarray
 
 
+@dataclass(frozen=True)
+class _Stock:
+    """The stock policy and its daily history for the stocked warehouse–SKU pairs."""
+
+    stocked: np.ndarray  # warehouses × SKUs, True where held
+    reorder_point: np.ndarray  # warehouses × SKUs, units
+    history: np.ndarray  # (6, days, stocked pairs): open, received, requested, shipped, close, on order
+
+
+# Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
+UNIFORMS = 8
+
+
+def _poisson_days(
+    rng: np.random.Generator, rate: np.ndarray, lo: np.ndarray, hi: np.ndarray, cum: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Events of independent Poisson processes with intensity rate_i × multiplier(day) on days [lo_i, hi_i)
+    (lo_i < hi_i): each count from the summed intensity, then each event's day by the daily shape (`cum` =
+    cumulative multiplier). This is the same process as a Bernoulli draw per customer per day, without
+    drawing the days nobody buys. Returns (process index, day) per event, in process order."""
+    mass = cum[hi] - cum[lo]
+    process = np.repeat(np.arange(len(rate)), rng.poisson(rate * mass))
+    target = cum[lo[process]] + rng.random(len(process)) * mass[process]
+    day = np.clip(np.searchsorted(cum, target, side="right") - 1, lo[process], hi[process] - 1)
+    return process, day
+
+
+def _month_events(
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    people: pd.DataFrame,
+    membership: tuple[np.ndarray, np.ndarray],
+    uplift: float,
+    cum: np.ndarray,
+    month: tuple[int, int],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A month's candidate purchases (customer, day, uniforms) in day order: each arriving customer's first
+    order, repeat purchases at the customer's own rate, and members' extra purchases from membership itself.
+
+    The extra purchases come from their own stream, so the other draws never depend on `plus_true_uplift`
+    or on any other lever: two runs that differ in a lever are a clean counterfactual. Purchases of
+    customers who have lapsed by then are dropped by the simulation."""
+    base, extra = rngs
+    first, stop = month
+    rate, arrival = people["rate"].to_numpy(), people["arrival"].to_numpy()
+    lo = np.clip(arrival + 1, first, stop)
+    active = np.flatnonzero(lo < stop)  # repeat purchases start the day after arrival
+    process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), cum)
+    repeat_customer = active[process]
+    new = np.flatnonzero((arrival >= first) & (arrival < stop))
+    member_from, member_to = membership
+    member_lo, member_hi = np.maximum(lo, member_from), np.minimum(member_to, stop)
+    members = np.flatnonzero(member_lo < member_hi)
+    process, extra_day = _poisson_days(extra, rate[members] * uplift, member_lo[members], member_hi[members], cum)
+    customer = np.concatenate([new, repeat_customer, members[process]])
+    day = np.concatenate([arrival[new], repeat_day, extra_day])
+    u = np.hstack([base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extra_day)))])
+    order = np.argsort(day, kind="stable")
+    return customer[order], day[order], u[:, order]
+
+
 def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
     """Serve requests in order (already time-sorted) while the stock of their key lasts; returns served flags."""
     if len(keys) == 0:
@@ -434,6 +556,11 @@ def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarra
     return served
 
 
+def _units(keys: np.ndarray, qty: np.ndarray, size: int) -> np.ndarray:
+    """Units per key (0…size−1): the quantities summed by key."""
+    return np.bincount(keys, qty, size).astype(np.int64)
+
+
 def _by_day(day_of: np.ndarray, horizon: int) -> list[np.ndarray]:
     """For each day 0…horizon−1, the indices (ascending) whose `day_of` is that day."""
     order = np.argsort(day_of, kind="stable")
@@ -441,105 +568,108 @@ def _by_day(day_of: np.ndarray, horizon: int) -> list[np.ndarray]:
     return [order[bounds[d] : bounds[d + 1]] for d in range(horizon)]
 
 
-def _simulate(config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex):
+def _months(days: pd.DatetimeIndex) -> list[tuple[int, int]]:
+    """(first, stop) day indices of each calendar month of the simulated days."""
+    month = days.year * 12 + days.month
+    starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
+    return [(int(a), int(b)) for a, b in zip(starts, np.r_[starts[1:], len(days)], strict=True)]
+
+
+def _simulate(
+    config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex
+) -> tuple[_Day, _Stock, tuple[np.ndarray, np.ndarray]]:
     """Run the year: purchases, stock allocation, replenishment and lapsing; returns orders and stock history."""
-    rng = seeds("days")
-    n, horizon, n_wh = len(people), len(days), len(REGIONS) + 1
+    rngs = (seeds("purchases"), seeds("plus-purchases"))
+    n, horizon, n_wh, n_sku = len(people), len(days), len(REGIONS) + 1, len(skus)
     stocked = _stocked(config, seeds, skus)
     planned = _planned_units(config, skus, stocked)
     reorder_point = np.where(stocked, np.ceil(config.reorder_point_days * planned), 0).astype(np.int64)
     order_up_to = np.where(stocked, np.maximum(np.ceil(config.order_up_to_days * planned), reorder_point + 1), 0)
-    order_up_to = order_up_to.astype(np.int64)
-    stock = order_up_to.ravel().copy()
-    pipeline = np.zeros((horizon + config.lead_time_days + 1, n_wh * N_SKUS), dtype=np.int64)
+    order_up_to = order_up_to.astype(np.int64).ravel()
+    stock = order_up_to.copy()
+    pipeline = np.zeros((horizon + config.lead_time_days + 1, n_wh * n_sku), dtype=np.int64)
+    on_order = np.zeros(n_wh * n_sku, dtype=np.int64)
     multiplier = (
         festival_multiplier(days, FESTIVAL_STRENGTH)
         * WEEKDAY[days.weekday]
         * (1 + GROWTH * np.arange(horizon) / max(horizon - 1, 1))
     )
+    cum = np.r_[0.0, np.cumsum(multiplier)]
     share = skus["order_share"].to_numpy()
     fade_day, multi = skus["fade_day"].to_numpy(), skus["multi_unit"].to_numpy()
     hour_cdf = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
-    rate, dropout, arrival = (people[c].to_numpy() for c in ("rate", "dropout", "arrival"))
-    region = people["region_index"].to_numpy()
-    member_from, member_to = _membership_days(people, horizon)
+    dropout, region = people["dropout"].to_numpy(), people["region_index"].to_numpy()
+    planned_membership = _membership_days(people, horizon)
+    member_from, member_to = (a.copy() for a in planned_membership)
     alive = np.ones(n, dtype=bool)
-    rows, history = [], []
-    uniforms = UniformRows(rng, n)  # nine uniforms per customer a day; only buyers use rows 1–8
-    arriving, joining = _by_day(arrival, horizon), _by_day(member_from, horizon)
-    # 1 − e^(−x) ≤ x: no customer whose uniform exceeds this ceiling on their intensity can buy, so the exact
-    # test runs only on the few below it (the margin covers rounding; the exact test decides).
-    ceiling = rate * max(1.0, 1 + config.plus_true_uplift)
-    for day in range(horizon):
-        full, u = uniforms.draw(9)
-        received = pipeline[day]
-        stock += received
-        opening = stock.copy()
-        lapsed_joiner = joining[day][~alive[joining[day]]]
-        member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
-
-        def member_at(who: np.ndarray, day: int = day) -> np.ndarray:
-            return (member_from[who] <= day) & (day < member_to[who])
-
-        maybe = np.flatnonzero(full[0] < ceiling * (multiplier[day] * (1 + 1e-6)) + 1e-12)
-        intensity = rate[maybe] * multiplier[day] * (1 + config.plus_true_uplift * member_at(maybe))
-        repeat = alive[maybe] & (arrival[maybe] < day) & (full[0][maybe] < 1 - np.exp(-intensity))
-        buyers = np.sort(np.concatenate([maybe[repeat], arriving[day]]))
-        today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
-        v = u(list(range(1, 9)), buyers)  # rows 1–8 of the day's uniforms at the buyers: v[r − 1]
-        sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), N_SKUS - 1)
-        qty = 1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64)
-        qty = np.minimum(qty, 6)
-        hour = np.searchsorted(hour_cdf, v[2]) + v[3]
-        time_order = np.argsort(hour, kind="stable")
-        buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
-        v = v[:, time_order]
-        home = region[buyers] + 1
-        regional_first = stocked[home, sku]
-        requested = np.zeros(n_wh * N_SKUS, dtype=np.int64)
-        local_key = home * N_SKUS + sku
-        served_local = np.zeros(len(buyers), dtype=bool)
-        served_local[regional_first] = _allocate(local_key[regional_first], qty[regional_first], stock)
-        np.add.at(requested, local_key[regional_first], qty[regional_first])
-        np.subtract.at(stock, local_key[served_local], qty[served_local])
-        to_central = ~served_local
-        served_central = np.zeros(len(buyers), dtype=bool)
-        served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
-        np.add.at(requested, sku[to_central], qty[to_central])
-        np.subtract.at(stock, sku[served_central], qty[served_central])
-        waits = ~served_local & ~served_central & (v[4] < WAIT_SHARE)
-        placed = served_local | served_central | waits
-        source = np.where(served_local, 0, np.where(served_central, 1, 2))
-        warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
-        shipped = opening - stock
-        # Replenishment: order up to the target when the stock position falls to the reorder point.
-        on_order = pipeline[day + 1 :].sum(axis=0)
-        position = stock + on_order
-        need = (position <= reorder_point.ravel()) & stocked.ravel()
-        pipeline[day + config.lead_time_days, need] += (order_up_to.ravel() - position)[need]
-        history.append((opening, received, requested, shipped, stock.copy(), pipeline[day + 1 :].sum(axis=0)))
-        rows.append(
-            _Day(
-                buyers[placed],
-                np.full(placed.sum(), day),
-                hour[placed],
-                sku[placed],
-                qty[placed],
-                source[placed],
-                warehouse[placed],
-                v[5][placed],
-                v[6][placed],
+    rows = []
+    keep = np.flatnonzero(stocked.ravel())
+    history = np.zeros((6, horizon, len(keep)), dtype=np.int32)
+    joining = _by_day(member_from, horizon)
+    for month in _months(days):
+        customer, when, uniforms = _month_events(rngs, people, planned_membership, config.plus_true_uplift, cum, month)
+        bounds = np.searchsorted(when, np.arange(month[0], month[1] + 1))
+        for day in range(*month):
+            received = pipeline[day]
+            stock += received
+            on_order -= received
+            opening = stock.copy()
+            lapsed_joiner = joining[day][~alive[joining[day]]]
+            member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
+            today_slice = slice(bounds[day - month[0]], bounds[day - month[0] + 1])
+            live = alive[customer[today_slice]]
+            buyers, v = customer[today_slice][live], uniforms[:, today_slice][:, live]
+            today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
+            sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), n_sku - 1)
+            qty = np.minimum(1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64), 6)
+            hour = np.searchsorted(hour_cdf, v[2]) + v[3]
+            time_order = np.argsort(hour, kind="stable")
+            buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
+            v = v[:, time_order]
+            home = region[buyers] + 1
+            regional_first = stocked[home, sku]
+            local_key = home * n_sku + sku
+            served_local = np.zeros(len(buyers), dtype=bool)
+            served_local[regional_first] = _allocate(local_key[regional_first], qty[regional_first], stock)
+            stock -= _units(local_key[served_local], qty[served_local], len(stock))
+            to_central = ~served_local
+            served_central = np.zeros(len(buyers), dtype=bool)
+            served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
+            stock -= _units(sku[served_central], qty[served_central], len(stock))
+            requested = _units(local_key[regional_first], qty[regional_first], len(stock))
+            requested += _units(sku[to_central], qty[to_central], len(stock))
+            waits = ~served_local & ~served_central & (v[4] < WAIT_SHARE)
+            placed = served_local | served_central | waits
+            source = np.where(served_local, 0, np.where(served_central, 1, 2))
+            warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
+            # Replenishment: order up to the target when the stock position falls to the reorder point.
+            position = stock + on_order
+            need = np.flatnonzero((position <= reorder_point.ravel()) & stocked.ravel())
+            pipeline[day + config.lead_time_days, need] += order_up_to[need] - position[need]
+            on_order[need] += order_up_to[need] - position[need]
+            for row, values in enumerate((opening, received, requested, opening - stock, stock, on_order)):
+                history[row, day] = values[keep]
+            rows.append(
+                _Day(
+                    buyers[placed],
+                    np.full(placed.sum(), day),
+                    hour[placed],
+                    sku[placed],
+                    qty[placed],
+                    source[placed],
+                    warehouse[placed],
+                    v[5][placed],
+                    v[6][placed],
+                )
             )
-        )
-        # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
-        # members do not lapse while their paid year runs (only a lapsed customer fails to join).
-        slow = ~served_local
-        factor = np.where(slow, SLOW_DROPOUT_FACTOR, FAST_DROPOUT_FACTOR)
-        lapse = (v[7] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member_at(buyers)
-        alive[buyers[lapse]] = False
+            # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
+            # members do not lapse while their paid year runs (only a lapsed customer fails to join).
+            factor = np.where(served_local, FAST_DROPOUT_FACTOR, SLOW_DROPOUT_FACTOR)
+            member = (member_from[buyers] <= day) & (day < member_to[buyers])
+            lapse = (v[7] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member
+            alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
-    orders = _Day(*columns)
-    return orders, history, stocked, reorder_point, (member_from, member_to)
+    return _Day(*columns), _Stock(stocked, reorder_point, history), (member_from, member_to)
 
 
 # ---------------------------------------------------------------- output tables
@@ -551,14 +681,13 @@ def _deliveries(
     skus: pd.DataFrame,
     config: Config,
     days: pd.DatetimeIndex,
-    order_time: pd.DatetimeIndex,
+    order_time: np.ndarray,
 ) -> pd.DataFrame:
     """211 promise, delivery time and fulfilment cost per order from its stock source and order hour."""
     hour = orders.hour
     cutoff = np.where(hour < 11, 0, np.where(hour < 23, 1, 2))
-    day_start = days[orders.day]
     promise_offset = np.select([cutoff == 0, cutoff == 1], [23.0, 24 + 15.0], default=24 + 23.0)
-    promised = day_start + pd.to_timedelta(promise_offset, unit="h")
+    promised = _at(days, orders.day, promise_offset * 3600)
     window = promise_offset - hour
     u = orders.u_delivery
     trunk = REGIONS["trunk_hours"].to_numpy()[people["region_index"].to_numpy()[orders.customer]]
@@ -570,7 +699,7 @@ def _deliveries(
     supplier_hours = config.lead_time_days * 24 * (0.5 + 0.5 * u) + trunk + 12
     hours = np.select([orders.source == 0, orders.source == 1], [local_hours, central_hours], supplier_hours)
     hours = np.round(hours, 2)
-    delivered = order_time + pd.to_timedelta(hours, unit="h")
+    delivered = order_time + np.round(hours * 3600).astype("timedelta64[s]")
     weight = skus["weight_kg"].to_numpy()[orders.sku] * orders.quantity
     cost = HANDLING_PER_ORDER + LAST_MILE_PER_ORDER + PER_KG * weight + TRUNK_PER_ORDER * (orders.source > 0)
     eligible = orders.source == 0
@@ -579,13 +708,19 @@ def _deliveries(
             "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
             "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
             "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
-            "delivered_time": delivered.floor("s"),
+            "delivered_time": delivered,
             "delivery_hours": hours,
             "eligible_211": eligible,
             "on_time_211": eligible & (delivered <= promised),
             "fulfillment_cost": money(cost),
         }
     )
+
+
+def _at(days: pd.DatetimeIndex, day: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+    """Timestamps `seconds` (whole) after the start of each simulated `day`, as datetime64[ns]."""
+    start = days.to_numpy()[day]
+    return start + np.floor(seconds).astype(np.int64).astype("timedelta64[s]")
 
 
 def _returns(
@@ -600,18 +735,19 @@ def _returns(
     returned = u < damage + base + late
     reason = np.where(u < damage, 1, np.where(u < damage + base, 2, 0))
     lag = 1 + np.minimum(np.floor(7 * u / np.maximum(damage + base + late, 1e-9)), 6).astype(int)
-    delivered = pd.DatetimeIndex(deliveries["delivered_time"]).normalize()
-    damaged = reason == 1
-    frame = pd.DataFrame(
+    rows = np.flatnonzero(returned)
+    delivered_day = deliveries["delivered_time"].to_numpy()[rows].astype("datetime64[D]")
+    damaged = reason[rows] == 1
+    return pd.DataFrame(
         {
-            "return_date": (delivered + pd.to_timedelta(lag, unit="D")).date,
-            "reason": np.asarray(RETURN_REASONS, dtype=object)[reason],
-            "refund_amount": amount,
-            "recovered_cost": money(np.where(damaged, 0.0, cogs * RETURN_RECOVERY)),
-            "handling_cost": np.full(len(u), RETURN_HANDLING),
-        }
+            "return_date": (delivered_day + lag[rows]).astype(object),
+            "reason": np.asarray(RETURN_REASONS, dtype=object)[reason[rows]],
+            "refund_amount": amount[rows],
+            "recovered_cost": money(np.where(damaged, 0.0, cogs[rows] * RETURN_RECOVERY)),
+            "handling_cost": np.full(len(rows), RETURN_HANDLING),
+        },
+        index=rows,
     )
-    return frame[returned]
 
 
 def _memberships(
@@ -640,25 +776,19 @@ def _memberships(
     )
 
 
-def _inventory(
-    history: list, stocked: np.ndarray, reorder_point: np.ndarray, skus: pd.DataFrame, days: pd.DatetimeIndex
-) -> pd.DataFrame:
-    """Long table of the stock history, only for the warehouse–SKU pairs that are stocked."""
-    keep = np.flatnonzero(stocked.ravel())
-    stacked = [np.stack([h[i][keep] for h in history]) for i in range(6)]
-    n_days = len(days)
+def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex, start: int = 0, stop: int | None = None):
+    """Long table of the stock history on days `start`…`stop`, only for the warehouse–SKU pairs that are stocked."""
+    stop = len(days) if stop is None else stop
+    keep = np.flatnonzero(stock.stocked.ravel())
+    n_days, n_sku = stop - start, len(skus)
+    columns = ("stock_open", "received_units", "requested_units", "shipped_units", "stock_close", "on_order_units")
     return pd.DataFrame(
         {
-            "date": np.repeat(days.date, len(keep)),
-            "warehouse_id": np.tile(WAREHOUSE_IDS[keep // N_SKUS], n_days),
-            "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % N_SKUS], n_days),
-            "stock_open": stacked[0].ravel(),
-            "received_units": stacked[1].ravel(),
-            "requested_units": stacked[2].ravel(),
-            "shipped_units": stacked[3].ravel(),
-            "stock_close": stacked[4].ravel(),
-            "on_order_units": stacked[5].ravel(),
-            "reorder_point": np.tile(reorder_point.ravel()[keep], n_days),
+            "date": np.repeat(days.date[start:stop], len(keep)),
+            "warehouse_id": np.tile(WAREHOUSE_IDS[keep // n_sku], n_days),
+            "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % n_sku], n_days),
+            **{name: stock.history[k, start:stop].ravel().astype(np.int64) for k, name in enumerate(columns)},
+            "reorder_point": np.tile(stock.reorder_point.ravel()[keep], n_days),
         }
     )
 
@@ -686,9 +816,10 @@ class _Year:
     skus: pd.DataFrame
     people: pd.DataFrame
     orders: _Day
-    order_time: pd.DatetimeIndex
+    order_time: np.ndarray  # datetime64[ns], in time order
     membership: tuple[np.ndarray, np.ndarray]
-    tables: dict[str, pd.DataFrame]  # every table but orders, deliveries and returns
+    stock: _Stock
+    tables: dict[str, pd.DataFrame]  # every table but orders, deliveries, returns and inventory_daily
 
     def order_tables(self, start: int = 0, stop: int | None = None) -> dict[str, pd.DataFrame]:
         """Orders `start`…`stop` with their deliveries and returns (ids numbered as in the whole table)."""
@@ -723,48 +854,54 @@ class _Year:
         returns.insert(0, "order_id", order_ids[returns.index])
         return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
 
+    def inventory(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """The daily stock table on days `start`…`stop` (all days by default)."""
+        return _inventory(self.stock, self.skus, self.days, start, stop)
+
 
 def _year(config: Config) -> _Year:
     """Simulate the year and build every table except the per-order ones."""
     seeds = Seeds(config.seed)
     days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
-    skus = _skus(seeds)
+    skus = _skus(config, seeds)
     people = _customers(config, seeds, days, skus)
-    sim, history, stocked, reorder_point, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
-    order_time = (days[sim.day] + pd.to_timedelta(sim.hour, unit="h")).floor("s")
-    sequence = np.lexsort((sim.customer, order_time.asi8))
+    sim, stock, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
+    second = np.floor(sim.hour * 3600)
+    order_time = _at(days, sim.day, second)
+    # Time order, ties by customer: one sort of one integer key (rows are already nearly in time order).
+    sequence = np.argsort((sim.day * 86_400 + second.astype(np.int64)) * len(people) + sim.customer, kind="stable")
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
     # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
     buyers, first_row = np.unique(sim.customer, return_index=True)
     first_order_date = np.full(len(people), np.nan, dtype=object)
-    first_order_date[buyers] = order_time[first_row].date
+    first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
     tables = {
         "customers": people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date),
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
             planned_daily_units=np.round(_nationwide_units(config, skus), 3)
         ),
-        "warehouses": _warehouses(stocked),
-        "inventory_daily": _inventory(history, stocked, reorder_point, skus, days),
+        "warehouses": _warehouses(stock.stocked),
         "memberships": _memberships(people, member_from, member_to, days, config),
     }
-    return _Year(config, days, skus, people, sim, order_time, (member_from, member_to), tables)
+    return _Year(config, days, skus, people, sim, order_time, (member_from, member_to), stock, tables)
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the JD case for `config`; identical output for identical config."""
     year = _year(config)
-    tables = year.tables | year.order_tables()
+    tables = year.tables | year.order_tables() | {"inventory_daily": year.inventory()}
     return {name: tables[name] for name in SCHEMA}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
-    """The same tables as `generate`, as (table, rows) pieces: orders, deliveries and returns month by month,
-    so that a large dataset is written without ever holding the whole order tables as frames."""
+    """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
+    month by month, so that a large dataset is written without ever holding those tables whole as frames."""
     year = _year(config)
     for name in ("customers", "skus", "warehouses"):
         yield name, year.tables[name]
     for start, stop in month_slices(year.order_time):
         yield from year.order_tables(start, stop).items()
-    for name in ("inventory_daily", "memberships"):
-        yield name, year.tables[name]
+    for start, stop in _months(year.days):
+        yield "inventory_daily", year.inventory(start, stop)
+    yield "memberships", year.tables["memberships"]

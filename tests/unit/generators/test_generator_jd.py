@@ -8,6 +8,7 @@ import pytest
 
 from generators import jd
 from generators.common import ORDERS_PER_SCALE
+from helpers.app.datasets import generate_case
 from helpers.core.errors import ParameterError
 
 SMALL = 0.1
@@ -93,7 +94,10 @@ def test_longer_lead_time_means_more_stockouts():
 def test_true_uplift_raises_member_orders_only():
     off = jd.generate(jd.Config(scale=SMALL, plus_true_uplift=0.0))
     on = jd.generate(jd.Config(scale=SMALL, plus_true_uplift=0.6))
-    pd.testing.assert_frame_equal(off["memberships"], on["memberships"])
+    # The same customers join: only a joiner who lapsed first fails to, and members' extra orders drain the
+    # shelves a little (slower deliveries make others lapse), so a membership or two may differ.
+    joined = {name: set(run["memberships"]["customer_id"]) for name, run in (("off", off), ("on", on))}
+    assert len(joined["off"] ^ joined["on"]) <= 0.03 * len(joined["off"])
     member_ratio = on["orders"]["is_plus_member"].sum() / off["orders"]["is_plus_member"].sum()
     other_ratio = (~on["orders"]["is_plus_member"]).sum() / (~off["orders"]["is_plus_member"]).sum()
     assert member_ratio == pytest.approx(1.6, abs=0.15)
@@ -144,3 +148,14 @@ def test_check_parameters_refuses_inconsistent_policy(values, name):
 
 def test_check_parameters_accepts_defaults():
     jd.check_parameters({})
+
+
+def test_same_config_writes_the_same_bytes(tmp_path):
+    """Two runs with the same parameters and seed give byte-identical files, chunked Parquet included."""
+    for run in ("first", "second"):
+        generate_case("jd", tmp_path / run / "csv", orders=4_000)
+        generate_case("jd", tmp_path / run / "parquet", orders=4_000, fmt="parquet")
+    files = sorted(p.relative_to(tmp_path / "first") for p in (tmp_path / "first").rglob("*.*"))
+    assert len(files) == 2 * (len(jd.SCHEMA) + 1)
+    for name in files:
+        assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
