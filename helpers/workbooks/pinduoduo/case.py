@@ -217,7 +217,8 @@ def ltv_cac_of(table: pd.DataFrame, tier: object = "all") -> float:
 
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same platform and seed re-simulated without the subsidy; None for your own data or when there is no
-    subsidy to take away. The two runs share their random draws only until the subsidy starts."""
+    subsidy to take away. The two runs use common random numbers (every buyer the same draws in both), so that
+    only the lever differs."""
     config = config_from(pinduoduo.Config, dict(values))
     if config.subsidy_rate == 0 or config.subsidy_start_month > config.months:
         return None
