@@ -102,9 +102,10 @@ def gamma(u: np.ndarray, shape: float, scale: float) -> np.ndarray:
     return special.gammaincinv(shape, u) * scale
 
 
-def beta(u: np.ndarray, a: float, b: float) -> np.ndarray:
-    """Beta variates."""
-    return special.betaincinv(a, b, u)
+def beta22(u: np.ndarray) -> np.ndarray:
+    """Beta(2, 2) variates in closed form: F(x) = 3x² − 2x³ is a cubic, solved by its trigonometric root (exact
+    to rounding, and far faster than the general `betaincinv`)."""
+    return 0.5 + np.cos((np.arccos(1 - 2 * np.asarray(u)) - 2 * np.pi) / 3)
 
 
 def choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:

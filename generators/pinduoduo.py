@@ -331,7 +331,7 @@ class _Simulation:
             "contacts": keyed.poisson(keyed.uniform(keys, _Draw.CONTACTS), WECHAT_CONTACTS[tiers - 1]),
             "rate": keyed.gamma(keyed.uniform(keys, _Draw.RATE), 0.7, ORDERS_PER_BUYER_MONTH / 0.7),
             "churn": np.clip(
-                keyed.beta(keyed.uniform(keys, _Draw.CHURN_PROPENSITY), 2.0, 2.0) * 2 * MONTHLY_CHURN[tiers - 1],
+                keyed.beta22(keyed.uniform(keys, _Draw.CHURN_PROPENSITY)) * 2 * MONTHLY_CHURN[tiers - 1],
                 0.005,
                 0.9,
             ),
@@ -676,7 +676,8 @@ def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[s
 @dataclass(frozen=True)
 class _Ids:
     """Text ids of users (U), teams (T) and shares (S) numbered in time order (U000001 is the first buyer):
-    `rank` is each simulation index's place in time, `label` its id, made once per kind and then only indexed."""
+    `rank` is each simulation index's place in time, `label` its id (and None last, for "no link"), made once
+    per kind and then only indexed."""
 
     rank: dict[str, np.ndarray]
     label: dict[str, np.ndarray]
@@ -693,17 +694,13 @@ class _Ids:
         for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
             rank[prefix] = np.empty(len(times), dtype=int)
             rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
-            label[prefix] = ids(prefix, len(times))[rank[prefix]]
+            label[prefix] = np.append(ids(prefix, len(times))[rank[prefix]], None)
         return cls(rank, label)
 
     def text(self, prefix: str, index: np.ndarray) -> np.ndarray:
         """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
         index = np.asarray(index, dtype=int)
-        out = np.full(len(index), None, dtype=object)
-        ok = index >= 0
-        if ok.any():
-            out[ok] = self.label[prefix][index[ok]]
-        return out
+        return self.label[prefix][np.where(index >= 0, index, -1)]  # −1: the None after the last id
 
     def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
