@@ -25,7 +25,7 @@ from helpers.workbooks import cases
 
 FACTS = ("buyers", "gmv", "spend", "revenue", "marketing", "loss", "tiers", "wechat", "team", "bargain")
 SOURCE_KEYS = {"viral (team + bargain)": "viral", "blended (all)": "blended"}  # acquisition_costs' summary rows
-SPREAD_SEEDS = 2  # extra seeds the subsidy is re-run on to show how much of its effect is chance
+SPREAD_SEEDS = 2  # extra seeds (other simulated platforms) the subsidy is re-run on: how much its effect varies
 
 
 def text(group: str, value: object) -> str:
@@ -235,7 +235,7 @@ def subsidy_view(
 
 @dataclass(frozen=True)
 class Spread:
-    """The subsidy's ROI and GMV per ¥ over several seeds: how much of one run's effect is chance."""
+    """The subsidy's ROI and GMV per ¥ over several seeds: an interval for its effect beyond this one platform."""
 
     seeds: int
     """Number of seeds, this run's included."""
