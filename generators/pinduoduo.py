@@ -636,11 +636,11 @@ class _Simulation:
             {
                 "user": who,
                 "at": at,
-                "category": category,
+                "category": category.astype(np.int8),  # small types: 14 bytes less per order at 10M orders
                 "list": list_price,
                 "team": team.copy(),
                 "refunded": np.zeros(len(who), dtype=bool),
-                "month": np.full(len(who), month),
+                "month": np.full(len(who), month, dtype=np.int16),
             }
         )
 
@@ -714,9 +714,13 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     """Every order as numbers, in time order (the order table's rows; the text columns come per slice)."""
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
-    # By time, then buyer: one integer key (seconds × buyers + buyer) sorts faster than lexsort's two passes.
-    seconds = (o["at"] - sim.month_starts[0].to_datetime64().astype("datetime64[s]")).astype(np.int64)
-    order = np.argsort(seconds * (len(sim.users["tier"]) + 1) + o["user"], kind="stable")
+    # By time, then buyer: one integer key (seconds × buyers + buyer, built in place to spare memory at 10M
+    # orders) sorts faster than lexsort's two passes.
+    key = (o["at"] - sim.month_starts[0].to_datetime64().astype("datetime64[s]")).astype(np.int64)
+    key *= len(sim.users["tier"]) + 1
+    key += o["user"]
+    order = np.argsort(key, kind="stable")
+    del key
     for key in o:  # one column at a time, so that only one unsorted copy is alive at once
         o[key] = o[key][order]
     amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
