@@ -71,7 +71,11 @@ def poisson(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     """Binomial counts of `n` trials with success chance `p` by inverting the distribution function at `u`."""
-    u, n, p = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(n, dtype=np.int64), np.asarray(p, float))
+    arrays = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(n, dtype=np.int64), np.asarray(p, float))
+    u, n, p = (a.ravel() for a in arrays)
+    out = np.zeros(len(u), dtype=np.int64)
+    rows = np.flatnonzero((n > 0) & (p > 0))  # no trial or no chance: no success (most teams' signups, say)
+    u, n, p = u[rows], n[rows], p[rows]
     certain = p >= 1
     q = np.where(certain, 0.5, p)  # certain successes are set at the end; avoid dividing by zero here
     k = np.zeros(u.shape, dtype=np.int64)
@@ -84,7 +88,8 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
         k[open_] += 1
         cdf[open_] += pmf[open_]
         open_ = open_[(u[open_] >= cdf[open_]) & (k[open_] < n[open_])]
-    return np.where(certain, n, np.where(p <= 0, 0, k))
+    out[rows] = np.where(certain, n, k)
+    return out.reshape(arrays[0].shape)
 
 
 def exponential(u: np.ndarray, mean: float | np.ndarray) -> np.ndarray:

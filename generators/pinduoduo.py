@@ -489,7 +489,8 @@ class _Simulation:
             return keyed.uniform(keys, label)
 
         shared = draw(_Draw.SHARED) < SHARE_PROB[tiers - 1]
-        reached = keyed.poisson(draw(_Draw.REACHED), users["contacts"][opener]) * shared
+        reached = np.zeros(n, dtype=np.int64)  # an unshared team reaches nobody: draw only for the shared
+        reached[shared] = keyed.poisson(draw(_Draw.REACHED)[shared], users["contacts"][opener[shared]])
         clicks = keyed.binomial(draw(_Draw.CLICKS), reached, min(0.9, CLICK_PROB[0] + CLICK_PROB[1] * d))
         room = self.headroom()[tiers - 1]
         non_user_clicks = keyed.binomial(draw(_Draw.NON_USERS), clicks, NON_USER_SHARE * room)
