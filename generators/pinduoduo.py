@@ -10,8 +10,10 @@ The mechanism, per month (vectorised over users and purchases; the only Python l
    friends click, and the team completes if `team_size − 1` partners join within `team_window_hours`.
    Partners are existing buyers or new users who signed up through the share: the viral loop.
 3. Failed teams are refunded; buyers churn at the end of the month.
-Randomness comes from a named stream per mechanism and month, so a run that differs only by a lever from a
-given month on (e.g. `subsidy_rate`) has identical data before it: a clean counterfactual.
+Every random number is keyed by where it is used (`generators.keyed`: this buyer, this month, their k-th
+purchase, this team's partner slot), so a run that differs only by a lever (e.g. `subsidy_rate`) is identical
+before the lever acts and, after it, gives every buyer the same numbers: common random numbers, so that the
+comparison of the two runs shows the lever and little chance.
 Constants marked "assumption" have no source; docs/SOURCES.md's figures are the calibration targets.
 """
 
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 
+from generators import keyed
 from generators.common import (
     CITY,
     CITY_TIER,
@@ -77,7 +81,7 @@ MONTHLY_CHURN = np.array([0.10, 0.09, 0.08, 0.075, 0.075])
 SUBSIDY_PULL = np.array([6.0, 4.0, 1.5, 0.5, 0.0])  # extra arrivals × (1 + pull × subsidy_rate)
 
 ORGANIC_PER_MONTH = 40.0  # organic new buyers per month at scale 1
-ORDERS_PER_BUYER_MONTH = 1.3  # mean purchase intents per live buyer per month at full price
+ORDERS_PER_BUYER_MONTH = 1.25  # mean purchase intents per live buyer per month at full price (≈50k orders at scale 1)
 PARTNER_ARRIVAL_HOURS = 4.0  # mean time for an interested partner to join a team
 STRANGER_PARTNERS = 2.0  # buyers joining from the product page's open-team list, per team
 CLICK_PROB = (0.15, 0.8)  # a friend who sees a team share clicks: base + slope × group_discount
@@ -232,17 +236,39 @@ def team_probability(group_discount: float) -> np.ndarray:
 # ---------------------------------------------------------------- the monthly simulation
 
 
+class _Draw(IntEnum):
+    """Labels of the keyed draws: each use of randomness has its own, so that no two uses share a number."""
+
+    CONTACTS, RATE, CHURN_PROPENSITY, DAY, SECOND, SAME_TIER, OTHER_TIER = range(1, 8)
+    ARRIVALS, BARGAIN, INTENTS, CHURN = range(10, 14)
+    NEEDED, ASKED, SIGNUPS, FIRST_ORDERS, ITEM, DELAY, NEW_USER = range(20, 27)
+    LATER, CATEGORY, PRICE, TEAM = range(30, 34)
+    SHARED, REACHED, CLICKS, NON_USERS, SIGNED, NEW_KEEN, OLD_KEEN, STRANGERS = range(40, 48)
+    NEW_IN_TIME, OLD_IN_TIME, NEW_SLOT, PICK = range(48, 52)
+
+
+PICK_ATTEMPTS = 8  # tries of the stable partner pick before falling back to wrapping around
+
+
 class _Simulation:
-    """State of the month-by-month run: users so far, and the rows of each table as month chunks."""
+    """State of the month-by-month run: users so far, and the rows of each table as month chunks.
+
+    Every random number is keyed (`generators.keyed`) by where it is used: a user's traits by the user's key, a
+    month's draws by (user, month), an order's by (buyer, month, k-th purchase of the month), a team's partners
+    by (order, slot). A user's key comes from how they arrived (month, source, tier and arrival number, or the
+    share that brought them), so two runs that differ only by a lever give the same user the same numbers:
+    common random numbers, and the comparison of the runs shows the lever's effect and little chance."""
 
     def __init__(self, config: Config) -> None:
         self.config = config
         self.seeds = Seeds(config.seed)
+        self.root = keyed.stream(config.seed, "pinduoduo")
         self.month_starts = pd.date_range(START, periods=config.months + 1, freq="MS")
         self.market = MARKET_AT_SCALE_1 * config.scale
         self.users = {
             k: np.empty(0, dtype=t)
             for k, t in (
+                ("key", np.uint64),
                 ("tier", int),
                 ("contacts", int),
                 ("rate", float),
@@ -260,6 +286,11 @@ class _Simulation:
         self.shares: list[dict[str, np.ndarray]] = []
         self.n_teams = 0
         self.n_shares = 0
+        self.days = [
+            pd.date_range(self.month_starts[m], self.month_starts[m + 1] - pd.Timedelta(days=1))
+            for m in range(config.months)
+        ]
+        self.day_weight = [festival_multiplier(days, strength=0.6) for days in self.days]
 
     # ------------------------------------------------------------ helpers
     def headroom(self) -> np.ndarray:
@@ -267,22 +298,23 @@ class _Simulation:
         counts = np.bincount(self.users["tier"] - 1, minlength=5) if len(self.users["tier"]) else np.zeros(5)
         return np.clip(1 - counts / self.market, 0.0, 1.0)
 
-    def times(self, rng: np.random.Generator, month: int, n: int) -> np.ndarray:
-        """`n` order times in `month`, more on festival days, between 07:00 and midnight."""
-        days = pd.date_range(self.month_starts[month], self.month_starts[month + 1] - pd.Timedelta(days=1))
-        weight = festival_multiplier(days, strength=0.6)
-        day = rng.choice(len(days), size=n, p=weight / weight.sum())
-        seconds = rng.integers(7 * 3600, 24 * 3600, n)
-        return days.to_numpy().astype("datetime64[s]")[day] + seconds.astype("timedelta64[s]")
+    def times(self, month: int, keys: np.ndarray) -> np.ndarray:
+        """A time in `month` for each key, more on festival days, between 07:00 and midnight."""
+        day = keyed.choice(keyed.uniform(keys, _Draw.DAY), self.day_weight[month])
+        seconds = 7 * 3600 + (keyed.uniform(keys, _Draw.SECOND) * (17 * 3600)).astype("int64")
+        return self.days[month].to_numpy().astype("datetime64[s]")[day] + seconds.astype("timedelta64[s]")
+
+    def month_end(self, month: int) -> np.datetime64:
+        """The first second after `month`."""
+        return self.month_starts[month + 1].to_datetime64().astype("datetime64[s]")
 
     def season(self, month: int) -> float:
         """Mean festival lift of the month's days: Double 11 months sell more."""
-        days = pd.date_range(self.month_starts[month], self.month_starts[month + 1] - pd.Timedelta(days=1))
-        return float(festival_multiplier(days, strength=0.6).mean())
+        return float(self.day_weight[month].mean())
 
     def add_users(
         self,
-        rng: np.random.Generator,
+        keys: np.ndarray,
         tiers: np.ndarray,
         source: int,
         first: np.ndarray,
@@ -290,14 +322,19 @@ class _Simulation:
         share: np.ndarray | None = None,
         cost: np.ndarray | None = None,
     ) -> np.ndarray:
-        """Append new users of one source; returns their indices."""
+        """Append new users of one source, their traits drawn from their keys; returns their indices."""
         n = len(tiers)
         start = len(self.users["tier"])
         new = {
+            "key": keys.astype(np.uint64),
             "tier": tiers.astype(int),
-            "contacts": rng.poisson(WECHAT_CONTACTS[tiers - 1]),
-            "rate": rng.gamma(0.7, ORDERS_PER_BUYER_MONTH / 0.7, n),
-            "churn": np.clip(rng.beta(2.0, 2.0, n) * 2 * MONTHLY_CHURN[tiers - 1], 0.005, 0.9),
+            "contacts": keyed.poisson(keyed.uniform(keys, _Draw.CONTACTS), WECHAT_CONTACTS[tiers - 1]),
+            "rate": keyed.gamma(keyed.uniform(keys, _Draw.RATE), 0.7, ORDERS_PER_BUYER_MONTH / 0.7),
+            "churn": np.clip(
+                keyed.beta22(keyed.uniform(keys, _Draw.CHURN_PROPENSITY)) * 2 * MONTHLY_CHURN[tiers - 1],
+                0.005,
+                0.9,
+            ),
             "alive": np.ones(n, dtype=bool),
             "source": np.full(n, source),
             "referrer": referrer if referrer is not None else np.full(n, -1),
@@ -305,48 +342,61 @@ class _Simulation:
             "first": first.astype("datetime64[s]"),
             "cost": cost if cost is not None else np.zeros(n),
         }
-        for key, values in new.items():
-            self.users[key] = np.concatenate([self.users[key], values])
+        for name, values in new.items():
+            self.users[name] = np.concatenate([self.users[name], values])
         return np.arange(start, start + n)
+
+    def contact_tiers(self, keys: np.ndarray, tiers: np.ndarray) -> np.ndarray:
+        """Tiers of friends recruited by sharers in `tiers`: mostly the same tier (friends live nearby)."""
+        same = keyed.uniform(keys, _Draw.SAME_TIER) < SAME_TIER_FRIENDS
+        other = 1 + keyed.choice(keyed.uniform(keys, _Draw.OTHER_TIER), MARKET_AT_SCALE_1.astype(float))
+        return np.where(same, tiers, other)
 
     # ------------------------------------------------------------ step 1: arrivals
     def arrivals(self, month: int) -> np.ndarray:
         """Organic and paid new buyers of the month; returns their indices."""
-        config, rng = self.config, self.seeds(f"arrivals-{month}")
+        config = self.config
         room = self.headroom()
         pull = 1 + SUBSIDY_PULL * config.subsidy_rate * subsidy_on(config, month)
-        organic = rng.poisson(ORGANIC_PER_MONTH * config.scale * ARRIVAL_MIX * pull * room)
         cac = PAID_CAC / np.maximum(room, 0.05) / (1 + 0.5 * (pull - 1))  # a subsidised price converts ads better
         budget = config.paid_budget_per_month * config.scale * ARRIVAL_MIX
-        paid = rng.poisson(budget / cac) * (room > 0)
-        tiers_org = np.repeat(np.arange(1, 6), organic)
-        tiers_paid = np.repeat(np.arange(1, 6), paid)
-        first_org = self.times(rng, month, len(tiers_org))
-        first_paid = self.times(rng, month, len(tiers_paid))
-        a = self.add_users(rng, tiers_org, SOURCES.index("organic"), first_org)
-        b = self.add_users(rng, tiers_paid, SOURCES.index("paid"), first_paid, cost=money(cac[tiers_paid - 1]))
-        return np.concatenate([a, b])
+        means = {
+            "organic": ORGANIC_PER_MONTH * config.scale * ARRIVAL_MIX * pull * room,
+            "paid": budget / cac * (room > 0),
+        }
+        added = []
+        for source, mean in means.items():
+            code = SOURCES.index(source)
+            tier_key = keyed.key(self.root, _Draw.ARRIVALS, month, code, np.arange(1, 6))
+            count = keyed.poisson(keyed.uniform(tier_key, _Draw.ARRIVALS), mean)
+            tiers = np.repeat(np.arange(1, 6), count)
+            keys = keyed.key(np.repeat(tier_key, count), _ranks(count))
+            cost = money(cac[tiers - 1]) if source == "paid" else None
+            added.append(self.add_users(keys, tiers, code, self.times(month, keys), cost=cost))
+        return np.concatenate(added)
 
     # ------------------------------------------------------------ step 1b: bargain campaigns
     def bargains(self, month: int, live: np.ndarray) -> np.ndarray:
         """砍价免费拿 campaigns of live buyers: helpers click, non-users sign up to help; returns new buyers."""
-        config, rng = self.config, self.seeds(f"bargains-{month}")
-        u = rng.random(len(live))
+        config = self.config
         if not config.bargain_enabled:
             return np.empty(0, dtype=int)
         start_prob = BARGAIN_START * 8 / (5 + config.bargain_friends_start)  # fewer try when more friends are needed
-        who = live[u < start_prob]
+        month_keys = keyed.key(self.users["key"][live], month, _Draw.BARGAIN)
+        starts = keyed.uniform(month_keys, _Draw.BARGAIN) < start_prob
+        who, bk = live[starts], month_keys[starts]
         n = len(who)
         tiers = self.users["tier"][who]
-        needed = config.bargain_friends_start + 2 * rng.binomial(3, 0.5, n)  # "invite 2 more", up to 3 times
-        asked = rng.poisson(BARGAIN_ASK * self.users["contacts"][who])
-        helpers = np.minimum(asked, needed)
+        needed = config.bargain_friends_start + 2 * keyed.binomial(keyed.uniform(bk, _Draw.NEEDED), 3, 0.5)
+        asked = keyed.poisson(keyed.uniform(bk, _Draw.ASKED), BARGAIN_ASK * self.users["contacts"][who])
+        helpers = np.minimum(asked, needed)  # "invite 2 more", up to 3 times
         given = asked >= needed
         room = self.headroom()[tiers - 1]
-        signups = rng.binomial(helpers, NON_USER_SHARE * room)
-        first_orders = rng.binomial(signups, BARGAIN_FIRST_ORDER)
-        shared_at = self.times(rng, month, n)
-        item_cost = money(BARGAIN_ITEM_PRICE * rng.lognormal(0, 0.4, n) * BARGAIN_ITEM_COST * given)
+        signups = keyed.binomial(keyed.uniform(bk, _Draw.SIGNUPS), helpers, NON_USER_SHARE * room)
+        first_orders = keyed.binomial(keyed.uniform(bk, _Draw.FIRST_ORDERS), signups, BARGAIN_FIRST_ORDER)
+        shared_at = self.times(month, bk)
+        item_value = BARGAIN_ITEM_PRICE * keyed.lognormal(keyed.uniform(bk, _Draw.ITEM), 0.4)
+        item_cost = money(item_value * BARGAIN_ITEM_COST * given)
         share_ids = self.n_shares + np.arange(n)
         self.n_shares += n
         self.shares.append(
@@ -366,62 +416,66 @@ class _Simulation:
             }
         )
         parent = np.repeat(np.arange(n), first_orders)
-        delay = rng.exponential(BARGAIN_ORDER_DAYS * 86400, len(parent)).astype("int64").astype("timedelta64[s]")
-        month_end = self.month_starts[month + 1].to_datetime64().astype("datetime64[s]") - np.timedelta64(1, "s")
-        first = np.minimum(shared_at[parent] + delay, month_end)
-        new_tiers = self.contact_tiers(rng, tiers[parent])
+        keys = keyed.key(bk[parent], _Draw.NEW_USER, _ranks(first_orders))
+        delay = keyed.exponential(keyed.uniform(keys, _Draw.DELAY), BARGAIN_ORDER_DAYS * 86400)
+        first = shared_at[parent] + delay.astype("int64").astype("timedelta64[s]")
+        first = np.minimum(first, self.month_end(month) - np.timedelta64(1, "s"))
         return self.add_users(
-            rng, new_tiers, SOURCES.index("bargain"), first, referrer=who[parent], share=share_ids[parent]
+            keys,
+            self.contact_tiers(keys, tiers[parent]),
+            SOURCES.index("bargain"),
+            first,
+            referrer=who[parent],
+            share=share_ids[parent],
         )
-
-    def contact_tiers(self, rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:
-        """Tiers of friends recruited by sharers in `tiers`: mostly the same tier (friends live nearby)."""
-        same = rng.random(len(tiers)) < SAME_TIER_FRIENDS
-        other = rng.choice(np.arange(1, 6), size=len(tiers), p=MARKET_AT_SCALE_1 / MARKET_AT_SCALE_1.sum())
-        return np.where(same, tiers, other)
 
     # ------------------------------------------------------------ step 2: purchases and teams
     def purchases(self, month: int, existing: np.ndarray, newcomers: np.ndarray) -> None:
         """Intents of live buyers → solo orders and teams; teams recruit partners, some of them new users."""
-        config, rng = self.config, self.seeds(f"purchases-{month}")
-        users = self.users
+        config, users = self.config, self.users
         d, on = config.group_discount, subsidy_on(config, month)
         p_team = team_probability(d)
         effective = p_team * d + on * config.subsidy_rate * CATEGORY_MIX[:, 3]
         lift = 1 + PRICE_ELASTICITY * effective
         season = self.season(month)
-        tiers_e = users["tier"][existing]
-        k_e = rng.poisson(users["rate"][existing] * season * lift[tiers_e - 1])
-        tiers_n = users["tier"][newcomers]
-        k_n = 1 + rng.poisson(users["rate"][newcomers] * season * lift[tiers_n - 1] * NEWCOMER_INTENTS)
-        who = np.concatenate([np.repeat(existing, k_e), np.repeat(newcomers, k_n)])
-        n, n_e = len(who), int(k_e.sum())
-        at = self.times(rng, month, n)
+        buyers = np.concatenate([existing, newcomers])
+        mean = users["rate"][buyers] * season * lift[users["tier"][buyers] - 1]
+        mean[len(existing) :] *= NEWCOMER_INTENTS
+        month_keys = keyed.key(users["key"][buyers], month, _Draw.INTENTS)
+        count = keyed.poisson(keyed.uniform(month_keys, _Draw.INTENTS), mean)
+        count[len(existing) :] += 1  # a newcomer's first order
+        who = np.repeat(buyers, count)
+        keys = keyed.key(np.repeat(month_keys, count), _ranks(count))  # (buyer, month, k-th purchase)
+        n_e = int(count[: len(existing)].sum())
+        at = self.times(month, keys)
         # A newcomer's first intent is at their first order time; later ones fall between it and the month end.
-        month_end = self.month_starts[month + 1].to_datetime64().astype("datetime64[s]")
-        first = np.repeat(users["first"][newcomers], k_n)
-        span = (month_end - first).astype("int64")
-        later = first + (rng.random(len(first)) * span).astype("int64").astype("timedelta64[s]")
+        first = users["first"][who[n_e:]]
+        span = (self.month_end(month) - first).astype("int64")
+        later = first + (keyed.uniform(keys[n_e:], _Draw.LATER) * span).astype("int64").astype("timedelta64[s]")
         is_first = np.zeros(len(first), dtype=bool)
-        is_first[np.cumsum(k_n) - k_n] = True
+        is_first[(np.cumsum(count) - count)[len(existing) :] - n_e] = True
         at[n_e:] = np.where(is_first, first, later)
         tiers = users["tier"][who]
-        weights = CATEGORY_MIX[tiers - 1] * np.where(SUBSIDISED & on, 1 + 3 * config.subsidy_rate, 1.0)
-        cumulative = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
-        category = (rng.random(n)[:, None] > cumulative).sum(axis=1).clip(0, len(CATEGORIES) - 1)
-        list_price = money(MEDIAN_PRICE[category] * rng.lognormal(0, PRICE_SIGMA[category]))
-        team = rng.random(n) < p_team[tiers - 1]
+        tier_weights = CATEGORY_MIX * np.where(SUBSIDISED & on, 1 + 3 * config.subsidy_rate, 1.0)
+        category = np.empty(len(who), dtype=int)
+        u = keyed.uniform(keys, _Draw.CATEGORY)
+        for tier in range(1, 6):  # one row of category weights per tier
+            rows = tiers == tier
+            category[rows] = keyed.choice(u[rows], tier_weights[tier - 1])
+        price_factor = keyed.lognormal(keyed.uniform(keys, _Draw.PRICE), PRICE_SIGMA[category])
+        list_price = money(MEDIAN_PRICE[category] * price_factor)
+        team = keyed.uniform(keys, _Draw.TEAM) < p_team[tiers - 1]
         self.add_orders(who, at, category, list_price, np.where(team, -1, -2), month)
-        self.open_teams(rng, month, who[team], at[team], category[team], list_price[team])
+        self.open_teams(month, who[team], at[team], category[team], list_price[team], keys[team])
 
     def open_teams(
         self,
-        rng: np.random.Generator,
         month: int,
         opener: np.ndarray,
         at: np.ndarray,
         category: np.ndarray,
         list_price: np.ndarray,
+        keys: np.ndarray,
     ) -> None:
         """Share each team, recruit partners within the window, record teams, shares and partner orders."""
         config, users = self.config, self.users
@@ -430,29 +484,48 @@ class _Simulation:
         team_ids = self.n_teams + np.arange(n)
         self.n_teams += n
         self.orders[-1]["team"][self.orders[-1]["team"] == -1] = team_ids  # openers' orders, in order
-        shared = rng.random(n) < SHARE_PROB[tiers - 1]
-        reached = rng.poisson(users["contacts"][opener]) * shared
-        clicks = rng.binomial(reached, min(0.9, CLICK_PROB[0] + CLICK_PROB[1] * d))
+
+        def draw(label: _Draw) -> np.ndarray:
+            return keyed.uniform(keys, label)
+
+        shared = draw(_Draw.SHARED) < SHARE_PROB[tiers - 1]
+        reached = np.zeros(n, dtype=np.int64)  # an unshared team reaches nobody: draw only for the shared
+        reached[shared] = keyed.poisson(draw(_Draw.REACHED)[shared], users["contacts"][opener[shared]])
+        clicks = keyed.binomial(draw(_Draw.CLICKS), reached, min(0.9, CLICK_PROB[0] + CLICK_PROB[1] * d))
         room = self.headroom()[tiers - 1]
-        non_user_clicks = rng.binomial(clicks, NON_USER_SHARE * room)
-        signups = rng.binomial(non_user_clicks, SIGNUP_PROB)
+        non_user_clicks = keyed.binomial(draw(_Draw.NON_USERS), clicks, NON_USER_SHARE * room)
+        signups = keyed.binomial(draw(_Draw.SIGNED), non_user_clicks, SIGNUP_PROB)
         join = min(1.0, JOIN_PROB[0] + JOIN_PROB[1] * d)
-        new_keen = rng.binomial(signups, join)
-        old_keen = rng.binomial(clicks - non_user_clicks, join) + rng.poisson(STRANGER_PARTNERS * (0.5 + d), n)
+        new_keen = keyed.binomial(draw(_Draw.NEW_KEEN), signups, join)
+        old_keen = keyed.binomial(draw(_Draw.OLD_KEEN), clicks - non_user_clicks, join) + keyed.poisson(
+            draw(_Draw.STRANGERS), np.full(n, STRANGER_PARTNERS * (0.5 + d))
+        )
         in_time = 1 - np.exp(-config.team_window_hours / PARTNER_ARRIVAL_HOURS)
-        new_arrived, old_arrived = rng.binomial(new_keen, in_time), rng.binomial(old_keen, in_time)
+        new_arrived = keyed.binomial(draw(_Draw.NEW_IN_TIME), new_keen, in_time)
+        old_arrived = keyed.binomial(draw(_Draw.OLD_IN_TIME), old_keen, in_time)
         needed = config.team_size - 1
         joined = np.minimum(new_arrived + old_arrived, needed)
-        new_joined = rng.hypergeometric(new_arrived, old_arrived, joined)
         completed = joined >= needed
-        # Partner join delays: exponential, truncated to the window.
-        window = config.team_window_hours * 3600.0
+        # Partner slots in the order they filled; each is a new user with chance new left ÷ all left (so the
+        # number of new users among the joined is hypergeometric), then its join delay, truncated to the window.
         slot_team = np.repeat(np.arange(n), joined)
-        u = rng.random(len(slot_team))
+        slot = _ranks(joined)
+        slot_keys = keyed.key(keys[slot_team], _Draw.NEW_SLOT, slot)
+        is_new = np.zeros(len(slot_team), dtype=bool)
+        new_left, old_left = new_arrived.copy(), old_arrived.copy()
+        for rank in range(needed):
+            rows = np.flatnonzero(slot == rank)
+            team = slot_team[rows]
+            pick = keyed.uniform(slot_keys[rows], _Draw.NEW_SLOT) * (new_left[team] + old_left[team]) < new_left[team]
+            is_new[rows] = pick
+            new_left[team] -= pick
+            old_left[team] -= ~pick
+        new_joined = np.bincount(slot_team[is_new], minlength=n)
+        window = config.team_window_hours * 3600.0
+        u = keyed.uniform(slot_keys, _Draw.DELAY)
         delay = -PARTNER_ARRIVAL_HOURS * 3600 * np.log(1 - u * (1 - np.exp(-window / (PARTNER_ARRIVAL_HOURS * 3600))))
-        delay = delay.astype("int64").astype("timedelta64[s]")
         end = self.month_starts[-1].to_datetime64().astype("datetime64[s]") - np.timedelta64(1, "s")
-        join_at = np.minimum(at[slot_team] + delay, end)
+        join_at = np.minimum(at[slot_team] + delay.astype("int64").astype("timedelta64[s]"), end)
         filled_at = at.copy()
         np.maximum.at(filled_at, slot_team, join_at)
         closed = np.where(completed, filled_at, at + np.timedelta64(int(window), "s"))
@@ -487,13 +560,11 @@ class _Simulation:
                 "cost": np.zeros(shared.sum()),
             }
         )
-        # The first `new_joined` slots of each team are new users, the rest existing buyers.
-        rank = np.arange(len(slot_team)) - np.repeat(np.cumsum(joined) - joined, joined)
-        is_new = rank < new_joined[slot_team]
         new_team = slot_team[is_new]
+        new_keys = keyed.key(slot_keys[is_new], _Draw.NEW_USER)
         new_users = self.add_users(
-            rng,
-            self.contact_tiers(rng, tiers[new_team]),
+            new_keys,
+            self.contact_tiers(new_keys, tiers[new_team]),
             SOURCES.index("team_share"),
             join_at[is_new],
             referrer=opener[new_team],
@@ -502,34 +573,51 @@ class _Simulation:
         partner = np.empty(len(slot_team), dtype=int)
         partner[is_new] = new_users
         old = np.flatnonzero(~is_new)
-        partner[old] = self.pick_partners(rng, tiers[slot_team[old]], opener[slot_team[old]], join_at[old])
+        picked = self.pick_partners(month, slot_keys[old], tiers[slot_team[old]], opener[slot_team[old]], join_at[old])
+        partner[old] = picked
         # Before anyone else has bought, a stranger joining from the app is a new organic user.
-        none = old[partner[old] < 0]
-        partner[none] = self.add_users(rng, tiers[slot_team[none]], SOURCES.index("organic"), join_at[none])
+        none = old[picked < 0]
+        stranger_keys = keyed.key(slot_keys[none], _Draw.NEW_USER)
+        partner[none] = self.add_users(stranger_keys, tiers[slot_team[none]], SOURCES.index("organic"), join_at[none])
         self.add_orders(partner, join_at, category[slot_team], list_price[slot_team], team_ids[slot_team], month)
-        failed = team_ids[~completed]
+        failed = np.zeros(self.n_teams + 1, dtype=bool)  # by team index; the last entry stands for "no team"
+        failed[team_ids[~completed]] = True
         for chunk in self.orders[-2:]:
-            chunk["refunded"] |= np.isin(chunk["team"], failed)
+            chunk["refunded"] |= failed[np.where(chunk["team"] >= 0, chunk["team"], -1)]
 
     def pick_partners(
-        self, rng: np.random.Generator, tiers: np.ndarray, opener: np.ndarray, at: np.ndarray
+        self, month: int, keys: np.ndarray, tiers: np.ndarray, opener: np.ndarray, at: np.ndarray
     ) -> np.ndarray:
         """Existing live buyers joining teams, frequent shoppers more often: a buyer of the opener's tier (else
-        any tier) whose first order came before `at`, never the opener; −1 where there is none yet."""
+        any tier) whose first order came before `at`, never the opener; −1 where there is none yet.
+
+        The pick is stable between runs that differ only by a lever: the pool lists the buyers from before the
+        month by index (the same buyers in both runs) and the month's newcomers after them, and a slot's
+        uniform is scaled by a capacity (total weight rounded up to a power of two) rather than by the pool's
+        exact weight, retried when it falls beyond the buyers who had arrived by then. A slot whose number falls
+        on an earlier buyer therefore picks the same buyer whoever else arrived."""
         users = self.users
         live = np.flatnonzero(users["alive"])
-        live = live[np.argsort(users["first"][live], kind="stable")]
+        start = self.month_starts[month].to_datetime64().astype("datetime64[s]")
+        arrived = np.maximum(users["first"][live], start - np.timedelta64(1, "s"))  # earlier buyers tie: by index
+        live = live[np.argsort(arrived, kind="stable")]
         picked = np.full(len(tiers), -1)
-        u = rng.random(len(tiers))
+        draws = [keyed.uniform(keys, _Draw.PICK, attempt) for attempt in range(PICK_ATTEMPTS)]
         for tier in range(1, 6):
             for pool in (live[users["tier"][live] == tier], live):
-                mask = (tiers == tier) & (picked < 0)
-                if not len(pool) or not mask.any():
+                mask = np.flatnonzero((tiers == tier) & (picked < 0))
+                if not len(pool) or not len(mask):
                     continue
                 weight = np.cumsum(users["rate"][pool])
-                count = np.searchsorted(users["first"][pool], at[mask], side="right")
+                capacity = 2.0 ** np.ceil(np.log2(max(weight[-1], 1e-9)))
+                first = np.maximum(users["first"][pool], start - np.timedelta64(1, "s"))
+                count = np.searchsorted(first, at[mask], side="right")
                 total = np.where(count > 0, weight[np.maximum(count, 1) - 1], 0.0)
-                index = np.minimum(np.searchsorted(weight, u[mask] * total, side="right"), np.maximum(count, 1) - 1)
+                value = draws[-1][mask] * total  # the fallback: wrap the last try into the pool
+                for u in reversed(draws[:-1]):
+                    tried = u[mask] * capacity
+                    value = np.where(tried < total, tried, value)
+                index = np.minimum(np.searchsorted(weight, value, side="right"), np.maximum(count, 1) - 1)
                 choice = np.where(count > 0, pool[index], -1)
                 other = np.where(count > 1, pool[(index + 1) % np.maximum(count, 1)], -1)
                 picked[mask] = np.where(choice == opener[mask], other, choice)
@@ -549,20 +637,20 @@ class _Simulation:
             {
                 "user": who,
                 "at": at,
-                "category": category,
+                "category": category.astype(np.int8),  # small types: 14 bytes less per order at 10M orders
                 "list": list_price,
                 "team": team.copy(),
                 "refunded": np.zeros(len(who), dtype=bool),
-                "month": np.full(len(who), month),
+                "month": np.full(len(who), month, dtype=np.int16),
             }
         )
 
     # ------------------------------------------------------------ step 3: churn
     def churn(self, month: int) -> None:
         """Each live buyer leaves with their own monthly churn probability."""
-        rng = self.seeds(f"churn-{month}")
-        u = rng.random(len(self.users["alive"]))
-        self.users["alive"] &= u >= self.users["churn"]
+        live = np.flatnonzero(self.users["alive"])
+        u = keyed.uniform(keyed.key(self.users["key"][live], month, _Draw.CHURN), _Draw.CHURN)
+        self.users["alive"][live[u < self.users["churn"][live]]] = False
 
     def run(self) -> None:
         """All months in order."""
@@ -571,6 +659,12 @@ class _Simulation:
             newcomers = np.concatenate([self.arrivals(month), self.bargains(month, existing)])
             self.purchases(month, existing, newcomers)
             self.churn(month)
+
+
+def _ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, …, c−1 for each count c, concatenated: each row's rank within its group."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 # ---------------------------------------------------------------- tables
@@ -583,7 +677,8 @@ def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[s
 @dataclass(frozen=True)
 class _Ids:
     """Text ids of users (U), teams (T) and shares (S) numbered in time order (U000001 is the first buyer):
-    `rank` is each simulation index's place in time, `label` its id, made once per kind and then only indexed."""
+    `rank` is each simulation index's place in time, `label` its id (and None last, for "no link"), made once
+    per kind and then only indexed."""
 
     rank: dict[str, np.ndarray]
     label: dict[str, np.ndarray]
@@ -600,17 +695,13 @@ class _Ids:
         for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
             rank[prefix] = np.empty(len(times), dtype=int)
             rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
-            label[prefix] = ids(prefix, len(times))[rank[prefix]]
+            label[prefix] = np.append(ids(prefix, len(times))[rank[prefix]], None)
         return cls(rank, label)
 
     def text(self, prefix: str, index: np.ndarray) -> np.ndarray:
         """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
         index = np.asarray(index, dtype=int)
-        out = np.full(len(index), None, dtype=object)
-        ok = index >= 0
-        if ok.any():
-            out[ok] = self.label[prefix][index[ok]]
-        return out
+        return self.label[prefix][np.where(index >= 0, index, -1)]  # −1: the None after the last id
 
     def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
@@ -624,7 +715,13 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     """Every order as numbers, in time order (the order table's rows; the text columns come per slice)."""
     config = sim.config
     o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
-    order = np.lexsort((o["user"], o["at"]))
+    # By time, then buyer: one integer key (seconds × buyers + buyer, built in place to spare memory at 10M
+    # orders) sorts faster than lexsort's two passes.
+    key = (o["at"] - sim.month_starts[0].to_datetime64().astype("datetime64[s]")).astype(np.int64)
+    key *= len(sim.users["tier"]) + 1
+    key += o["user"]
+    order = np.argsort(key, kind="stable")
+    del key
     for key in o:  # one column at a time, so that only one unsorted copy is alive at once
         o[key] = o[key][order]
     amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
@@ -730,43 +827,40 @@ def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop:
     )
 
 
-def _month_start(stamps: pd.Series) -> pd.DatetimeIndex:
-    """First day of each time's month (by truncating to whole months, not through pandas periods: faster)."""
-    truncated = np.asarray(pd.to_datetime(stamps), dtype="datetime64[ns]").astype("datetime64[M]")
-    return pd.DatetimeIndex(truncated.astype("datetime64[ns]"))
+def monthly_finance(config: Config, rows: dict[str, dict[str, np.ndarray]], months: pd.DatetimeIndex) -> pd.DataFrame:
+    """The platform's monthly P&L from the order, user and share rows (as numbers: counted with `bincount`)."""
+    first_month = months[0].to_datetime64().astype("datetime64[M]")
 
+    def month_of(times: np.ndarray) -> np.ndarray:
+        return (times.astype("datetime64[M]") - first_month).astype(np.int64)
 
-def monthly_finance(
-    config: Config, users: pd.DataFrame, orders: pd.DataFrame, shares: pd.DataFrame, months: pd.DatetimeIndex
-) -> pd.DataFrame:
-    """The platform's monthly P&L from the order, user and share tables."""
+    def by_month(times: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(month_of(times), weights=values, minlength=len(months)).astype(float)
 
-    def by_month(stamps: pd.Series, values: pd.Series | np.ndarray | None = None) -> np.ndarray:
-        key = _month_start(stamps)
-        data = pd.Series(np.ones(len(key)) if values is None else np.asarray(values, dtype=float), index=key)
-        return data.groupby(level=0).sum().reindex(months, fill_value=0).to_numpy(dtype=float)
-
-    done = orders[orders["status"] == "completed"]
-    gmv = by_month(done["ordered_at"], done["amount"] + done["subsidy"])
-    months_done = _month_start(done["ordered_at"])
-    active = pd.DataFrame({"m": months_done, "u": done["user_id"].to_numpy()}).drop_duplicates().groupby("m").size()
+    o, u, s = rows["orders"], rows["users"], rows["shares"]
+    done = ~o["refunded"].astype(bool)
+    at, buyer = o["at"][done], o["user"][done].astype(np.int64)
+    gmv = by_month(at, (o["amount"] + o["subsidy"])[done])
+    bought = np.zeros((len(months), len(u["first"])), dtype=bool)  # buyer × month: did they buy?
+    bought[month_of(at), buyer] = True
+    active = bought.sum(axis=1)
     ad_rate = np.linspace(AD_RATE[0], AD_RATE[1], len(months))
     commission = money(gmv * config.take_rate)
     ads = money(gmv * ad_rate)
     revenue = commission + ads
-    new_buyers = by_month(users["first_order_at"])
-    subsidy = money(by_month(done["ordered_at"], done["subsidy"]))
-    paid = money(by_month(users["first_order_at"], users["acquisition_cost"]))
-    bargain = money(by_month(shares["shared_at"], shares["giveaway_cost"]))
+    new_buyers = by_month(u["first"])
+    subsidy = money(by_month(at, o["subsidy"][done]))
+    paid = money(by_month(u["first"], money(u["cost"])))
+    bargain = money(by_month(s["at"], money(s["cost"].astype(float))))
     coupons = money(new_buyers * NEW_USER_COUPON)
     marketing = money(subsidy + paid + bargain + coupons)
-    orders_n = by_month(done["ordered_at"])
+    orders_n = by_month(at)
     other = money(orders_n * COST_PER_ORDER + FIXED_COST_PER_MONTH * config.scale)
     return pd.DataFrame(
         {
             "month": months.date,
             "orders": orders_n.astype(int),
-            "active_buyers": active.reindex(months, fill_value=0).to_numpy().astype(int),
+            "active_buyers": active.astype(int),
             "new_buyers": new_buyers.astype(int),
             "gmv": money(gmv),
             "commission_revenue": commission,
@@ -805,8 +899,7 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Pinduoduo case for `config`; identical output for identical config."""
     sim, ids_, rows = _run(config)
     tables = {name: build(rows[name], ids_) for name, build in _BUILD.items()}
-    finance = monthly_finance(config, tables["users"], tables["orders"], tables["shares"], sim.month_starts[:-1])
-    return tables | {"monthly_finance": finance}
+    return tables | {"monthly_finance": monthly_finance(config, rows, sim.month_starts[:-1])}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -816,20 +909,7 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     for name, build in _BUILD.items():
         for start, stop in month_slices(rows[name][_TIME[name]]):
             yield name, build(rows[name], ids_, start, stop)
-    # The P&L needs only these columns; a buyer's index stands in for their id (the same distinct buyers).
-    # Ids and the other columns are dropped first: at 10M orders they would double the peak memory.
+        if name == "teams":
+            del rows["teams"]  # the P&L needs orders, users and shares only (memory at 10M orders)
     del ids_
-    o, u, s = rows.pop("orders"), rows.pop("users"), rows.pop("shares")
-    rows.clear()
-    orders = pd.DataFrame(
-        {
-            "user_id": o["user"],
-            "ordered_at": pd.to_datetime(o["at"]),
-            "amount": o["amount"],
-            "subsidy": o["subsidy"],
-            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
-        }
-    )
-    users = pd.DataFrame({"first_order_at": pd.to_datetime(u["first"]), "acquisition_cost": money(u["cost"])})
-    shares = pd.DataFrame({"shared_at": pd.to_datetime(s["at"]), "giveaway_cost": money(s["cost"])})
-    yield "monthly_finance", monthly_finance(config, users, orders, shares, sim.month_starts[:-1])
+    yield "monthly_finance", monthly_finance(config, rows, sim.month_starts[:-1])

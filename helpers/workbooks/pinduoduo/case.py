@@ -25,7 +25,7 @@ from helpers.workbooks import cases
 
 FACTS = ("buyers", "gmv", "spend", "revenue", "marketing", "loss", "tiers", "wechat", "team", "bargain")
 SOURCE_KEYS = {"viral (team + bargain)": "viral", "blended (all)": "blended"}  # acquisition_costs' summary rows
-SPREAD_SEEDS = 2  # extra seeds the subsidy is re-run on to show how much of its effect is chance
+SPREAD_SEEDS = 2  # extra seeds (other simulated platforms) the subsidy is re-run on: how much its effect varies
 
 
 def text(group: str, value: object) -> str:
@@ -202,7 +202,8 @@ def ltv_cac_of(table: pd.DataFrame, tier: object = "all") -> float:
 
 def counterfactual(values: Mapping[str, Any]) -> dict[str, pd.DataFrame] | None:
     """The same platform and seed re-simulated without the subsidy; None for your own data or when there is no
-    subsidy to take away. The two runs share their random draws only until the subsidy starts."""
+    subsidy to take away. The two runs use common random numbers (every buyer the same draws in both), so that
+    only the lever differs."""
     config = config_from(pinduoduo.Config, dict(values))
     if config.subsidy_rate == 0 or config.subsidy_start_month > config.months:
         return None
@@ -219,7 +220,7 @@ def subsidy_view(
 
 @dataclass(frozen=True)
 class Spread:
-    """The subsidy's ROI and GMV per ¥ over several seeds: how much of one run's effect is chance."""
+    """The subsidy's ROI and GMV per ¥ over several seeds: an interval for its effect beyond this one platform."""
 
     seeds: int
     """Number of seeds, this run's included."""

@@ -113,8 +113,7 @@ def subsidy(effect: Mapping[str, float], pull: float, spread: Spread | None, own
         pull=pull,
         roi=effect["roi"],
     )
-    from_start = is_missing(effect["naive_gmv_per_yuan"])  # no month before the subsidy: nothing was shared
-    paragraphs = [said + naive, _say("subsidy.what_from_start" if from_start else "subsidy.what")]
+    paragraphs = [said + naive, _say("subsidy.what")]
     if spread is not None:
         paragraphs.append(
             _say(

@@ -111,9 +111,9 @@ def test_sentences_follow_their_figures():
     assert "**¥27.10 per new buyer**" in prose.bargain({**BARGAIN, "new_buyers": 504.0, "cost_per_new_buyer": 27.1})
     paragraphs = prose.subsidy(effect(), 94.0, Spread(4, -0.947, -0.878, 1.99, 4.58), own_data=False)
     assert len(paragraphs) == 3 and "**−94.7%**" in paragraphs[2] and "**−87.8%**" in paragraphs[2]
-    assert "random draws only until the subsidy starts" in paragraphs[1]  # the comparison is said for what it is
+    assert "common random numbers" in paragraphs[1]  # the comparison is said for what it is
     from_start = prose.subsidy(effect(naive_gmv_per_yuan=NAN, naive_incremental_gmv=NAN), 94.0, None, own_data=False)
-    assert from_start[1] == message("pinduoduo.subsidy.what_from_start")  # nothing shared when it starts in month 1
+    assert from_start[1] == message("pinduoduo.subsidy.what")  # coupled from month 1 too: the same comparison
     assert "**150.0%**" in prose.calculator(0.25, 0.15, 1.5)
 
 

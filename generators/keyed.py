@@ -1,0 +1,122 @@
+"""Keyed random numbers: a uniform for each (stream, key, index…) position, the same whatever else is drawn.
+
+A sequential stream hands out its numbers in the order they are asked for, so two simulations that differ by
+one lever drift apart as soon as one of them draws a number more. Here a number is a pure function of where
+it is used (for example: this buyer, this month, their k-th purchase), computed by hashing the position with
+the SplitMix64 finaliser (Steele, Lea & Flood 2014, the output function of java.util.SplittableRandom and the
+usual seeder of the xoshiro generators). Two runs that differ only by a lever therefore use the same
+numbers for the same buyer and purchase: common random numbers, so that only the lever differs.
+
+Draws from other distributions come from these uniforms by inverting their distribution function, which is
+monotone in the parameters: a small change of a Poisson mean changes few counts, where a fresh draw would
+change most of them.
+"""
+
+from __future__ import annotations
+
+import zlib
+
+import numpy as np
+from scipy import special
+
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 2.0**-53
+
+
+def _mix(z: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every output bit depends on every input bit (uint64 arithmetic wraps)."""
+    z = z + _GOLDEN
+    z = (z ^ (z >> np.uint64(30))) * _MIX_1
+    z = (z ^ (z >> np.uint64(27))) * _MIX_2
+    return z ^ (z >> np.uint64(31))
+
+
+def stream(seed: int, name: str) -> np.uint64:
+    """The key of a named stream of a seed, e.g. `stream(42, "purchases")`."""
+    base = np.array([(int(seed) & 0xFFFFFFFF) << 32 | zlib.crc32(name.encode("utf-8"))], dtype=np.uint64)
+    return _mix(base)[0]
+
+
+def key(parent: np.ndarray | np.uint64 | int, *index: np.ndarray | int) -> np.ndarray:
+    """The key of position `index…` under `parent` (broadcast): a key per row, to draw from or to key below."""
+    z = np.asarray(parent, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in index:
+            z = _mix(z ^ (np.asarray(i).astype(np.uint64) * _MIX_1))
+    return z
+
+
+def uniform(parent: np.ndarray | np.uint64, *index: np.ndarray | int) -> np.ndarray:
+    """A uniform in [0, 1) for each position `index…` under `parent` (broadcast)."""
+    return (key(parent, *index) >> np.uint64(11)).astype(float) * _TO_UNIT
+
+
+def poisson(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Poisson counts by inverting the distribution function at `u` (the smallest k with F(k) > u)."""
+    u, mean = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float))
+    k = np.zeros(u.shape, dtype=np.int64)
+    pmf = np.exp(-mean)
+    cdf = pmf.copy()
+    limit = mean + 12 * np.sqrt(mean) + 30  # beyond this only rounding keeps cdf ≤ u
+    open_ = np.flatnonzero(u >= cdf)
+    while len(open_):
+        k[open_] += 1
+        pmf[open_] *= mean[open_] / k[open_]
+        cdf[open_] += pmf[open_]
+        open_ = open_[(u[open_] >= cdf[open_]) & (k[open_] < limit[open_])]
+    return k
+
+
+def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
+    """Binomial counts of `n` trials with success chance `p` by inverting the distribution function at `u`."""
+    arrays = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(n, dtype=np.int64), np.asarray(p, float))
+    u, n, p = (a.ravel() for a in arrays)
+    out = np.zeros(len(u), dtype=np.int64)
+    rows = np.flatnonzero((n > 0) & (p > 0))  # no trial or no chance: no success (most teams' signups, say)
+    u, n, p = u[rows], n[rows], p[rows]
+    certain = p >= 1
+    q = np.where(certain, 0.5, p)  # certain successes are set at the end; avoid dividing by zero here
+    k = np.zeros(u.shape, dtype=np.int64)
+    pmf = (1 - q) ** n
+    cdf = pmf.copy()
+    odds = q / (1 - q)
+    open_ = np.flatnonzero((u >= cdf) & (k < n))
+    while len(open_):
+        pmf[open_] *= (n[open_] - k[open_]) / (k[open_] + 1) * odds[open_]
+        k[open_] += 1
+        cdf[open_] += pmf[open_]
+        open_ = open_[(u[open_] >= cdf[open_]) & (k[open_] < n[open_])]
+    out[rows] = np.where(certain, n, k)
+    return out.reshape(arrays[0].shape)
+
+
+def exponential(u: np.ndarray, mean: float | np.ndarray) -> np.ndarray:
+    """Exponential waits with `mean`."""
+    return -np.log1p(-np.asarray(u)) * mean
+
+
+def lognormal(u: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
+    """Lognormal factors with median 1 and log-spread `sigma`."""
+    return np.exp(sigma * special.ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+
+
+def gamma(u: np.ndarray, shape: float, scale: float) -> np.ndarray:
+    """Gamma variates of `shape` and `scale`."""
+    return special.gammaincinv(shape, u) * scale
+
+
+def beta22(u: np.ndarray) -> np.ndarray:
+    """Beta(2, 2) variates in closed form: F(x) = 3x² − 2x³ is a cubic, solved by its trigonometric root (exact
+    to rounding, and far faster than the general `betaincinv`)."""
+    return 0.5 + np.cos((np.arccos(1 - 2 * np.asarray(u)) - 2 * np.pi) / 3)
+
+
+def choice(u: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Index drawn with probability ∝ `weights` (one row of weights for all, or a row per draw)."""
+    cumulative = np.cumsum(weights, axis=-1)
+    cumulative = cumulative / cumulative[..., -1:]
+    if cumulative.ndim == 1:
+        return np.minimum(np.searchsorted(cumulative, u, side="right"), len(cumulative) - 1)
+    return np.minimum((u[:, None] >= cumulative).sum(axis=1), cumulative.shape[1] - 1)
