@@ -44,6 +44,7 @@ from generators.common import (
     ORDER_KEY,
     PAID_AT,
     Seeds,
+    calendar_dates,
     id_width,
     ids,
     ids_of,
@@ -461,7 +462,7 @@ def _posts(config: Config, seeds: Seeds, kols: pd.DataFrame, budgets: pd.DataFra
             "post_id": ids("P", len(k)),
             "kol_id": kols["kol_id"].to_numpy()[k],
             "tier": tier,
-            "post_date": booked["post_date"].dt.date.to_numpy(),
+            "post_date": calendar_dates(booked["post_date"]),
             "fee": money(fee),
             "impressions": impressions,
             "engagements": engagements,
@@ -508,7 +509,8 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
         dates = starts[month] + pd.to_timedelta(day, unit="D")
         parts.append(pd.DataFrame({"source": source, "post_id": None, "date": dates}))
     arrivals = pd.concat(parts, ignore_index=True)
-    order = np.lexsort((arrivals["source"].map(SOURCES.index).to_numpy(), arrivals["date"].to_numpy()))
+    source_rank = pd.Categorical(arrivals["source"], categories=SOURCES).codes
+    order = np.lexsort((source_rank, arrivals["date"].to_numpy()))
     return arrivals.iloc[order].reset_index(drop=True)
 
 
@@ -674,7 +676,7 @@ def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame
     """All orders priced from the catalogue, in time order, as numbers (the text columns come per slice)."""
     raw = pd.concat(parts, ignore_index=True)
     raw["is_first"] = np.arange(len(raw)) < len(people)  # the first part holds the first orders
-    raw = raw.sort_values(["order_date", "who"], kind="stable").reset_index(drop=True)
+    raw = raw.take(np.lexsort((raw["who"].to_numpy(), raw["order_date"].to_numpy()))).reset_index(drop=True)
     row = raw["row"].to_numpy()
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
@@ -696,7 +698,7 @@ def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int 
             "order_id": ids("O", len(part), start=start + 1, width=id_width(len(rows))),
             "customer_id": people["customer_id"].to_numpy()[part["who"].to_numpy()],
             "order_date": part["order_date"].to_numpy(),
-            "channel": np.where(part["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
+            "channel": np.asarray(CHANNELS, dtype=object)[part["wechat"].to_numpy().astype(np.intp)],
             "sku": CATALOG["sku"].to_numpy()[row],
             "quantity": part["quantity"].to_numpy(),
             "list_amount": part["list_amount"].to_numpy(),
@@ -768,13 +770,13 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd
     tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
-        "customers": people.assign(first_order_date=pd.DatetimeIndex(people["first_date"]).date)[
+        "customers": people.assign(first_order_date=calendar_dates(people["first_date"]))[
             [c.name for c in SCHEMA["customers"].columns]
         ],
         "wechat_contacts": pd.DataFrame(
             {
                 "customer_id": customer_id[added],
-                "added_date": contacts["added_date"][added].dt.date.to_numpy(),
+                "added_date": calendar_dates(contacts["added_date"][added]),
                 "active": contacts["active"].to_numpy()[added],
             }
         ),
