@@ -706,7 +706,8 @@ def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int 
             "amount": part["amount"].to_numpy(),
             "cogs": part["cogs"].to_numpy(),
             "is_first": part["is_first"].to_numpy(),
-        }
+        },
+        copy=False,  # fresh arrays no one else holds: no copy, no block consolidation
     )
 
 

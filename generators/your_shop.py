@@ -278,7 +278,8 @@ class _Orders:
                 "category": self.category[rows],
                 "sku": SKUS[self.sku[rows] - 1],
                 "is_promo": self.is_promo[rows],
-            }
+            },
+            copy=False,  # fresh arrays no one else holds: no copy, no block consolidation
         )
 
 
