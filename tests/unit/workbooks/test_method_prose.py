@@ -74,7 +74,7 @@ def effect(promo_extra: float, after_extra: float, baseline: float = 2_000.0) ->
 
 
 def test_the_dip_after_the_promotion_is_stated_as_measured_and_whether_the_chart_can_show_it():
-    small = effect(1_337.0, 1_242.0)  # 95 orders missing after: the issue's default-run figures
+    small = effect(1_337.0, 1_242.0)  # 95 orders missing after: the default run's figures in issue 13
     text = prose.after_sentence(small, case.pull_forward(small))
     assert "sold 95 fewer orders" in text and "7.1% of the 1,337 extra orders" in text
     assert "about 3.2 orders a day against a normal 100, too small to see" in text  # 95/30 vs 3,000/30
