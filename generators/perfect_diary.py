@@ -577,26 +577,28 @@ def _repeat_orders(
     rng = seeds("repeat")
     starts, demand = month_starts(config), _month_demand(config)
     n, first_month = len(people), people["first_month"].to_numpy()
-    parts = []
+    who, seconds, when, u_sku, u_qty, wechat = [], [], [], [], [], []
     for m in range(config.months):
-        u_buy, u_day, u_sku, u_qty, u_chan = (rng.random(n) for _ in range(5))
+        u_buy, u_day, u_sku_m, u_qty_m, u_chan = rng.random((5, n))  # five draws of n, in this order
         buy = np.flatnonzero((first_month < m) & (u_buy < -np.expm1(-REPEAT_HAZARD * demand[m] * hazard)))
-        seconds = np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64)
-        row, quantity = _basket(u_sku[buy], u_qty[buy])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "who": buy,
-                    "order_date": starts[m] + pd.to_timedelta(seconds, unit="s"),
-                    "row": row,
-                    "quantity": quantity,
-                    "coupon": 0.0,
-                    "wechat": active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE),
-                    "ab": False,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+        seconds.append(np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64))
+        when.append(np.full(len(buy), starts[m].to_datetime64()))
+        who.append(buy)
+        u_sku.append(u_sku_m[buy])
+        u_qty.append(u_qty_m[buy])
+        wechat.append(active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE))
+    row, quantity = _basket(np.concatenate(u_sku), np.concatenate(u_qty))
+    return pd.DataFrame(
+        {
+            "who": np.concatenate(who),
+            "order_date": np.concatenate(when) + np.concatenate(seconds).astype("timedelta64[s]"),
+            "row": row,
+            "quantity": quantity,
+            "coupon": 0.0,
+            "wechat": np.concatenate(wechat),
+            "ab": False,
+        }
+    )
 
 
 def _first_orders(seeds: Seeds, people: pd.DataFrame) -> pd.DataFrame:
@@ -674,9 +676,10 @@ def _ab_test(
 
 def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """All orders priced from the catalogue, in time order, as numbers (the text columns come per slice)."""
-    raw = pd.concat(parts, ignore_index=True)
-    raw["is_first"] = np.arange(len(raw)) < len(people)  # the first part holds the first orders
-    raw = raw.take(np.lexsort((raw["who"].to_numpy(), raw["order_date"].to_numpy()))).reset_index(drop=True)
+    columns = {name: np.concatenate([part[name].to_numpy() for part in parts]) for name in parts[0].columns}
+    columns["is_first"] = np.arange(len(columns["who"])) < len(people)  # the first part holds the first orders
+    order = np.lexsort((columns["who"], columns["order_date"]))
+    raw = pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
     row = raw["row"].to_numpy()
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
