@@ -674,22 +674,27 @@ def _ab_test(
 # ---------------------------------------------------------------- orders and finance
 
 
+def _time_ordered(parts: list[pd.DataFrame], first_orders: int) -> pd.DataFrame:
+    """The parts' rows as one frame in time order (then by customer), flagging the first `first_orders` rows."""
+    columns = {name: np.concatenate([part[name].to_numpy() for part in parts]) for name in parts[0].columns}
+    columns["is_first"] = np.arange(len(columns["who"])) < first_orders
+    order = np.lexsort((columns["who"], columns["order_date"]))
+    return pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
+
+
 def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """All orders priced from the catalogue, in time order, as numbers (the text columns come per slice)."""
-    columns = {name: np.concatenate([part[name].to_numpy() for part in parts]) for name in parts[0].columns}
-    columns["is_first"] = np.arange(len(columns["who"])) < len(people)  # the first part holds the first orders
-    order = np.lexsort((columns["who"], columns["order_date"]))
-    raw = pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
+    raw = _time_ordered(parts, len(people))  # the first part holds the first orders
     row = raw["row"].to_numpy()
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
     cost = CATALOG["price"].to_numpy()[row] * (1 - CATALOG["margin"].to_numpy()[row])
-    return raw.assign(
-        list_amount=list_amount,
-        coupon=coupon,
-        amount=money(list_amount - coupon),
-        cogs=money(cost * raw["quantity"].to_numpy()),
-    )
+    # Added in place rather than by `assign`, which would copy every column of millions of rows once more.
+    raw["list_amount"] = list_amount
+    raw["coupon"] = coupon
+    raw["amount"] = money(list_amount - coupon)
+    raw["cogs"] = money(cost * raw["quantity"].to_numpy())
+    return raw
 
 
 def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
