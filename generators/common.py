@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from faker import Faker
 
 from helpers.core.schema import Column
@@ -115,7 +116,8 @@ def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     if len(numbers) == 0:
         return np.array([], dtype=object)
     # The digits are written arithmetically into a byte matrix, one column per position: no string per row
-    # until the final conversion to Python strings (several times faster than np.char at a million ids).
+    # until the final conversion to Python strings, which pyarrow makes straight from those bytes (several
+    # times faster than np.char, and ≈3× faster than numpy's bytes → str → object casts, at a million ids).
     head = prefix.encode("ascii")
     matrix = np.empty((len(numbers), len(head) + width), dtype=np.uint8)
     matrix[:, : len(head)] = np.frombuffer(head, dtype=np.uint8)
@@ -123,7 +125,14 @@ def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     for position in range(len(head) + width - 1, len(head) - 1, -1):
         number, digit = np.divmod(number, 10)
         matrix[:, position] = digit + ord("0")
-    return matrix.view(f"S{matrix.shape[1]}").ravel().astype(f"U{matrix.shape[1]}").astype(object)
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(matrix.shape[1]), len(matrix), [None, pa.py_buffer(matrix)])
+    return fixed.cast(pa.string()).to_numpy(zero_copy_only=False)
+
+
+def calendar_dates(times: np.ndarray | pd.Series | pd.DatetimeIndex) -> np.ndarray:
+    """The `datetime.date` of each time (an object array, as the tables hold dates): numpy's day cast is ≈4×
+    faster than pandas' `.date` at a million rows."""
+    return np.asarray(times, dtype="datetime64[ns]").astype("datetime64[D]").astype(object)
 
 
 def month_slices(times: np.ndarray | pd.DatetimeIndex) -> list[tuple[int, int]]:

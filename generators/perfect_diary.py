@@ -44,6 +44,7 @@ from generators.common import (
     ORDER_KEY,
     PAID_AT,
     Seeds,
+    calendar_dates,
     id_width,
     ids,
     ids_of,
@@ -461,7 +462,7 @@ def _posts(config: Config, seeds: Seeds, kols: pd.DataFrame, budgets: pd.DataFra
             "post_id": ids("P", len(k)),
             "kol_id": kols["kol_id"].to_numpy()[k],
             "tier": tier,
-            "post_date": booked["post_date"].dt.date.to_numpy(),
+            "post_date": calendar_dates(booked["post_date"]),
             "fee": money(fee),
             "impressions": impressions,
             "engagements": engagements,
@@ -508,7 +509,8 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
         dates = starts[month] + pd.to_timedelta(day, unit="D")
         parts.append(pd.DataFrame({"source": source, "post_id": None, "date": dates}))
     arrivals = pd.concat(parts, ignore_index=True)
-    order = np.lexsort((arrivals["source"].map(SOURCES.index).to_numpy(), arrivals["date"].to_numpy()))
+    source_rank = pd.Categorical(arrivals["source"], categories=SOURCES).codes
+    order = np.lexsort((source_rank, arrivals["date"].to_numpy()))
     return arrivals.iloc[order].reset_index(drop=True)
 
 
@@ -575,26 +577,28 @@ def _repeat_orders(
     rng = seeds("repeat")
     starts, demand = month_starts(config), _month_demand(config)
     n, first_month = len(people), people["first_month"].to_numpy()
-    parts = []
+    who, seconds, when, u_sku, u_qty, wechat = [], [], [], [], [], []
     for m in range(config.months):
-        u_buy, u_day, u_sku, u_qty, u_chan = (rng.random(n) for _ in range(5))
+        u_buy, u_day, u_sku_m, u_qty_m, u_chan = rng.random((5, n))  # five draws of n, in this order
         buy = np.flatnonzero((first_month < m) & (u_buy < -np.expm1(-REPEAT_HAZARD * demand[m] * hazard)))
-        seconds = np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64)
-        row, quantity = _basket(u_sku[buy], u_qty[buy])
-        parts.append(
-            pd.DataFrame(
-                {
-                    "who": buy,
-                    "order_date": starts[m] + pd.to_timedelta(seconds, unit="s"),
-                    "row": row,
-                    "quantity": quantity,
-                    "coupon": 0.0,
-                    "wechat": active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE),
-                    "ab": False,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True)
+        seconds.append(np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64))
+        when.append(np.full(len(buy), starts[m].to_datetime64()))
+        who.append(buy)
+        u_sku.append(u_sku_m[buy])
+        u_qty.append(u_qty_m[buy])
+        wechat.append(active[buy] & (u_chan[buy] < PRIVATE_ORDER_SHARE))
+    row, quantity = _basket(np.concatenate(u_sku), np.concatenate(u_qty))
+    return pd.DataFrame(
+        {
+            "who": np.concatenate(who),
+            "order_date": np.concatenate(when) + np.concatenate(seconds).astype("timedelta64[s]"),
+            "row": row,
+            "quantity": quantity,
+            "coupon": 0.0,
+            "wechat": np.concatenate(wechat),
+            "ab": False,
+        }
+    )
 
 
 def _first_orders(seeds: Seeds, people: pd.DataFrame) -> pd.DataFrame:
@@ -670,21 +674,27 @@ def _ab_test(
 # ---------------------------------------------------------------- orders and finance
 
 
+def _time_ordered(parts: list[pd.DataFrame], first_orders: int) -> pd.DataFrame:
+    """The parts' rows as one frame in time order (then by customer), flagging the first `first_orders` rows."""
+    columns = {name: np.concatenate([part[name].to_numpy() for part in parts]) for name in parts[0].columns}
+    columns["is_first"] = np.arange(len(columns["who"])) < first_orders
+    order = np.lexsort((columns["who"], columns["order_date"]))
+    return pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
+
+
 def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:
     """All orders priced from the catalogue, in time order, as numbers (the text columns come per slice)."""
-    raw = pd.concat(parts, ignore_index=True)
-    raw["is_first"] = np.arange(len(raw)) < len(people)  # the first part holds the first orders
-    raw = raw.sort_values(["order_date", "who"], kind="stable").reset_index(drop=True)
+    raw = _time_ordered(parts, len(people))  # the first part holds the first orders
     row = raw["row"].to_numpy()
     list_amount = money(CATALOG["price"].to_numpy()[row] * raw["quantity"].to_numpy())
     coupon = money(np.minimum(raw["coupon"].to_numpy(dtype=float), list_amount - 1))
     cost = CATALOG["price"].to_numpy()[row] * (1 - CATALOG["margin"].to_numpy()[row])
-    return raw.assign(
-        list_amount=list_amount,
-        coupon=coupon,
-        amount=money(list_amount - coupon),
-        cogs=money(cost * raw["quantity"].to_numpy()),
-    )
+    # Added in place rather than by `assign`, which would copy every column of millions of rows once more.
+    raw["list_amount"] = list_amount
+    raw["coupon"] = coupon
+    raw["amount"] = money(list_amount - coupon)
+    raw["cogs"] = money(cost * raw["quantity"].to_numpy())
+    return raw
 
 
 def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
@@ -696,7 +706,7 @@ def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int 
             "order_id": ids("O", len(part), start=start + 1, width=id_width(len(rows))),
             "customer_id": people["customer_id"].to_numpy()[part["who"].to_numpy()],
             "order_date": part["order_date"].to_numpy(),
-            "channel": np.where(part["wechat"].to_numpy(), CHANNELS[1], CHANNELS[0]),
+            "channel": np.asarray(CHANNELS, dtype=object)[part["wechat"].to_numpy().astype(np.intp)],
             "sku": CATALOG["sku"].to_numpy()[row],
             "quantity": part["quantity"].to_numpy(),
             "list_amount": part["list_amount"].to_numpy(),
@@ -704,7 +714,8 @@ def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int 
             "amount": part["amount"].to_numpy(),
             "cogs": part["cogs"].to_numpy(),
             "is_first": part["is_first"].to_numpy(),
-        }
+        },
+        copy=False,  # fresh arrays no one else holds: no copy, no block consolidation
     )
 
 
@@ -768,13 +779,13 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd
     tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
-        "customers": people.assign(first_order_date=pd.DatetimeIndex(people["first_date"]).date)[
+        "customers": people.assign(first_order_date=calendar_dates(people["first_date"]))[
             [c.name for c in SCHEMA["customers"].columns]
         ],
         "wechat_contacts": pd.DataFrame(
             {
                 "customer_id": customer_id[added],
-                "added_date": contacts["added_date"][added].dt.date.to_numpy(),
+                "added_date": calendar_dates(contacts["added_date"][added]),
                 "active": contacts["active"].to_numpy()[added],
             }
         ),

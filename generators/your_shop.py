@@ -3,9 +3,13 @@
 Customers arrive over the year; each buys as a Poisson process with its own rate and may lapse after any
 purchase (the BG/NBD story of Fader, Hardie & Lee 2005), with its own typical basket (Gamma-Gamma). The 618
 campaign cuts prices by `promo_discount` for `promo_days` days up to June 18; demand rises by
-`promo_elasticity × discount`, part of it pulled forward from the month after. Daily uniforms are drawn
-for every customer whatever the parameters, so two runs that differ only in a lever share their random
-numbers and the difference between them is the lever's effect (a clean counterfactual).
+`promo_elasticity × discount`, part of it pulled forward from the month after.
+
+The purchase process is drawn per order, not per customer and day: each customer's orders follow from a sum of
+exponentials mapped through the cumulative daily demand (`_repeat_orders`). Which draws are made never depends
+on the levers, so two runs that differ only in a lever share their random numbers: every order before the
+lever's first day is identical and the difference between the runs is the lever's effect (a clean
+counterfactual).
 """
 
 from __future__ import annotations
@@ -35,7 +39,6 @@ from generators.common import (
     sample_names,
     sample_tiers,
 )
-from generators.streams import UniformRows
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
 from helpers.core.messages import message
@@ -45,6 +48,9 @@ ORDERS_PER_CUSTOMER = 2.4  # expected orders per customer over a year at the def
 CHANNELS = ("Tmall", "WeChat mini program", "Douyin")
 CHANNEL_SHARES = (0.55, 0.25, 0.20)
 CATEGORIES = ("skincare", "snacks", "home", "apparel")
+CATEGORY_SHARES = (0.35, 0.25, 0.25, 0.15)
+EXTRA_ITEMS = 0.4  # items beyond the first in an order: Poisson with this mean
+EXTRA_ITEMS_CAP = 20  # the Poisson tail is cut here (probability < 1e-30)
 POST_PROMO_DAYS = 30
 SKUS = np.array([f"SKU-{k:03d}" for k in range(1, 41)], dtype=object)
 
@@ -180,50 +186,65 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataF
     return people
 
 
-def _purchases(config: Config, seeds: Seeds, people: pd.DataFrame, multiplier: np.ndarray):
-    """Day-by-day purchase process, vectorised over customers; returns (customer, day, basket noise) per order.
+def _lapses(rng: np.random.Generator, dropout: np.ndarray) -> np.ndarray:
+    """Repeat orders each customer places before lapsing: after every repeat order they lapse with probability
+    `dropout` (the BG/NBD dropout), so the count is geometric on 1, 2, … (by inversion of one uniform each)."""
+    count = 1 + np.floor(np.log1p(-rng.random(len(dropout))) / np.log1p(-dropout))
+    return np.minimum(count, np.iinfo(np.int32).max).astype(np.int64)
 
-    Regular and promotion-acquired customers draw from separate streams, so a counterfactual run without
-    the promotion gives the regular customers exactly the same uniforms. Each stream draws, per day and
-    customer, a purchase uniform, a lapse uniform and a basket noise; the lapse uniform is computed only for
-    the day's repeat buyers (`UniformRows`), the stream itself is unchanged.
+
+def _repeat_orders(
+    rng: np.random.Generator, people: pd.DataFrame, cumulative: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row of `people`, day) of every repeat order of one group of customers, from the group's own stream.
+
+    A customer buys as a Poisson process with intensity `rate` × the day's demand multiplier from the day after
+    arrival, until the number of repeat orders `_lapses` gives. By a change of time, the k-th order falls on the
+    first day where `rate` × (cumulative multiplier since arrival) reaches the k-th point of a unit-rate process,
+    a sum of k standard exponentials. Round k draws one exponential for every customer who could place a k-th
+    order (lapses ≥ k): that set does not depend on the levers, so two runs that differ only in a lever share
+    every draw, and every order before the lever's first day is the same in both. The loop runs once per order
+    of the busiest customer (a few dozen rounds), vectorised over customers.
     """
+    lapses = _lapses(rng, people["dropout"].to_numpy())
+    by_lapses = np.argsort(-lapses, kind="stable")  # round k's draws go to a prefix of this order
+    descending = -lapses[by_lapses]
+    rate = people["rate"].to_numpy()[by_lapses]
+    origin = cumulative[people["arrival"].to_numpy()[by_lapses]]
+    clock = np.zeros(len(people))
+    active = np.arange(len(people))  # positions in `by_lapses` of customers still buying within the horizon
+    who, when = [np.empty(0, np.int64)], [np.empty(0, np.int64)]
+    k = 0
+    while len(active):
+        k += 1
+        drawn = rng.standard_exponential(int(np.searchsorted(descending, -k, side="right")))
+        active = active[active < len(drawn)]
+        clock[active] += drawn[active]
+        day = np.searchsorted(cumulative, origin[active] + clock[active] / rate[active])
+        inside = day < len(cumulative)
+        active = active[inside]
+        who.append(by_lapses[active])
+        when.append(day[inside])
+    return np.concatenate(who), np.concatenate(when)
+
+
+def _purchases(seeds: Seeds, people: pd.DataFrame, multiplier: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(customer, day) of every order: each customer's first order on arrival, then their repeat orders; sorted
+    by day, then customer, so that the orders before a lever's first day come first whatever the lever.
+
+    Regular and promotion-acquired customers draw from separate streams, so a counterfactual run without the
+    promotion gives the regular customers exactly the same draws.
+    """
+    cumulative = np.cumsum(multiplier)
     regular = people["regular"].to_numpy()
-    streams = [(np.flatnonzero(regular), seeds("purchases")), (np.flatnonzero(~regular), seeds("promo-purchases"))]
-    horizon = len(multiplier)
-    alive = np.ones(len(people), dtype=bool)
-    rate, dropout, arrival = people["rate"].to_numpy(), people["dropout"].to_numpy(), people["arrival"].to_numpy()
-    # People are sorted by arrival day, so each day's first buyers are one slice.
-    first_of_day = np.searchsorted(arrival, np.arange(horizon + 1))
-    stream_of, position = np.empty(len(people), dtype=np.int64), np.empty(len(people), dtype=np.int64)
-    for k, (members, _) in enumerate(streams):
-        stream_of[members], position[members] = k, np.arange(len(members))
-    rows = [UniformRows(rng, len(members)) for members, rng in streams]
-    who, when, sizes = [], [], []
-    for day in range(horizon):
-        repeat, u_drop, noise = [], [], []
-        for (members, rng), uniforms in zip(streams, rows, strict=True):
-            u_buy, lapse_uniform = uniforms.draw(2)
-            noise.append(rng.gamma(6.0, 1 / 6.0, len(members)))
-            # 1 − e^(−x) ≤ x: only customers whose uniform is below their rate (with a margin for rounding)
-            # can buy; the exact test below decides among them.
-            maybe = np.flatnonzero(u_buy[0] < rate[members] * (multiplier[day] * (1 + 1e-6)) + 1e-12)
-            person = members[maybe]
-            buys = alive[person] & (arrival[person] < day)
-            buys &= u_buy[0][maybe] < 1 - np.exp(-rate[person] * multiplier[day])
-            repeat.append(person[buys])
-            u_drop.append(lapse_uniform(1, maybe[buys]))
-        repeat_buyers = np.concatenate(repeat)
-        bought = np.sort(np.concatenate([repeat_buyers, np.arange(first_of_day[day], first_of_day[day + 1])]))
-        size = np.empty(len(bought))
-        for k, drawn in enumerate(noise):
-            mine = stream_of[bought] == k
-            size[mine] = drawn[position[bought[mine]]]
-        who.append(bought)
-        when.append(np.full(len(bought), day))
-        sizes.append(size)
-        alive[repeat_buyers[np.concatenate(u_drop) < dropout[repeat_buyers]]] = False
-    return np.concatenate(who), np.concatenate(when), np.concatenate(sizes)
+    who, when = [np.arange(len(people))], [people["arrival"].to_numpy()]
+    for members, stream in ((np.flatnonzero(regular), "purchases"), (np.flatnonzero(~regular), "promo-purchases")):
+        buyer, day = _repeat_orders(seeds(stream), people.iloc[members], cumulative)
+        who.append(members[buyer])
+        when.append(day)
+    who, when = np.concatenate(who), np.concatenate(when)
+    order = np.lexsort((who, when))
+    return who[order], when[order]
 
 
 @dataclass(frozen=True)
@@ -257,32 +278,51 @@ class _Orders:
                 "category": self.category[rows],
                 "sku": SKUS[self.sku[rows] - 1],
                 "is_promo": self.is_promo[rows],
-            }
+            },
+            copy=False,  # fresh arrays no one else holds: no copy, no block consolidation
         )
 
 
+def _baskets(seeds: Seeds, n: int) -> dict[str, np.ndarray]:
+    """What each of `n` orders holds: basket noise (Gamma, mean 1), time of day, category, quantity and SKU.
+
+    Every array is drawn in one call whose first rows do not depend on `n`, so orders listed first (those
+    before a lever's first day) get the same baskets whatever comes after them.
+    """
+    noise = seeds("basket-noise").gamma(6.0, 1 / 6.0, n)
+    u = seeds("baskets").random((n, 4))
+    category_cdf = np.cumsum(CATEGORY_SHARES)
+    extra = np.arange(EXTRA_ITEMS_CAP + 1)
+    extra_cdf = np.cumsum(np.exp(-EXTRA_ITEMS) * EXTRA_ITEMS**extra / np.cumprod(np.r_[1, extra[1:]]))
+    return {
+        "noise": noise,
+        "seconds": 8 * 3600 + np.floor(u[:, 0] * 16 * 3600).astype(np.int64),
+        "category": np.asarray(CATEGORIES, dtype=object)[
+            np.minimum(np.searchsorted(category_cdf, u[:, 1], side="right"), len(CATEGORIES) - 1)
+        ],
+        "quantity": 1 + np.minimum(np.searchsorted(extra_cdf, u[:, 2], side="right"), EXTRA_ITEMS_CAP),
+        "sku": 1 + np.floor(u[:, 3] * len(SKUS)).astype(np.int64),
+    }
+
+
 def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> _Orders:
+    """Every order with its basket and price, in time order."""
     multiplier, on_promo = demand_multiplier(config, days)
-    who, when, noise = _purchases(config, seeds, people, multiplier)
-    rng = seeds("baskets")
-    n = len(who)
-    list_amount = money(people["basket"].to_numpy()[who] * noise + 9.9)
+    who, when = _purchases(seeds, people, multiplier)
+    basket = _baskets(seeds, len(who))
+    list_amount = money(people["basket"].to_numpy()[who] * basket["noise"] + 9.9)
     promo = on_promo[when]
-    seconds = rng.integers(8 * 3600, 24 * 3600, n)
-    order_time = days[when] + pd.to_timedelta(seconds, unit="s")
+    order_time = days[when] + pd.to_timedelta(basket["seconds"], unit="s")
     order = np.lexsort((who, order_time.asi8))
-    category = rng.choice(np.asarray(CATEGORIES, dtype=object), size=n, p=[0.35, 0.25, 0.25, 0.15])
-    quantity = 1 + rng.poisson(0.4, n)
-    sku = rng.integers(1, 41, n)  # the draws above, in this order, keep the data byte-identical
     return _Orders(
         who=who[order],
         day=when[order],
         time=order_time[order],
         amount=money(np.where(promo, list_amount * (1 - config.promo_discount), list_amount))[order],
         list_amount=list_amount[order],
-        quantity=quantity[order],
-        category=category[order],
-        sku=sku[order],
+        quantity=basket["quantity"][order],
+        category=basket["category"][order],
+        sku=basket["sku"][order],
         is_promo=promo[order],
     )
 

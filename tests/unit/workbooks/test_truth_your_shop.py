@@ -28,11 +28,13 @@ def test_repeat_rate_is_the_270_day_cohort_rate():
         (later["order_date"] > later["first"]) & (later["order_date"] <= later["first"] + pd.Timedelta(days=270))
     ]["customer_id"]
     expected = cohort.index.isin(again).mean()
-    assert expected == pytest.approx(0.765, abs=0.0005)  # the issue's comparable figure (58.8% ever repeated)
+    # Issue 13's comparable figure was 76.5% (58.8% ever repeated); the data regenerated for issue 16 give 76.8%.
+    ever = orders.groupby("customer_id").size().gt(1).mean()
+    assert ever < expected < 0.9  # the 270-day cohort rate is not the share of all customers who ever repeated
     assert your_shop.cohort_repeat_rate(orders) == pytest.approx(expected)
     card = read_metrics(ROOT / "notebooks" / "04_your_shop_review.ipynb")["review"]
     repeat = next(f for f in card if f["id"] == "repeat")
-    assert "76.5% of customers ordered again within 270 days" in repeat["text"]
+    assert f"{100 * expected:.1f}% of customers ordered again within 270 days" in repeat["text"]
 
 
 def test_gamma_gamma_independence_is_measured_like_lifetimes_and_warned_about():
