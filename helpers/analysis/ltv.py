@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.customers import customer_codes
 from helpers.core.errors import ParameterError
 from helpers.core.messages import message
 
@@ -84,7 +85,7 @@ def purchase_days(orders: pd.DataFrame) -> pd.DataFrame:
     Grouped on integer customer codes (sorted like the ids) rather than on the id text: at a million orders,
     sorting text ids is most of the cost.
     """
-    codes, ids = pd.factorize(orders["customer_id"].to_numpy(), sort=True)
+    codes, ids = customer_codes(orders["customer_id"])
     frame = pd.DataFrame(
         {
             "code": codes,
