@@ -67,7 +67,7 @@ class Figure:
 
     def line(self) -> str:
         return (
-            f"{self.name:<46} {self.value:>12,.1f} {self.unit:<8} vs {self.anchor_name:<34} "
+            f"{self.name:<54} {self.value:>12,.1f} {self.unit:<4} vs {self.anchor_name:<34} "
             f"{self.anchor:>12,.1f}  = {self.ratio:6.2f}×"
         )
 

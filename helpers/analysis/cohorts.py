@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.customers import customer_codes
+
 
 def monthly_retention(orders: pd.DataFrame, customer: str = "customer_id", date: str = "order_date") -> pd.DataFrame:
     """Cohort month × months since the first order → share of the cohort that ordered in that month.
@@ -15,8 +17,9 @@ def monthly_retention(orders: pd.DataFrame, customer: str = "customer_id", date:
         return pd.DataFrame(dtype=float)
     stamp = pd.to_datetime(orders[date])
     month = (stamp.dt.year * 12 + stamp.dt.month - 1).to_numpy()
-    first = pd.Series(month).groupby(orders[customer].to_numpy()).transform("min").to_numpy()
-    active = pd.DataFrame({"cohort": first, "age": month - first, "customer": orders[customer].to_numpy()})
+    codes, _ = customer_codes(orders[customer])
+    first = pd.Series(month).groupby(codes).transform("min").to_numpy()
+    active = pd.DataFrame({"cohort": first, "age": month - first, "customer": codes})
     counts = active.drop_duplicates().groupby(["cohort", "age"]).size().unstack("age", fill_value=0)
     counts = counts.reindex(columns=range(month.max() - month.min() + 1), fill_value=0)
     matrix = counts.div(counts[0], axis=0).astype(float)

@@ -240,7 +240,8 @@ def validate(
     names = dict(headers or {}) or {c: c for c in raw.columns}
     where = {role: message("data.where", source=source, column=repr(names.get(role, role))) for role in raw.columns}
     problems: list[str] = []
-    text = {role: _text(raw[role]) for role in raw.columns}
+    typed_dates = pd.api.types.is_datetime64_any_dtype(raw["order_date"])
+    text = {role: _text(raw[role]) for role in raw.columns if not (typed_dates and role == "order_date")}
     blank = {role: pc.equal(values, "").to_numpy(zero_copy_only=False) for role, values in text.items()}
 
     out = pd.DataFrame(index=pd.RangeIndex(len(raw)))
@@ -250,7 +251,11 @@ def validate(
             what = message(f"orders.{role}")
             problems.append(message("orders.empty_id", where=where[role], what=what, rows=rows_text(blank[role])))
 
-    out["order_date"] = parse_dates(text["order_date"]).to_numpy()
+    if typed_dates:  # an in-memory table (the demo shop): already timestamps, no round trip through text
+        out["order_date"] = _clock_seconds(raw["order_date"])
+        blank["order_date"] = out["order_date"].isna().to_numpy()
+    else:
+        out["order_date"] = parse_dates(text["order_date"]).to_numpy()
     problems += _bad_values(
         out["order_date"].isna().to_numpy(),
         blank["order_date"],
@@ -370,18 +375,17 @@ def from_frame(frame: pd.DataFrame, columns: Mapping[str, str] | None = None, so
     if problems:
         raise DataError(problems)
     raw = frame.loc[:, list(mapping.values())].set_axis(list(mapping), axis=1).reset_index(drop=True)
-    raw = raw.assign(order_date=_iso_text(raw["order_date"]))
     typed, problems = validate(raw, source, mapping)
     if problems:
         raise DataError(problems)
     return typed
 
 
-def _iso_text(values: pd.Series) -> pd.Series:
-    """Dates already typed as datetimes written as ISO text, so the one date parser handles every source."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values.dt.strftime("%Y-%m-%d %H:%M:%S").fillna("")
-    return values
+def _clock_seconds(values: pd.Series) -> np.ndarray:
+    """Typed timestamps as a parsed export would hold them: local clock time (a time zone dropped), whole seconds."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    return values.dt.floor("s").to_numpy(dtype="datetime64[ns]")
 
 
 def read_transactions(

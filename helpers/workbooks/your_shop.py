@@ -36,9 +36,7 @@ from helpers.analysis.customers import (
 from helpers.analysis.ltv import (
     GG_INDEPENDENCE_LIMIT,
     LtvResult,
-    calibration_holdout,
     expected_purchases,
-    purchase_days,
 )
 from helpers.analysis.rfm import rfm_cutoffs, rfm_flags, rfm_segments, segment_table
 from helpers.core import fmt
@@ -388,7 +386,7 @@ def repeat_value(summary: pd.DataFrame) -> dict[str, float]:
     }
 
 
-def holdout_error(orders: pd.DataFrame, ltv: LtvResult) -> tuple[float, float, float]:
+def holdout_error(ltv: LtvResult) -> tuple[float, float, float]:
     """The holdout's relative error |predicted ÷ actual − 1| with a 95% interval over customers.
 
     The predicted total is a ratio estimate over the calibration customers, R = ΣP ÷ ΣA; its standard error is
@@ -396,7 +394,7 @@ def holdout_error(orders: pd.DataFrame, ltv: LtvResult) -> tuple[float, float, f
     its absolute value, so "holds up" needs the whole interval inside the tolerance. NaN without a prediction or
     without holdout purchases.
     """
-    frame = calibration_holdout(purchase_days(orders), ltv.calibration_end, ltv.observation_end)
+    frame = ltv.calibration
     predicted = expected_purchases(ltv.holdout_fit, frame["duration_holdout"].to_numpy(), frame)
     actual = frame["frequency_holdout"].to_numpy(dtype=float)
     n, total = len(actual), actual.sum()
@@ -471,7 +469,7 @@ def shop_result(
 ) -> ShopResult:
     """The card's figures from the workbook's tables (orders, `customers(...)`, the LTV fit, the win-back list)."""
     summary, tiers = base["summary"], base["tier_table"]
-    error, low, high = holdout_error(orders, ltv)
+    error, low, high = holdout_error(ltv)
     return ShopResult(
         customers=len(summary),
         top20_revenue_share=rfm.top_share(summary["revenue"], 0.2),

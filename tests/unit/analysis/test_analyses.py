@@ -71,6 +71,21 @@ def test_lifecycle_tiers_are_exclusive_and_follow_thresholds():
     assert tier_share(table, SLEEPING) == pytest.approx(0.25) and tier_share(table, HIGH_VALUE) == 0
 
 
+def test_summary_and_retention_are_the_same_on_pyarrow_text_ids_in_text_order():
+    ids = ["b10", "张三", "b9", "b10", "a", "b9"]  # text order: a < b10 < b9 < 张三
+    orders = ORDERS.assign(customer_id=pd.array(ids, dtype="string[pyarrow]"))
+    summary = customer_summary(orders, asof=pd.Timestamp("2024-04-01"))
+    expected = (
+        ORDERS.assign(customer_id=ids).groupby("customer_id")["amount"].agg(["size", "sum"])  # pandas on str objects
+    )
+    assert summary.index.tolist() == ["a", "b10", "b9", "张三"] == expected.index.tolist()
+    assert summary["orders"].tolist() == expected["size"].tolist()
+    assert summary["revenue"].tolist() == expected["sum"].tolist()
+    assert monthly_retention(orders).equals(monthly_retention(ORDERS.assign(customer_id=ids)))
+    with pytest.raises(ValueError, match="customer ids are missing in 1 of 6 orders"):
+        customer_summary(ORDERS.assign(customer_id=["a", None, "b", "c", "c", "d"]))
+
+
 @pytest.mark.parametrize(
     ("sleeping", "churned", "allowed"), [(89, 90, True), (90, 90, False), (91, 90, False), (1, 2, True), (0, 2, False)]
 )

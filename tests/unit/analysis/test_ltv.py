@@ -15,6 +15,7 @@ from helpers.workbooks.your_shop import DEMO_COLUMNS, demo_export
 
 with warnings.catch_warnings():
     from lifetimes.generate_data import beta_geometric_nbd_model
+    from lifetimes.utils import calibration_and_holdout_data, summary_data_from_transaction_data
 
 # The CDNOW estimates of Fader, Hardie & Lee (2005) in weeks, converted to days (alpha × 7) for a 39-week window.
 BGNBD = {"r": 0.24, "alpha": 4.41 * 7, "a": 0.79, "b": 2.43}
@@ -161,3 +162,54 @@ def test_a_model_that_cannot_be_fitted_gives_nan_and_a_note():
     assert not fit.converged and "at least 10 repeat customers" in fit.notes[0]
     frame = pd.DataFrame({"frequency": [1], "monetary_value": [10.0]})
     assert np.isnan(ltv.expected_spend(fit, frame)).all()
+
+
+def random_orders(seed: int, orders: int = 3000) -> pd.DataFrame:
+    """Orders of a few hundred customers (ids of mixed length, so text order differs from number order) over
+    a year, several on some days, times of day included."""
+    rng = np.random.default_rng(seed)
+    buyers = np.array([f"C{n}" for n in rng.choice(100_000, 400, replace=False)] + ["买家甲", "买家乙"], dtype=object)
+    stamps = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 365 * 86400, orders), unit="s")
+    return pd.DataFrame(
+        {
+            "customer_id": rng.choice(buyers, orders),
+            "order_date": stamps,
+            "amount": np.round(rng.gamma(2.0, 60.0, orders), 2),
+        }
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_model_inputs_equal_lifetimes_summary(seed):
+    orders = random_orders(seed)
+    end = pd.Timestamp("2023-10-15")
+    days = orders.assign(order_date=orders["order_date"].dt.normalize())
+    expected = summary_data_from_transaction_data(
+        days, "customer_id", "order_date", monetary_value_col="amount", observation_period_end=end, freq="D"
+    )
+    frame = ltv.model_inputs(ltv.purchase_days(orders), end)
+    assert frame.index.tolist() == expected.index.tolist()
+    for column in ("frequency", "recency", "T"):
+        assert frame[column].to_numpy(dtype=float).tolist() == expected[column].tolist(), column
+    repeat = expected["frequency"] > 0
+    assert np.allclose(frame["monetary_value"][repeat], expected["monetary_value"][repeat], rtol=1e-12, atol=0)
+    assert frame["monetary_value"][~repeat].isna().all()  # lifetimes writes 0 there
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_calibration_holdout_equals_lifetimes(seed):
+    orders = random_orders(seed)
+    days = orders.assign(order_date=orders["order_date"].dt.normalize())
+    expected = calibration_and_holdout_data(
+        days,
+        "customer_id",
+        "order_date",
+        calibration_period_end=pd.Timestamp("2023-09-01"),
+        observation_period_end=pd.Timestamp("2023-12-01"),
+        freq="D",
+    )
+    frame = ltv.calibration_holdout(ltv.purchase_days(orders), pd.Timestamp("2023-09-01"), pd.Timestamp("2023-12-01"))
+    assert frame.index.tolist() == expected.index.tolist()
+    names = {"frequency_cal": "frequency", "recency_cal": "recency", "T_cal": "T"}
+    for column in expected.columns:
+        assert frame[names.get(column, column)].to_numpy(dtype=float).tolist() == expected[column].tolist(), column

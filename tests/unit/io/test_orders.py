@@ -17,6 +17,7 @@ from helpers.io.orders import (
     from_frame,
     load_transactions,
     rows_text,
+    validate,
 )
 
 HEADER = "order_id,customer_id,order_date,amount\n"
@@ -187,6 +188,18 @@ def test_from_frame_checks_an_in_memory_table_like_a_file():
     assert len(raised.value.problems) == 2
     clean = from_frame(frame.assign(customer_id=["c1", "c2"], amount=[5.0, 1.0]))
     assert clean["order_date"].tolist() == [pd.Timestamp("2023-01-05 10:00"), pd.Timestamp("2023-01-06")]
+
+
+def test_typed_timestamps_give_what_their_text_in_an_export_gives(tmp_path):
+    stamps = pd.Series(pd.to_datetime(["2023-01-05 10:00:07.9", "2023-03-01 23:59:59.999", None]))
+    frame = pd.DataFrame({"order_id": ["A1", "A2", "A3"], "customer_id": ["c1", "c2", "c3"], "amount": [5.0] * 3})
+    typed = validate(frame.assign(order_date=stamps))
+    as_text = validate(frame.assign(order_date=["2023-01-05 10:00:07", "2023-03-01 23:59:59", ""]))
+    assert typed[0]["order_date"].tolist() == as_text[0]["order_date"].tolist()  # sub-seconds dropped, NaT kept
+    assert typed[0]["order_date"].iloc[0] == pd.Timestamp("2023-01-05 10:00:07")
+    assert typed[1] == as_text[1] and len(typed[1]) == 1 and typed[1][0].endswith("row: 4")  # the empty cell
+    zoned = validate(frame.assign(order_date=stamps.dt.tz_localize("Asia/Shanghai")))[0]["order_date"]
+    assert zoned.tolist() == typed[0]["order_date"].tolist()  # the shop's local clock time
 
 
 def test_one_column_mapped_to_two_roles_is_a_problem(tmp_path):

@@ -118,7 +118,7 @@ def test_the_holdout_error_interval_matches_a_bootstrap_over_customers(shop):
         data["duration_holdout"], data["frequency_cal"], data["recency_cal"], data["T_cal"]
     ).to_numpy()
     actual = data["frequency_holdout"].to_numpy()
-    error, low, high = your_shop.holdout_error(orders, ltv)
+    error, low, high = your_shop.holdout_error(ltv)
     assert error == pytest.approx(abs(predicted.sum() / actual.sum() - 1), abs=1e-9)
     rng = np.random.default_rng(0)
     draws = rng.integers(0, len(actual), size=(2000, len(actual)))
