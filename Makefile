@@ -28,14 +28,14 @@ run: $(STAMP) ## execute every workbook, both editions (LANG_EDITION=en|zh for o
 test: $(STAMP) ## the whole suite: ruff, unit tests, workbook runs, strict nbval of both editions (twice: two BLAS kernels)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests  # a module per worker, the sweeps case by case (tests/conftest.py)
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/pytest -n $(JOBS) --dist loadfile --nbval notebooks  # recurses: notebooks/zh/ too; a notebook per worker
 	OPENBLAS_CORETYPE=Prescott $(BIN)/pytest -n $(JOBS) --dist loadfile --nbval notebooks/[0-9]*.ipynb  # again on another BLAS kernel: figures must not move (the same code in both editions)
 
 test-unit: $(STAMP) ## the fast tier: ruff and tests/unit (no kernel starts)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(JOBS) --dist loadgroup tests/unit
+	$(BIN)/pytest -n $(JOBS) --dist loadfile tests/unit
 
 format: $(STAMP) ## apply ruff's formatter to the whole tree
 	$(BIN)/ruff format .

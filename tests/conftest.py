@@ -46,16 +46,3 @@ def casebook(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess]:
         )
 
     return call
-
-
-SPREAD = {"test_reliability", "test_random_sweep", "test_degenerate_and_untrusted"}  # sweeps of independent cases
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `--dist loadgroup` a module's tests stay on one worker (its module fixtures run once), except the
-    in-process sweeps, whose cases share nothing and are spread over the workers so neither waits on the other."""
-    for item in items:
-        module = item.module.__name__ if item.module is not None else ""
-        if module.rpartition(".")[2] not in SPREAD:
-            item.add_marker(pytest.mark.xdist_group(module))
