@@ -116,7 +116,7 @@ def fit_category_labels(ax: Axes, *, thin: bool = True, room: float = 0.75) -> N
     their slot (dates such as 2023-01 on a year of months) are thinned to every k-th one. Measured with the
     figure's renderer, so it holds for either edition's font.
     """
-    ax.figure.canvas.draw()  # lay the figure out first: a legend beside the axes narrows them
+    ax.figure.draw_without_rendering()  # lay the figure out first (a legend beside the axes narrows them), unpainted
     renderer = ax.figure.canvas.get_renderer()  # type: ignore[attr-defined]
     positions = list(ax.get_xticks())
     texts = [t.get_text() for t in ax.get_xticklabels()]

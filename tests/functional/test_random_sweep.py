@@ -3,6 +3,10 @@ whose text never collides, and the same numbers and verdicts in English and Chin
 
 The edge-value sweep (test_reliability) moves one parameter at a time; here every parameter moves at once, drawn
 from its declared range with a fixed seed, at the smallest data size so the sweep stays quick.
+
+This module is the one place that asserts chart legibility (issue 17: no two texts a reader sees overlap, no
+legend covers data), after every cell of a run: the random sets for every workbook, and for 00 and 02, whose
+charts carry the most labels, the defaults and levers that move bars and lines a lot, at a larger size.
 """
 
 from __future__ import annotations
@@ -67,7 +71,7 @@ def _sentences(run) -> list[str]:
 @pytest.mark.parametrize("stem", sorted(SPECS), ids=str)
 def test_random_parameters_read_well_and_agree_across_editions(stem):
     values = _draw(stem, random.Random(f"casebook-{stem}"))
-    english, chinese = run_in_process(stem, values), run_in_process(stem, values, lang="zh")
+    english, chinese = run_in_process(stem, values, charts=True), run_in_process(stem, values, lang="zh", charts=True)
     for lang, run in (("en", english), ("zh", chinese)):
         bad = [s for s in _sentences(run) if MISSING_IN_WORDS[lang].search(s)]
         assert not bad, f"{stem} with {values}: a sentence shows a missing figure: {bad[0][:200]}"
@@ -76,3 +80,28 @@ def test_random_parameters_read_well_and_agree_across_editions(stem):
     assert verdicts(english) == verdicts(chinese)
     strip = lambda run: {k: v for k, v in run.metrics.items() if k != "review"}  # noqa: E731
     assert strip(english) == strip(chinese)
+
+
+STRESS = {  # workbook: its size and sets of levers that move bars and lines far from where the defaults put them
+    "00_case_review_method": (
+        0.05,
+        [{}, {"promo_discount": 0.4, "promo_elasticity": 6.0}, {"promo_days": 3, "marketing_cost": 0.0, "seed": 7}],
+    ),
+    "02_jd_logistics_membership": (
+        0.2,
+        [
+            {},
+            {"regional_stock_coverage": 0.2, "lead_time_days": 20, "supplier_payment_days": 10.0},
+            {"order_up_to_days": 120.0, "plus_true_uplift": 0.0, "supplier_payment_days": 150.0},
+        ],
+    ),
+}
+STRESS_RUNS = [(stem, {"scale": scale, **changes}) for stem, (scale, sets) in STRESS.items() for changes in sets]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize(
+    ("stem", "values"), STRESS_RUNS, ids=[f"{s[:2]}-{i % 3}" for i, (s, _) in enumerate(STRESS_RUNS)]
+)
+def test_no_chart_text_collides_and_no_legend_covers_data(stem, values, lang):
+    assert run_in_process(stem, values, lang=lang, charts=True).collisions == []

@@ -35,7 +35,7 @@ class InProcessRun:
     shown: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     raw: list[str] = field(default_factory=list)  # bare values a cell ended on (an `Out[n]: 0.62` for the reader)
-    collisions: list[str] = field(default_factory=list)  # text over text, legends over data, on any chart
+    collisions: list[str] = field(default_factory=list)  # text over text, legends over data (`charts=True`)
     prose: list[str] = field(default_factory=list)  # the Markdown paragraphs among `shown`
 
 
@@ -74,11 +74,12 @@ def _exec_cell(source: str, namespace: dict[str, Any], run: InProcessRun) -> Non
         exec(compile(tree, "<cell>", "exec"), namespace)
 
 
-def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en") -> InProcessRun:
+def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en", *, charts: bool = False) -> InProcessRun:
     """Execute every code cell of `stem` (English, or the `lang` edition) with `overrides` after its parameters.
 
     The cells run with the edition's folder as working folder, as a kernel would, so the workbook speaks its
-    edition's language.
+    edition's language. With `charts`, every figure is laid out once more after its cell and checked for
+    collisions (`run.collisions`); that layout is most of a small run's cost, so only the legibility tests ask.
     """
     folder = notebooks_dir() if lang == "en" else notebooks_dir() / lang
     notebook = json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
@@ -107,8 +108,9 @@ def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en") -> In
                     where = f"{stem} cell {number} with {overrides}"
                     raise CellError(f"{where}: {type(error).__name__}: {error}") from error
                 finally:
-                    for number in plt.get_fignums():
-                        run.collisions += [str(c) for c in collisions(plt.figure(number))]
+                    if charts:
+                        for figure in map(plt.figure, plt.get_fignums()):
+                            run.collisions += [str(c) for c in collisions(figure)]
                     plt.close("all")
         run.warnings = [
             f"{w.category.__name__}: {w.message}"

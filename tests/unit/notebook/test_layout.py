@@ -80,3 +80,21 @@ def test_a_year_of_month_labels_is_thinned_until_it_fits():
     shown = [t.get_text() for t in ax.get_xticklabels()]
     assert shown[0] == "2023-01" and "" in shown
     assert layout.collisions(ax.figure) == []
+
+
+def _tiers_with_legend_beside() -> plt.Figure:
+    names = [f"Tier {i} city" for i in range(1, 7)]
+    ax = plots.bar(names, [6.0, 5, 4, 3, 2, 1], title="GMV", xlabel="Tier", ylabel="¥")
+    ax.plot(range(6), [5.0, 4, 3, 2, 1, 0], label="last year")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return ax.figure
+
+
+def test_the_check_measures_the_layout_that_a_real_draw_gives():
+    painted, checked = _tiers_with_legend_beside(), _tiers_with_legend_beside()
+    painted.canvas.draw()
+    layout.collisions(checked)  # lays the figure out without painting it
+    for a, b in zip(painted.axes, checked.axes, strict=True):
+        assert a.get_position().bounds == b.get_position().bounds  # the tight layout ran, the legend narrowed it
+        extents = [[t.get_window_extent().bounds for t in ax.get_xticklabels()] for ax in (a, b)]
+        assert extents[0] == extents[1]
