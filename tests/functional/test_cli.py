@@ -124,7 +124,7 @@ def test_student_versions_strip_solutions_and_outputs(casebook, tmp_path):
     code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
     assert not any("BEGIN SOLUTION" in c for c in code) and sum("raise NotImplementedError()" in c for c in code) == 3
     assert all(c.get("outputs", []) == [] for c in notebook["cells"])
-    assert notebook["metadata"]["casebook"] == {"workbook": NB}
+    assert notebook["metadata"]["casebook"] == {"workbook": NB, "lang": "en"}
     graded = [c["metadata"]["nbgrader"] for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade")]
     assert [m["grade_id"] for m in graded] == ["exercise_1_check", "exercise_2_check", "exercise_3_check"]
 
