@@ -65,6 +65,13 @@ def counterfactual(case: str, values: Mapping[str, Any], **changes: Any) -> dict
     return module.generate(replace(config_from(module.Config, dict(values)), **changes))
 
 
+def facts_table(case: str, facts: tuple[str, ...]) -> pd.DataFrame:
+    """Published figures of a case with their year and source (docs/SOURCES.md), from the case's catalog
+    (`<case>.facts.<fact>.name|value|year|source`), in the edition's language."""
+    parts = ("name", "value", "year", "source")
+    return pd.DataFrame([{f"fact_{part}": message(f"{case}.facts.{fact}.{part}") for part in parts} for fact in facts])
+
+
 def dataset_overview(tables: Mapping[str, pd.DataFrame], case: str) -> None:
     """Show the 'data at a glance' table of a Background section (`overview_frame`), one builder for every case."""
     table(

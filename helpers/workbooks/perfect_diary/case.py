@@ -37,21 +37,21 @@ NBSP = "\u00a0"
 
 # docs/SOURCES.md, Perfect Diary section: the catalog key of each fact and its year (texts in the catalogs).
 FACTS = (
-    ("launch", "2017"),
-    ("double11", "2018–19"),
-    ("market_share", "2019"),
-    ("revenue", "2018–22"),
-    ("net_result", "2018–22"),
-    ("gross_margin", "2018–22"),
-    ("marketing_ratio", "2019–24"),
-    ("dtc_customers", "2018–20"),
-    ("repeat_rate", "2017–20"),
-    ("kol_network", "2020"),
-    ("xiaohongshu", "2019"),
-    ("private_domain", "2019–20"),
-    ("prices", "2019–20"),
-    ("kol_tiers", "2021"),
-    ("fees", "2019–25"),
+    "launch",
+    "double11",
+    "market_share",
+    "revenue",
+    "net_result",
+    "gross_margin",
+    "marketing_ratio",
+    "dtc_customers",
+    "repeat_rate",
+    "kol_network",
+    "xiaohongshu",
+    "private_domain",
+    "prices",
+    "kol_tiers",
+    "fees",
 )
 
 
@@ -77,13 +77,8 @@ def source_word(source: object) -> str:
 
 
 def facts_table() -> pd.DataFrame:
-    """The sourced facts of the Background section, each with its year and source."""
-    rows = [
-        {"fact": text(f"facts.{key}.fact"), "figure": text(f"facts.{key}.value"), "year": year}
-        | {"source": text(f"facts.{key}.source")}
-        for key, year in FACTS
-    ]
-    return pd.DataFrame(rows, columns=["fact", "figure", "year", "source"])
+    """The sourced facts of the Background section, each with its year and source (signs kept with their numbers)."""
+    return cases.facts_table("perfect_diary", FACTS).map(unbroken)
 
 
 def is_generated(values: Mapping[str, Any]) -> bool:

@@ -35,12 +35,7 @@ def text(group: str, value: object) -> str:
 
 def facts() -> pd.DataFrame:
     """Published figures with their year and source (docs/SOURCES.md), in the edition's language."""
-    return pd.DataFrame(
-        [
-            {f"fact_{part}": message(f"pinduoduo.facts.{fact}.{part}") for part in ("name", "value", "year", "source")}
-            for fact in FACTS
-        ]
-    )
+    return cases.facts_table("pinduoduo", FACTS)
 
 
 def orders_preview(orders: pd.DataFrame, rows: int = 6) -> pd.DataFrame:

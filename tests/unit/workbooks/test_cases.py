@@ -10,10 +10,12 @@ import pytest
 from generators import jd, your_shop
 from helpers.core import language
 from helpers.core.errors import DataError
-from helpers.core.messages import message
+from helpers.core.messages import label, message
 from helpers.io.tables import write_table
 from helpers.notebook import story
 from helpers.workbooks import cases
+from helpers.workbooks.perfect_diary import case as perfect_diary
+from helpers.workbooks.pinduoduo import case as pinduoduo
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +98,18 @@ def test_every_case_shows_the_same_overview_columns_and_an_unknown_case_or_table
         cases.overview_frame(tiny_jd, "taobao")
     with pytest.raises(KeyError, match=r"no message 'cases\.tables\.jd\.refunds'"):
         cases.overview_frame({"refunds": tiny_jd["orders"]}, "jd")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_both_cases_show_their_sourced_facts_through_one_table_with_a_year_and_a_source(lang):
+    language.use(lang)
+    for name, module, frame in (
+        ("pinduoduo", pinduoduo, pinduoduo.facts()),
+        ("perfect_diary", perfect_diary, perfect_diary.facts_table()),
+    ):
+        assert list(frame.columns) == ["fact_name", "fact_value", "fact_year", "fact_source"]
+        assert len(frame) == len(module.FACTS) > 5
+        first = module.FACTS[0]
+        assert frame.iloc[0]["fact_name"] == message(f"{name}.facts.{first}.name")
+        assert frame["fact_year"].str.contains(r"\d{4}").all() and frame["fact_source"].str.len().gt(0).all()
+    assert label("fact_value") == {"en": "Published figure", "zh": "公开数据"}[lang]
