@@ -26,10 +26,6 @@ from helpers.analysis.customers import customer_codes
 from helpers.core.errors import ParameterError
 from helpers.core.messages import message
 
-with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
-    from lifetimes import BetaGeoFitter, GammaGammaFitter
-    from lifetimes.utils import ConvergenceError
-
 TIME_UNIT = "days"
 HORIZON_DAYS = 365
 PENALIZERS = (0.0, 0.001, 0.01)  # tried in turn: no penalty first (unbiased), then small L2 penalties
@@ -182,8 +178,20 @@ class Fit:
         return self.model is not None
 
 
-def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], label: str, **kwargs) -> Fit:
-    """Fit with each penalizer in turn until one converges; warnings and printed output become notes."""
+def _lifetimes():
+    """The lifetimes package, imported on the first fit: importing it costs ≈1.2 s, which every `casebook`
+    command (they all load the workbook registry) would otherwise pay before doing anything."""
+    with warnings.catch_warnings():  # lifetimes calls warnings.simplefilter("ignore", FutureWarning) on import
+        import lifetimes  # lazy: ≈1.2 s of start-up; only a fit needs it
+        import lifetimes.utils  # lazy: as above
+    return lifetimes
+
+
+def _fit_quietly(model_name: str, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], label: str, **kwargs) -> Fit:
+    """Fit lifetimes' `model_name` with each penalizer in turn until one converges; warnings and printed output
+    become notes."""
+    lifetimes = _lifetimes()
+    make, not_converged = getattr(lifetimes, model_name), lifetimes.utils.ConvergenceError
     notes: list[str] = []
     for penalizer in PENALIZERS:
         model = make(penalizer_coef=penalizer)
@@ -191,7 +199,7 @@ def _fit_quietly(make, arrays: tuple[np.ndarray, ...], names: tuple[str, ...], l
             warnings.simplefilter("always")
             try:
                 model.fit(*arrays, **kwargs)
-            except (ConvergenceError, np.linalg.LinAlgError, ValueError) as error:
+            except (not_converged, np.linalg.LinAlgError, ValueError) as error:
                 reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
                 notes.append(message("ltv.not_fitted", model=label, penalizer=f"{penalizer:g}", error=reason))
                 continue
@@ -231,7 +239,8 @@ def fit_bgnbd(frequency: np.ndarray, recency: np.ndarray, T: np.ndarray) -> Fit:
         .reset_index()
     )
     arrays = (patterns["f"].to_numpy(), patterns["r"].to_numpy(), patterns["t"].to_numpy())
-    return _fit_quietly(BetaGeoFitter, arrays, ("r", "alpha", "a", "b"), "BG/NBD", weights=patterns["count"].to_numpy())
+    weights = patterns["count"].to_numpy()
+    return _fit_quietly("BetaGeoFitter", arrays, ("r", "alpha", "a", "b"), "BG/NBD", weights=weights)
 
 
 def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
@@ -244,9 +253,8 @@ def fit_gamma_gamma(frequency: np.ndarray, monetary_value: np.ndarray) -> Fit:
             dict.fromkeys(("p", "q", "v"), float("nan")),
             [message("ltv.too_few_repeat", needed=10, found=int(usable.sum()))],
         )
-    return _fit_quietly(
-        GammaGammaFitter, (frequency[usable], monetary_value[usable]), ("p", "q", "v"), "Gamma-Gamma", q_constraint=True
-    )
+    arrays = (frequency[usable], monetary_value[usable])
+    return _fit_quietly("GammaGammaFitter", arrays, ("p", "q", "v"), "Gamma-Gamma", q_constraint=True)
 
 
 # ---------------------------------------------------------------- predictions (numpy arrays only)

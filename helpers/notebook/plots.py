@@ -20,7 +20,6 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pylopdf_fonts_zh_cn
-import seaborn as sns
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.ft2font import FT2Font
@@ -66,6 +65,8 @@ def setup() -> None:
     """Apply the house style (idempotent) in the edition's fonts; a missing glyph becomes an error."""
     chinese = chinese_font()
     families = [chinese, LATIN_FONT] if current() == "zh" else [LATIN_FONT, chinese]
+    import seaborn as sns  # lazy: seaborn brings scipy.stats (≈0.8 s) to every `casebook` command otherwise
+
     sns.set_theme(style="whitegrid", palette=PALETTE, font=families[0])
     warnings.filterwarnings("error", message=r"Glyph \d+ .*missing from font", category=UserWarning)
     matplotlib.rcParams.update(
@@ -233,6 +234,8 @@ def heatmap(
     ax = ax or new_axes((9, max(3.0, 0.35 * len(matrix) + 1.5)))
     text = {"pct": lambda v: f"{v * 100:.0f}", "num": lambda v: fmt.num(v)}[value]
     labels = matrix.map(lambda v: "" if pd.isna(v) else text(v))
+    import seaborn as sns  # lazy: see setup()
+
     sns.heatmap(matrix.astype(float), annot=labels, fmt="", cmap="Blues", cbar=False, ax=ax, annot_kws={"fontsize": 8})
     return label(ax, title + (" (%)" if value == "pct" else ""), xlabel, ylabel, None)
 
