@@ -3,34 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from support.jd_contract import RECORDED
 
 from helpers.app.datasets import generate_case
 
 pytestmark = pytest.mark.notebook
 STEM = "02_jd_logistics_membership"
-CONTRACT = (
-    "orders",
-    "gmv",
-    "on_time_211_share",
-    "median_delivery_hours",
-    "return_rate_fast",
-    "return_rate_slow",
-    "repurchase_rate_fast",
-    "repurchase_rate_slow",
-    "plus_member_share",
-    "plus_naive_spend_ratio",
-    "plus_causal_uplift",
-    "inventory_turnover_days",
-    "stockout_rate",
-    "reorder_alerts",
-    "anomaly_alerts",
-    "forecast_mape",
-    "gross_margin",
-    "fulfillment_cost_ratio",
-    "net_margin",
-    "cash_conversion_days",
-    "review",
-)
 
 
 def verdicts(metrics):
@@ -39,7 +17,7 @@ def verdicts(metrics):
 
 def test_default_run_records_the_contract_and_the_mechanisms_show(run_workbook):
     m = run_workbook(STEM, scale=0.5)
-    assert set(CONTRACT) <= set(m)
+    assert set(RECORDED) <= set(m)
     assert m["return_rate_slow"] > m["return_rate_fast"]
     assert m["repurchase_rate_fast"] > m["repurchase_rate_slow"]
     assert m["plus_naive_spend_ratio"] > 3 * m["plus_causal_uplift"]

@@ -228,6 +228,16 @@ class Spread:
     gmv_per_yuan_high: float
     """Highest extra GMV per ¥ of subsidy of the seeds."""
 
+    def figures(self) -> dict[str, float]:
+        """The placeholders of the catalog sentences that state the interval (prose and card alike)."""
+        return {
+            "seeds": self.seeds,
+            "low": self.roi_low,
+            "high": self.roi_high,
+            "gmv_low": self.gmv_per_yuan_low,
+            "gmv_high": self.gmv_per_yuan_high,
+        }
+
 
 def subsidy_spread(
     values: Mapping[str, Any], effect: Mapping[str, float], extra_seeds: int = SPREAD_SEEDS

@@ -115,16 +115,7 @@ def subsidy(effect: Mapping[str, float], pull: float, spread: Spread | None, own
     )
     paragraphs = [said + naive, _say("subsidy.what")]
     if spread is not None:
-        paragraphs.append(
-            _say(
-                "subsidy.spread",
-                seeds=spread.seeds,
-                low=spread.roi_low,
-                high=spread.roi_high,
-                gmv_low=spread.gmv_per_yuan_low,
-                gmv_high=spread.gmv_per_yuan_high,
-            )
-        )
+        paragraphs.append(_say("subsidy.spread", **spread.figures()))
     return paragraphs
 
 

@@ -165,14 +165,7 @@ def _judge_subsidy(card: ReviewCard, r: Outcome) -> str:
         evidence = _say("subsidy_pays.evidence", naive=naive, per_yuan=r.subsidy_gmv_per_yuan)
     value = r.subsidy_roi
     if spread is not None:
-        evidence += _say(
-            "subsidy_pays.seeds",
-            seeds=spread.seeds,
-            low=spread.roi_low,
-            high=spread.roi_high,
-            gmv_low=spread.gmv_per_yuan_low,
-            gmv_high=spread.gmv_per_yuan_high,
-        )
+        evidence += _say("subsidy_pays.seeds", **spread.figures())
         if spread.roi_low < BREAK_EVEN <= spread.roi_high:
             value = float("nan")  # the seeds disagree: the range, not this run, decides
     missing = _say("subsidy_pays.missing_own" if r.own_data and not no_subsidy else "subsidy_pays.missing_none")
