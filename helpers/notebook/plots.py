@@ -14,6 +14,7 @@ import math
 import textwrap
 import warnings
 from collections.abc import Sequence
+from functools import cache
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -53,12 +54,17 @@ def chinese_font() -> str:
     return font_manager.FontProperties(fname=path).get_name()
 
 
+@cache
+def _house_charmaps() -> tuple[dict[int, int], ...]:
+    """The characters DejaVu Sans and Noto Sans SC have glyphs for, read from the font files once."""
+    fonts = (font_manager.findfont(LATIN_FONT), str(pylopdf_fonts_zh_cn.sans_path()))
+    return tuple(FT2Font(path).get_charmap() for path in fonts)
+
+
 def drawable(text: str) -> bool:
     """True when the house fonts (DejaVu Sans, then Noto Sans SC) have a glyph for every character of `text`:
     names typed by people (a trainee's) may hold characters neither font draws, such as emoji."""
-    fonts = (font_manager.findfont(LATIN_FONT), str(pylopdf_fonts_zh_cn.sans_path()))
-    charmaps = [FT2Font(path).get_charmap() for path in fonts]
-    return all(any(ord(char) in charmap for charmap in charmaps) for char in text)
+    return all(any(ord(char) in charmap for charmap in _house_charmaps()) for char in text)
 
 
 def setup() -> None:
