@@ -19,10 +19,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from generators.common import (
     BUYER,
@@ -32,10 +34,15 @@ from generators.common import (
     ORDER_KEY,
     ORDERS_PER_SCALE,
     Seeds,
+    arrow_column,
+    day_column,
+    id_text,
     id_width,
     ids,
+    labels,
     money,
     month_slices,
+    plain_columns,
     sample_names,
 )
 from helpers.core.errors import ParameterError
@@ -705,9 +712,11 @@ def _deliveries(
     eligible = orders.source == 0
     return pd.DataFrame(
         {
-            "warehouse_id": np.where(orders.warehouse >= 0, WAREHOUSE_IDS[np.maximum(orders.warehouse, 0)], "SUPPLIER"),
-            "stock_source": np.asarray(SOURCES, dtype=object)[orders.source],
-            "cutoff": np.asarray(CUTOFFS, dtype=object)[cutoff],
+            "warehouse_id": labels(
+                (*WAREHOUSE_IDS, "SUPPLIER"), np.where(orders.warehouse >= 0, orders.warehouse, len(WAREHOUSE_IDS))
+            ),
+            "stock_source": labels(SOURCES, orders.source),
+            "cutoff": labels(CUTOFFS, cutoff),
             "delivered_time": delivered,
             "delivery_hours": hours,
             "eligible_211": eligible,
@@ -730,7 +739,7 @@ def _returns(
     u = orders.u_return
     late_days = np.maximum(deliveries["delivery_hours"].to_numpy() / 24 - 1, 0)
     base = skus["return_base"].to_numpy()[orders.sku]
-    damage = pd.Series(deliveries["stock_source"]).map(DAMAGE).to_numpy()
+    damage = np.array([DAMAGE[source] for source in SOURCES])[orders.source]
     late = base * LATE_RETURN_LIFT * late_days
     returned = u < damage + base + late
     reason = np.where(u < damage, 1, np.where(u < damage + base, 2, 0))
@@ -784,9 +793,9 @@ def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex, start:
     columns = ("stock_open", "received_units", "requested_units", "shipped_units", "stock_close", "on_order_units")
     return pd.DataFrame(
         {
-            "date": np.repeat(days.date[start:stop], len(keep)),
-            "warehouse_id": np.tile(WAREHOUSE_IDS[keep // n_sku], n_days),
-            "sku_id": np.tile(skus["sku_id"].to_numpy()[keep % n_sku], n_days),
+            "date": day_column(np.repeat(days.to_numpy()[start:stop], len(keep))),
+            "warehouse_id": labels(tuple(WAREHOUSE_IDS), np.tile(keep // n_sku, n_days)),
+            "sku_id": labels(tuple(skus["sku_id"]), np.tile(keep % n_sku, n_days)),
             **{name: stock.history[k, start:stop].ravel().astype(np.int64) for k, name in enumerate(columns)},
             "reorder_point": np.tile(stock.reorder_point.ravel()[keep], n_days),
         }
@@ -833,14 +842,14 @@ class _Year:
         list_amount = money(price * sim.quantity)
         amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
         cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
-        order_ids = ids("O", stop - start, start=start + 1, width=id_width(len(self.order_time)))
+        order_ids = id_text("O", np.arange(start, stop) + 1, id_width(len(self.order_time)))
         orders = pd.DataFrame(
             {
-                "order_id": order_ids,
-                "customer_id": people["customer_id"].to_numpy()[sim.customer],
+                "order_id": arrow_column(order_ids),
+                "customer_id": labels(self.customer_ids, sim.customer),
                 "order_time": order_time,
-                "sku_id": skus["sku_id"].to_numpy()[sim.sku],
-                "category": skus["category"].to_numpy()[sim.sku],
+                "sku_id": labels(tuple(skus["sku_id"]), sim.sku),
+                "category": labels(tuple(skus["category"]), sim.sku),
                 "quantity": sim.quantity,
                 "list_amount": list_amount,
                 "amount": amount,
@@ -849,10 +858,15 @@ class _Year:
             }
         )
         deliveries = _deliveries(sim, people, skus, config, self.days, order_time)
-        deliveries.insert(0, "order_id", order_ids)
+        deliveries.insert(0, "order_id", arrow_column(order_ids))
         returns = _returns(sim, skus, deliveries, amount, cogs)
-        returns.insert(0, "order_id", order_ids[returns.index])
+        returns.insert(0, "order_id", labels(order_ids, returns.index.to_numpy()))
         return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
+
+    @cached_property
+    def customer_ids(self) -> pa.StringArray:
+        """Every customer's id as Arrow text, to index by customer number."""
+        return pa.array(self.people["customer_id"].to_numpy(), pa.string())
 
     def inventory(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The daily stock table on days `start`…`stop` (all days by default)."""
@@ -891,7 +905,7 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the JD case for `config`; identical output for identical config."""
     year = _year(config)
     tables = year.tables | year.order_tables() | {"inventory_daily": year.inventory()}
-    return {name: tables[name] for name in SCHEMA}
+    return {name: plain_columns(tables[name]) for name in SCHEMA}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:

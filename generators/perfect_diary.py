@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.special import ndtr
 
 from generators.common import (
@@ -44,12 +45,16 @@ from generators.common import (
     ORDER_KEY,
     PAID_AT,
     Seeds,
+    arrow_column,
     calendar_dates,
+    id_text,
     id_width,
     ids,
     ids_of,
+    labels,
     money,
     month_slices,
+    plain_columns,
     sample_cities,
     sample_names,
     sample_tiers,
@@ -697,17 +702,18 @@ def _order_rows(people: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame
     return raw
 
 
-def _orders(people: pd.DataFrame, rows: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
-    """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+def _orders(customer_ids: pa.StringArray, rows: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+    """Rows `start`…`stop` of the order table (ids numbered as in the whole table); `customer_ids` holds each
+    customer's id as Arrow text."""
     part = rows.iloc[start:stop]
     row = part["row"].to_numpy()
     return pd.DataFrame(
         {
-            "order_id": ids("O", len(part), start=start + 1, width=id_width(len(rows))),
-            "customer_id": people["customer_id"].to_numpy()[part["who"].to_numpy()],
+            "order_id": arrow_column(id_text("O", np.arange(start, start + len(part)) + 1, id_width(len(rows)))),
+            "customer_id": labels(customer_ids, part["who"].to_numpy()),
             "order_date": part["order_date"].to_numpy(),
-            "channel": np.asarray(CHANNELS, dtype=object)[part["wechat"].to_numpy().astype(np.intp)],
-            "sku": CATALOG["sku"].to_numpy()[row],
+            "channel": labels(CHANNELS, part["wechat"].to_numpy().astype(np.int8)),
+            "sku": labels(tuple(CATALOG["sku"]), row),
             "quantity": part["quantity"].to_numpy(),
             "list_amount": part["list_amount"].to_numpy(),
             "coupon": part["coupon"].to_numpy(),
@@ -797,19 +803,25 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd
     return tables, rows, people
 
 
+def _ids(people: pd.DataFrame) -> pa.StringArray:
+    """Every customer's id as Arrow text, to index by customer number."""
+    return pa.array(people["customer_id"].to_numpy(), pa.string())
+
+
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Perfect Diary case for `config`; identical output for identical config."""
     tables, rows, people = _simulate(config)
-    return {name: tables[name] if name != "orders" else _orders(people, rows) for name in SCHEMA}
+    return {name: tables[name] if name != "orders" else plain_columns(_orders(_ids(people), rows)) for name in SCHEMA}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
     large dataset is written without ever holding the whole order table as a frame."""
     tables, rows, people = _simulate(config)
+    customer_ids = _ids(people)
     for name in SCHEMA:
         if name != "orders":
             yield name, tables[name]
             continue
         for start, stop in month_slices(rows["order_date"].to_numpy()):
-            yield "orders", _orders(people, rows, start, stop)
+            yield "orders", _orders(customer_ids, rows, start, stop)

@@ -25,6 +25,7 @@ from enum import IntEnum
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from generators import keyed
 from generators.common import (
@@ -32,10 +33,13 @@ from generators.common import (
     CITY_TIER,
     ORDER_KEY,
     Seeds,
+    arrow_column,
+    id_text,
     id_width,
-    ids,
+    labels,
     money,
     month_slices,
+    plain_columns,
     sample_cities,
     sample_names,
 )
@@ -677,11 +681,11 @@ def _stack(chunks: list[dict[str, np.ndarray]], keys: tuple[str, ...]) -> dict[s
 @dataclass(frozen=True)
 class _Ids:
     """Text ids of users (U), teams (T) and shares (S) numbered in time order (U000001 is the first buyer):
-    `rank` is each simulation index's place in time, `label` its id (and None last, for "no link"), made once
+    `rank` is each simulation index's place in time, `label` its id (Arrow text), made once
     per kind and then only indexed."""
 
     rank: dict[str, np.ndarray]
-    label: dict[str, np.ndarray]
+    label: dict[str, pa.StringArray]
 
     @classmethod
     def of(cls, sim: _Simulation) -> _Ids:
@@ -695,13 +699,12 @@ class _Ids:
         for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
             rank[prefix] = np.empty(len(times), dtype=int)
             rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
-            label[prefix] = np.append(ids(prefix, len(times))[rank[prefix]], None)
+            label[prefix] = id_text(prefix, rank[prefix] + 1, id_width(len(times)))
         return cls(rank, label)
 
     def text(self, prefix: str, index: np.ndarray) -> np.ndarray:
-        """Ids such as T000012 for indices ≥ 0, and None for negative ones (no link)."""
-        index = np.asarray(index, dtype=int)
-        return self.label[prefix][np.where(index >= 0, index, -1)]  # −1: the None after the last id
+        """Ids such as T000012 for indices ≥ 0, and missing for negative ones (no link), as Arrow text."""
+        return labels(self.label[prefix], index)
 
     def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
@@ -733,19 +736,20 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
 def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
     """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
     o = {k: v[start:stop] for k, v in rows.items()}
+    numbers = np.arange(start, start + len(o["user"])) + 1
     return pd.DataFrame(
         {
-            "order_id": ids("O", len(o["user"]), start=start + 1, width=id_width(len(rows["user"]))),
+            "order_id": arrow_column(id_text("O", numbers, id_width(len(rows["user"])))),
             "user_id": ids_.text("U", o["user"]),
             "ordered_at": pd.to_datetime(o["at"]),
-            "category": np.asarray(CATEGORIES, dtype=object)[o["category"]],
-            "mode": np.asarray(MODES, dtype=object)[(o["team"] >= 0).astype(int)],
+            "category": labels(CATEGORIES, o["category"]),
+            "mode": labels(MODES, (o["team"] >= 0).astype(np.int8)),
             "team_id": ids_.text("T", o["team"]),
             "list_amount": money(o["list"]),
             "amount": o["amount"],
             "subsidy": o["subsidy"],
             "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
-            "status": np.asarray(STATUSES, dtype=object)[o["refunded"].astype(int)],
+            "status": labels(STATUSES, o["refunded"].astype(np.int8)),
         }
     )
 
@@ -769,7 +773,7 @@ def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
             "city": c["city"],
             "city_tier": c["tier"],
             "wechat_contacts": c["contacts"],
-            "acquired_via": np.asarray(SOURCES, dtype=object)[c["source"]],
+            "acquired_via": labels(SOURCES, c["source"]),
             "referred_by": ids_.text("U", c["referrer"]),
             "referral_share_id": ids_.text("S", c["share"]),
             "first_order_at": pd.to_datetime(c["first"]),
@@ -790,7 +794,7 @@ def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
         {
             "team_id": ids_.text("T", t["team"]),
             "opener_id": ids_.text("U", t["opener"]),
-            "category": np.asarray(CATEGORIES, dtype=object)[t["category"].astype(int)],
+            "category": labels(CATEGORIES, t["category"].astype(np.int8)),
             "opened_at": pd.to_datetime(t["at"]),
             "team_size": np.full(len(t["team"]), rows["size"][0]),
             "shared": t["shared"].astype(bool),
@@ -813,7 +817,7 @@ def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop:
         {
             "share_id": ids_.text("S", s["share"]),
             "user_id": ids_.text("U", s["user"]),
-            "share_type": np.asarray(SHARE_TYPES, dtype=object)[s["type"].astype(int)],
+            "share_type": labels(SHARE_TYPES, s["type"].astype(np.int8)),
             "team_id": ids_.text("T", s["team"]),
             "shared_at": pd.to_datetime(s["at"]),
             "reached": s["reached"].astype(int),
@@ -898,7 +902,7 @@ _TIME = {"users": "first", "orders": "at", "teams": "at", "shares": "at"}  # eac
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Pinduoduo case for `config`; identical output for identical config."""
     sim, ids_, rows = _run(config)
-    tables = {name: build(rows[name], ids_) for name, build in _BUILD.items()}
+    tables = {name: plain_columns(build(rows[name], ids_)) for name, build in _BUILD.items()}
     return tables | {"monthly_finance": monthly_finance(config, rows, sim.month_starts[:-1])}
 
 

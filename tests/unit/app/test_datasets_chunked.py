@@ -20,11 +20,30 @@ def test_chunked_parquet_equals_the_one_shot_tables(case, tmp_path, capsys):
         chunked = pd.read_parquet(tmp_path / "chunked" / f"{name}.parquet")
         pd.testing.assert_frame_equal(chunked, pd.read_parquet(tmp_path / "whole" / f"{name}.parquet"))
         assert len(chunked) == len(frame)
-    # One row group per month with orders: written in pieces, not as one table.
-    months = tables["orders"].select_dtypes("datetime").iloc[:, 0].dt.to_period("M").nunique()
-    assert months > 1
-    assert pq.ParquetFile(tmp_path / "chunked" / "orders.parquet").metadata.num_row_groups == months
     assert "orders" in capsys.readouterr().err  # the progress bar
+
+
+@pytest.mark.parametrize("case", ["pinduoduo", "jd"])
+def test_pieces_are_gathered_into_row_groups_of_the_given_size(case, tmp_path):
+    # The generator hands over a piece per month; pieces are gathered until a row group holds `row_group_bytes`.
+    module = generator(case)
+    pieces = list(module.generate_in_chunks(module.Config(seed=3, scale=0.2)))
+    months = sum(name == "orders" and len(frame) > 0 for name, frame in pieces)
+    assert months > 6
+    _write_parquet_chunks(iter(pieces), tmp_path / "whole", None)
+    _write_parquet_chunks(iter(pieces), tmp_path / "small", None, unique={"orders": ["order_id"]}, row_group_bytes=1)
+    assert pq.ParquetFile(tmp_path / "whole" / "orders.parquet").metadata.num_row_groups == 1
+    small = pq.ParquetFile(tmp_path / "small" / "orders.parquet")
+    assert small.metadata.num_row_groups == months  # each piece fills a row group of one byte
+    order_ids = small.metadata.row_group(0).column(small.schema_arrow.get_field_index("order_id"))
+    assert "RLE_DICTIONARY" not in order_ids.encodings  # distinct ids are stored plainly
+    for name in {name for name, _ in pieces}:
+        whole = pd.read_parquet(tmp_path / "whole" / f"{name}.parquet")
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "small" / f"{name}.parquet"), whole)
+        text = [f.name for f in pq.read_schema(tmp_path / "whole" / f"{name}.parquet") if f.type == "string"]
+        for column in text:  # read back as Python strings, as every reader of the tables expects
+            assert whole[column].dtype == object
+            assert whole[column].map(lambda v: v is None or type(v) is str).all(), (name, column)
 
 
 def test_an_empty_piece_does_not_break_the_column_types(tmp_path):

@@ -32,6 +32,18 @@ def test_poisson_inverts_the_distribution_function(mean):
     assert (keyed.poisson(u, np.full(len(u), mean)) == stats.poisson.ppf(u, mean)).all()
 
 
+def test_many_counts_with_small_and_large_means_invert_the_distribution_function():
+    # Enough rows for both ways of summing: one term a pass while many are open, then growing blocks of terms
+    # for the few with large means (the tail of the loop that used to run hundreds of passes).
+    rng = np.random.default_rng(5)
+    u = rng.uniform(0.001, 0.999, 60_000)
+    mean = np.where(rng.random(len(u)) < 0.995, rng.gamma(2.0, 3.0, len(u)), rng.uniform(100, 450, len(u)))
+    assert len(u) > keyed._FEW and (mean > 100).sum() > 100
+    assert (keyed.poisson(u, mean) == stats.poisson.ppf(u, mean)).all()
+    trials = np.where(mean > 100, 600, 30)
+    assert (keyed.binomial(u, trials, 0.4) == stats.binom.ppf(u, trials, 0.4)).all()
+
+
 @pytest.mark.parametrize(("n", "p"), [(10, 0.3), (3, 0.5), (25, 0.02), (8, 0.97)])
 def test_binomial_inverts_the_distribution_function(n, p):
     u = np.linspace(0.0005, 0.9995, 2_000)
