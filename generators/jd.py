@@ -887,7 +887,10 @@ def _year(config: Config) -> _Year:
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
     # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
-    buyers, first_row = np.unique(sim.customer, return_index=True)
+    first_row = np.full(len(people), len(sim.customer))
+    np.minimum.at(first_row, sim.customer, np.arange(len(sim.customer)))  # no sort, unlike np.unique
+    buyers = np.flatnonzero(first_row < len(sim.customer))
+    first_row = first_row[buyers]
     first_order_date = np.full(len(people), np.nan, dtype=object)
     first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
     tables = {

@@ -76,7 +76,7 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     return out.reshape(arrays[0].shape)
 
 
-_FEW = 20_000  # open counts below which whole blocks of terms are computed (above: one term a pass costs less)
+_FEW = 2000  # open counts below which whole blocks of terms are computed (above: one term a pass costs less)
 _BLOCK = 1 << 22  # terms computed at once (rows × steps): bounds the memory of a block at ≈32 MB an array
 
 
