@@ -67,12 +67,28 @@ def sample_tiers(rng: np.random.Generator, n: int, shares: list[float] | np.ndar
 
 def sample_cities(rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:
     """A city name for each tier, uniformly among that tier's sample cities."""
+    return _ALL_CITIES[sample_city_codes(rng, tiers)]
+
+
+def city_text(codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """The cities of `sample_city_codes` as an Arrow text column."""
+    return labels(_ALL_CITIES_TEXT, codes)
+
+
+_ALL_CITIES = np.asarray([city for names in CITY_TIERS["cities"] for city in names], dtype=object)
+_ALL_CITIES_TEXT = pa.array(_ALL_CITIES, pa.string())
+
+
+def sample_city_codes(rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:
+    """`sample_cities`'s draws as places in the list of all sample cities (`city_text` names them)."""
     tiers = np.asarray(tiers)
-    cities = np.empty(len(tiers), dtype=object)
+    codes = np.empty(len(tiers), dtype=np.int64)
+    first = 0
     for tier, names in zip(CITY_TIERS["tier"], CITY_TIERS["cities"], strict=True):
         mask = tiers == tier
-        cities[mask] = np.asarray(names, dtype=object)[rng.integers(0, len(names), mask.sum())]
-    return cities
+        codes[mask] = first + rng.integers(0, len(names), mask.sum())
+        first += len(names)
+    return codes
 
 
 # ---------------------------------------------------------------- identities
@@ -95,8 +111,17 @@ def name_pool(kind: str = "person", size: int = 4000) -> tuple[str, ...]:
 
 def sample_names(rng: np.random.Generator, n: int, kind: str = "person") -> np.ndarray:
     """`n` names drawn from the fixed pool with numpy."""
-    pool = np.asarray(name_pool(kind), dtype=object)
-    return pool[rng.integers(0, len(pool), n)]
+    return np.asarray(name_pool(kind), dtype=object)[sample_name_codes(rng, n, kind)]
+
+
+def sample_name_codes(rng: np.random.Generator, n: int, kind: str = "person") -> np.ndarray:
+    """`sample_names`'s draws as places in the pool (`name_text` names them)."""
+    return rng.integers(0, len(name_pool(kind)), n)
+
+
+def name_text(codes: np.ndarray, kind: str = "person") -> pd.api.extensions.ExtensionArray:
+    """The names at `codes` of the pool as an Arrow text column."""
+    return labels(pa.array(name_pool(kind), pa.string()), codes)
 
 
 def id_width(last: int) -> int:
@@ -107,8 +132,15 @@ def id_width(last: int) -> int:
 def ids(prefix: str, n: int, start: int = 1, width: int | None = None) -> np.ndarray:
     """Readable ids such as U000001, in order (an empty array for n = 0); `width` (default `id_width` of the
     last one) lets a slice of a table number its ids exactly as the whole table does."""
+    if n == 0:
+        return np.array([], dtype=object)
+    return id_range(prefix, n, start, width).to_numpy(zero_copy_only=False)
+
+
+def id_range(prefix: str, n: int, start: int = 1, width: int | None = None) -> pa.StringArray:
+    """`ids` as Arrow text."""
     width = id_width(start + n - 1) if width is None else width
-    return ids_of(prefix, np.arange(start, start + n, dtype=np.int64), width)
+    return id_text(prefix, np.arange(start, start + n, dtype=np.int64), width)
 
 
 def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:

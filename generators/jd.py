@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 from statistics import NormalDist
 
 import numpy as np
@@ -36,14 +35,15 @@ from generators.common import (
     Seeds,
     arrow_column,
     day_column,
-    id_text,
+    id_range,
     id_width,
     ids,
     labels,
     money,
     month_slices,
+    name_text,
     plain_columns,
-    sample_names,
+    sample_name_codes,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -428,8 +428,8 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
     weights = festival_multiplier(days, strength=0.5)
     arrival = rng.choice(horizon, size=n, p=weights / weights.sum())
     arrival = np.where(rng.random(n) < EXISTING_SHARE, -1, arrival)
-    city_pick = rng.integers(0, 4, n)
-    cities = np.array(REGIONS["cities"].tolist(), dtype=object)[region, city_pick]
+    cities = np.array(REGIONS["cities"].tolist(), dtype=object)  # a row of four per region
+    city_pick = rng.integers(0, cities.shape[1], n)
     rate = rng.gamma(RATE_SHAPE, RATE_MEAN / RATE_SHAPE, n)
     dropout = rng.beta(1.0, 9.0, n)
     # PLUS: join when the yearly value a customer perceives (discount on expected spend + perks) covers the fee.
@@ -443,10 +443,10 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
     return pd.DataFrame(
         {
             "customer_id": ids("C", n),
-            "name": sample_names(rng, n),
+            "name": name_text(sample_name_codes(rng, n)),
             "region_index": region,
-            "region": REGIONS["region"].to_numpy()[region],
-            "city": cities,
+            "region": labels(tuple(REGIONS["region"]), region),
+            "city": labels(tuple(cities.ravel()), region * cities.shape[1] + city_pick),
             "arrival": arrival,
             "rate": rate,
             "dropout": dropout,
@@ -829,6 +829,7 @@ class _Year:
     membership: tuple[np.ndarray, np.ndarray]
     stock: _Stock
     tables: dict[str, pd.DataFrame]  # every table but orders, deliveries, returns and inventory_daily
+    customer_ids: pa.StringArray  # each customer's id as Arrow text, to index by customer number
 
     def order_tables(self, start: int = 0, stop: int | None = None) -> dict[str, pd.DataFrame]:
         """Orders `start`…`stop` with their deliveries and returns (ids numbered as in the whole table)."""
@@ -842,7 +843,7 @@ class _Year:
         list_amount = money(price * sim.quantity)
         amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
         cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
-        order_ids = id_text("O", np.arange(start, stop) + 1, id_width(len(self.order_time)))
+        order_ids = id_range("O", stop - start, start + 1, id_width(len(self.order_time)))
         orders = pd.DataFrame(
             {
                 "order_id": arrow_column(order_ids),
@@ -862,11 +863,6 @@ class _Year:
         returns = _returns(sim, skus, deliveries, amount, cogs)
         returns.insert(0, "order_id", labels(order_ids, returns.index.to_numpy()))
         return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
-
-    @cached_property
-    def customer_ids(self) -> pa.StringArray:
-        """Every customer's id as Arrow text, to index by customer number."""
-        return pa.array(self.people["customer_id"].to_numpy(), pa.string())
 
     def inventory(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
         """The daily stock table on days `start`…`stop` (all days by default)."""
@@ -893,15 +889,19 @@ def _year(config: Config) -> _Year:
     first_row = first_row[buyers]
     first_order_date = np.full(len(people), np.nan, dtype=object)
     first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
+    customer_ids = id_range("C", len(people))  # people's ids as Arrow text
+    customers = people.loc[:, ["name", "region", "city"]].assign(first_order_date=first_order_date)
+    customers.insert(0, "customer_id", arrow_column(customer_ids))
     tables = {
-        "customers": people.loc[:, ["customer_id", "name", "region", "city"]].assign(first_order_date=first_order_date),
+        "customers": customers,
         "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
             planned_daily_units=np.round(_nationwide_units(config, skus), 3)
         ),
         "warehouses": _warehouses(stock.stocked),
         "memberships": _memberships(people, member_from, member_to, days, config),
     }
-    return _Year(config, days, skus, people, sim, order_time, (member_from, member_to), stock, tables)
+    membership = (member_from, member_to)
+    return _Year(config, days, skus, people, sim, order_time, membership, stock, tables, customer_ids)
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:

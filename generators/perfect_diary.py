@@ -47,15 +47,19 @@ from generators.common import (
     Seeds,
     arrow_column,
     calendar_dates,
-    id_text,
+    city_text,
+    day_column,
+    id_range,
     id_width,
     ids,
     ids_of,
     labels,
     money,
     month_slices,
+    name_text,
     plain_columns,
-    sample_cities,
+    sample_city_codes,
+    sample_name_codes,
     sample_names,
     sample_tiers,
 )
@@ -529,8 +533,8 @@ def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFram
     return pd.DataFrame(
         {
             "customer_id": ids("C", n),
-            "name": sample_names(rng, n),
-            "city": sample_cities(rng, tiers),
+            "name": name_text(sample_name_codes(rng, n)),
+            "city": city_text(sample_city_codes(rng, tiers)),
             "city_tier": tiers,
             "source": arrivals["source"].to_numpy(),
             "post_id": arrivals["post_id"].to_numpy(),
@@ -709,7 +713,7 @@ def _orders(customer_ids: pa.StringArray, rows: pd.DataFrame, start: int = 0, st
     row = part["row"].to_numpy()
     return pd.DataFrame(
         {
-            "order_id": arrow_column(id_text("O", np.arange(start, start + len(part)) + 1, id_width(len(rows)))),
+            "order_id": arrow_column(id_range("O", len(part), start + 1, id_width(len(rows)))),
             "customer_id": labels(customer_ids, part["who"].to_numpy()),
             "order_date": part["order_date"].to_numpy(),
             "channel": labels(CHANNELS, part["wechat"].to_numpy().astype(np.int8)),
@@ -765,8 +769,8 @@ def _finance(
     return frame.rename_axis("month").reset_index()
 
 
-def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
-    """Every table except orders, the order rows as numbers, and the customers' attributes."""
+def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pa.StringArray]:
+    """Every table except orders, the order rows as numbers, and each customer's id as Arrow text."""
     seeds = Seeds(config.seed)
     kols = _kols(config, seeds)
     budgets = monthly_budgets(config)
@@ -782,12 +786,13 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd
     assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
     added = contacts["added"].to_numpy()
     customer_id = people["customer_id"].to_numpy()
+    customer_ids = id_range("C", len(people))  # the same ids as Arrow text
     tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
-        "customers": people.assign(first_order_date=calendar_dates(people["first_date"]))[
-            [c.name for c in SCHEMA["customers"].columns]
-        ],
+        "customers": people.assign(
+            customer_id=arrow_column(customer_ids), first_order_date=day_column(people["first_date"].to_numpy())
+        )[[c.name for c in SCHEMA["customers"].columns]],
         "wechat_contacts": pd.DataFrame(
             {
                 "customer_id": customer_id[added],
@@ -800,25 +805,19 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd
         ],
         "monthly_finance": _finance(config, rows, posts, budgets, contacts),
     }
-    return tables, rows, people
-
-
-def _ids(people: pd.DataFrame) -> pa.StringArray:
-    """Every customer's id as Arrow text, to index by customer number."""
-    return pa.array(people["customer_id"].to_numpy(), pa.string())
+    return tables, rows, customer_ids
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Perfect Diary case for `config`; identical output for identical config."""
-    tables, rows, people = _simulate(config)
-    return {name: tables[name] if name != "orders" else plain_columns(_orders(_ids(people), rows)) for name in SCHEMA}
+    tables, rows, customer_ids = _simulate(config)
+    return {name: plain_columns(tables[name] if name != "orders" else _orders(customer_ids, rows)) for name in SCHEMA}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
     large dataset is written without ever holding the whole order table as a frame."""
-    tables, rows, people = _simulate(config)
-    customer_ids = _ids(people)
+    tables, rows, customer_ids = _simulate(config)
     for name in SCHEMA:
         if name != "orders":
             yield name, tables[name]

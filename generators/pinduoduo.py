@@ -34,14 +34,17 @@ from generators.common import (
     ORDER_KEY,
     Seeds,
     arrow_column,
+    city_text,
+    id_range,
     id_text,
     id_width,
     labels,
     money,
     month_slices,
+    name_text,
     plain_columns,
-    sample_cities,
-    sample_names,
+    sample_city_codes,
+    sample_name_codes,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -736,10 +739,9 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
 def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
     """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
     o = {k: v[start:stop] for k, v in rows.items()}
-    numbers = np.arange(start, start + len(o["user"])) + 1
     return pd.DataFrame(
         {
-            "order_id": arrow_column(id_text("O", numbers, id_width(len(rows["user"])))),
+            "order_id": arrow_column(id_range("O", len(o["user"]), start + 1, id_width(len(rows["user"])))),
             "user_id": ids_.text("U", o["user"]),
             "ordered_at": pd.to_datetime(o["at"]),
             "category": labels(CATEGORIES, o["category"]),
@@ -759,7 +761,7 @@ def _user_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
     u = sim.users
     rng = sim.seeds("identities")
     n = len(u["tier"])
-    names, cities = sample_names(rng, n), sample_cities(rng, u["tier"])
+    names, cities = sample_name_codes(rng, n), sample_city_codes(rng, u["tier"])
     keys = ("tier", "contacts", "source", "referrer", "share", "first", "cost")
     return ids_.in_order("U", "user", {"user": np.arange(n), "name": names, "city": cities} | {k: u[k] for k in keys})
 
@@ -769,8 +771,8 @@ def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
     return pd.DataFrame(
         {
             "user_id": ids_.text("U", c["user"]),
-            "name": c["name"],
-            "city": c["city"],
+            "name": name_text(c["name"]),
+            "city": city_text(c["city"]),
             "city_tier": c["tier"],
             "wechat_contacts": c["contacts"],
             "acquired_via": labels(SOURCES, c["source"]),
