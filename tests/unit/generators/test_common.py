@@ -1,12 +1,23 @@
+import datetime
+
 import numpy as np
+import pandas as pd
 
 from generators.common import (
     CITY_TIERS,
     Seeds,
+    city_text,
+    day_column,
+    id_range,
     ids,
+    labels,
     month_slices,
     name_pool,
+    name_text,
+    plain_columns,
     sample_cities,
+    sample_city_codes,
+    sample_name_codes,
     sample_names,
     sample_tiers,
 )
@@ -43,3 +54,31 @@ def test_month_slices_cut_time_ordered_rows_at_each_month_and_cover_them_all():
     times = np.array(stamps, dtype="datetime64[ns]")
     assert month_slices(times) == [(0, 2), (2, 3), (3, 3), (3, 5)]  # March has no rows: an empty slice
     assert month_slices(times[:0]) == [(0, 0)]  # an empty table is still one (empty) piece
+
+
+def test_arrow_columns_read_back_as_the_plain_objects_of_the_tables():
+    # The big tables' pieces hold Arrow text and dates; `plain_columns` must give what the tables always held.
+    frame = pd.DataFrame(
+        {
+            "mode": labels(("solo", "team"), np.array([1, 0, -1])),
+            "order_id": pd.arrays.ArrowExtensionArray(id_range("O", 3, start=99)),
+            "day": day_column(np.array(["2024-03-01T23:59:59", "2024-03-02", "2024-12-31T08:00"], "datetime64[s]")),
+            "n": [1, 2, 3],
+        }
+    )
+    plain = plain_columns(frame)
+    assert plain["mode"].tolist() == ["team", "solo", None] and plain["mode"].dtype == object
+    assert plain["order_id"].tolist() == ["O000099", "O000100", "O000101"] == ids("O", 3, start=99).tolist()
+    assert plain["day"].tolist() == [datetime.date(2024, 3, 1), datetime.date(2024, 3, 2), datetime.date(2024, 12, 31)]
+    assert plain["n"].dtype == np.int64
+
+
+def test_name_and_city_codes_are_the_same_draws_as_the_names_and_cities():
+    tiers = sample_tiers(np.random.default_rng(3), 500, [1, 1, 1, 1, 1])
+    names, cities = sample_names(np.random.default_rng(4), 500), sample_cities(np.random.default_rng(5), tiers)
+    name_codes = sample_name_codes(np.random.default_rng(4), 500)
+    city_codes = sample_city_codes(np.random.default_rng(5), tiers)
+    assert list(np.asarray(name_text(name_codes), dtype=object)) == list(names)
+    assert list(np.asarray(city_text(city_codes), dtype=object)) == list(cities)
+    for tier, names_of_tier in zip(CITY_TIERS["tier"], CITY_TIERS["cities"], strict=True):
+        assert set(cities[tiers == tier]) <= set(names_of_tier)
