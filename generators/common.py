@@ -167,7 +167,9 @@ def id_text(prefix: str, numbers: np.ndarray, width: int) -> pa.StringArray:
 
 # Text and date columns of the big tables are Arrow arrays in their frames: Parquet pieces are then written
 # without converting a Python object per row (a third of writing a million orders), and `plain_columns` gives
-# the frames of `generate` the plain object columns every reader of the tables sees.
+# the frames of `generate` the plain object columns every reader of the tables sees. A column of a few distinct
+# values (a label, a buyer's id, a day) is dictionary-encoded, as pandas' object columns share one Python
+# object per distinct value: the plain frames stay as small as before.
 
 
 def arrow_column(values: pa.Array) -> pd.api.extensions.ExtensionArray:
@@ -179,19 +181,41 @@ def labels(vocabulary: tuple[str, ...] | pa.Array, codes: np.ndarray) -> pd.api.
     """`vocabulary[code]` for each code as an Arrow text column; a negative code is a missing value."""
     codes = np.asarray(codes)
     words = vocabulary if isinstance(vocabulary, pa.Array) else pa.array(vocabulary, pa.string())
-    return arrow_column(words.take(pa.array(codes, mask=codes < 0)))
+    return arrow_column(pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words))
 
 
 def day_column(times: np.ndarray) -> pd.api.extensions.ExtensionArray:
     """The calendar day of each time as an Arrow date column."""
-    return arrow_column(pa.array(np.asarray(times).astype("datetime64[D]")))
+    days = np.asarray(times).astype("datetime64[D]")
+    if len(days) == 0:
+        return arrow_column(pa.array(days))
+    first = days.min()
+    return arrow_column(
+        pa.DictionaryArray.from_arrays(
+            pa.array((days - first).astype(np.int64)), pa.array(np.arange(first, days.max() + 1))
+        )
+    )
 
 
 def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """`frame` with its Arrow columns as Python objects (strings, `datetime.date`, None where missing), as the
-    tables are read."""
-    arrow = [c for c, kind in frame.dtypes.items() if isinstance(kind, pd.ArrowDtype | pd.StringDtype)]
-    return frame.assign(**{c: frame[c].to_numpy(dtype=object, na_value=None) for c in arrow}) if arrow else frame
+    """`frame`, its Arrow columns turned into Python objects (strings, `datetime.date`, None where missing), as
+    the tables are read; a dictionary column's rows share one object per distinct value. Column by column in
+    place (a generator's own fresh frame), so that only one column is held twice at a time."""
+    for name, kind in frame.dtypes.items():
+        if isinstance(kind, pd.ArrowDtype):
+            frame[name] = _objects(pa.array(frame[name]))
+    return frame
+
+
+def _objects(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    if pa.types.is_string(values.type):
+        return values.to_numpy(zero_copy_only=False)
+    if not pa.types.is_dictionary(values.type):
+        return np.asarray(values.to_pylist(), dtype=object)
+    distinct = np.empty(len(values.dictionary) + 1, dtype=object)
+    distinct[:-1] = values.dictionary.to_pylist()  # the last one, None, for missing values
+    return distinct[values.indices.fill_null(-1).to_numpy()]
 
 
 def calendar_dates(times: np.ndarray | pd.Series | pd.DatetimeIndex) -> np.ndarray:

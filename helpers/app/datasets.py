@@ -114,12 +114,12 @@ class _ParquetFiles(contextlib.ExitStack):
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Convert a piece of `name` and write the gathered pieces once they fill a row group."""
-        piece = _text_for_nulls(pa.Table.from_pandas(frame, preserve_index=False))
+        piece = pa.Table.from_pandas(frame, preserve_index=False)
         if name not in self.writers:
             self.writers[name] = self.enter_context(
                 pq.ParquetWriter(
                     self.enter_context(atomic_path(self.out / f"{name}.parquet")),
-                    _read_as_plain_objects(piece.schema),
+                    _file_schema(piece.schema),
                     # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per
                     # row group) are not used by the readers here and cost a third of the writing time.
                     use_dictionary=[c for c in piece.column_names if c not in self.unique.get(name, ())],
@@ -143,23 +143,24 @@ class _ParquetFiles(contextlib.ExitStack):
             self.waiting[name] = []
 
 
-def _read_as_plain_objects(schema: pa.Schema) -> pa.Schema:
-    """`schema` with its pandas metadata naming every text and date column a plain object column. A generator's
-    pieces may hold Arrow columns (see `generators.common.arrow_column`); pandas reads a column back as the type
-    this metadata names, and the tables are read everywhere with Python strings and dates, as the one-shot
-    writer stores them."""
+def _file_schema(schema: pa.Schema) -> pa.Schema:
+    """The schema a table's file gets from its first piece: the one-shot writer's. A generator's pieces may hold
+    Arrow columns (see `generators.common.arrow_column`), dictionary-encoded ones among them: they are stored
+    decoded, and the pandas metadata names every text and date column a plain object column, since pandas reads
+    a column back as the type this metadata names and the tables are read everywhere with Python strings and
+    dates. A column with no value in the first piece (a link such as `referred_by` that no row of a month has)
+    is typed null by Arrow; it is made text, the type of every optional column of the case tables."""
+    fields = {}
+    for field in schema:
+        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+        fields[field.name] = pa.field(field.name, pa.string() if pa.types.is_null(kind) else kind)
     pandas = json.loads(schema.metadata[b"pandas"])
     for column in pandas["columns"]:
-        if column["pandas_type"] in ("unicode", "date"):
-            column["numpy_type"] = "object"
-    return schema.with_metadata({**schema.metadata, b"pandas": json.dumps(pandas).encode()})
-
-
-def _text_for_nulls(batch: pa.Table) -> pa.Table:
-    """A column with no value in this piece (a link such as `referred_by` that no row of a month has) is typed
-    null by Arrow; make it text, the type of every optional column of the case tables, so pieces agree."""
-    fields = [pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f for f in batch.schema]
-    return batch.cast(pa.schema(fields, metadata=batch.schema.metadata))
+        kind = fields[column["field_name"]].type
+        if pa.types.is_string(kind) or pa.types.is_date(kind):
+            plain = "unicode" if pa.types.is_string(kind) else "date"
+            column.update(pandas_type=plain, numpy_type="object", metadata=None)
+    return pa.schema(fields.values(), metadata={**schema.metadata, b"pandas": json.dumps(pandas).encode()})
 
 
 def data_dictionary() -> str:
