@@ -59,7 +59,7 @@ def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
     assert "What if a run breaks?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
 
 
-def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+def test_missing_data_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(
         tmp_path,
         {
@@ -68,7 +68,7 @@ def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, 
             "grid": {"data_dir": ["", "no/such/folder"]},
         },
     )
-    done = casebook("batch", path, "--out", "batch")
+    done = cli("batch", path, "--out", "batch")
     assert done.returncode == 2 and "no such file or folder" in done.stderr
     assert not (tmp_path / "batch").exists()
 
@@ -85,9 +85,9 @@ def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(
     assert (cell.value, cell.data_type) == (name, "s")
 
 
-def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
-    done = casebook("batch", path, "--out", "batch")
+    done = cli("batch", path, "--out", "batch")
     assert done.returncode == 2 and "run 'promo_discount=2.0': " in done.stderr
     assert "'promo_discount' = 2.0" in done.stderr
     assert not (tmp_path / "batch").exists()

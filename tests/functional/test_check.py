@@ -52,13 +52,13 @@ def gradebook(folder):
 
 
 @pytest.fixture
-def tiny_course(tmp_path, monkeypatch, casebook):
+def tiny_course(tmp_path, monkeypatch, cli):
     """An instructor's folder holding one tiny workbook, and its student version from `casebook student`."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     monkeypatch.setenv("CASEBOOK_NOTEBOOKS", str(notebooks))
     instructor = read_notebook(exercise_notebook(notebooks / "07_tiny.ipynb"))
-    done = casebook("student", "--out", "students")
+    done = cli("student", "--out", "students")
     assert done.returncode == 0, done.stderr
     return instructor, read_notebook(tmp_path / "students" / "07_tiny.ipynb")
 
@@ -115,18 +115,18 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     ]
 
 
-def test_bad_input_exits_2_and_writes_nothing(casebook, tmp_path, tiny_course):
+def test_bad_input_exits_2_and_writes_nothing(cli, tmp_path, tiny_course):
     instructor, _ = tiny_course
     write(tmp_path / "class" / "homework.ipynb", instructor)
-    done = casebook("check", "class", "--out", "grades")
+    done = cli("check", "class", "--out", "grades")
     assert done.returncode == 2 and "homework.ipynb: cannot tell which workbook this is" in done.stderr
-    assert casebook("check", "nowhere", "--out", "grades").returncode == 2
+    assert cli("check", "nowhere", "--out", "grades").returncode == 2
     write(tmp_path / "mine" / "notes.txt", {})
     write(tmp_path / "class" / "homework.ipynb", {**instructor, "metadata": {"casebook": {"workbook": "07_tiny"}}})
-    done = casebook("check", "class", "--out", "mine")
+    done = cli("check", "class", "--out", "mine")
     assert done.returncode == 2 and "--out 'mine' holds other files" in done.stderr
     assert files_under(tmp_path / "mine") == [tmp_path / "mine" / "notes.txt"] and not (tmp_path / "grades").exists()
-    help_text = casebook("check", "--help").stdout
+    help_text = cli("check", "--help").stdout
     assert "not a sandbox" in help_text and "--timeout" in help_text
 
 
@@ -160,8 +160,8 @@ def test_every_run_writes_a_code_free_report_beside_the_full_one(tmp_path):
     assert 'href="07_tiny.report.html"' in index and 'href="07_tiny.html"' in index
 
 
-def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without_code(casebook, tmp_path):
-    done = casebook("html", REAL, "--out", "html")
+def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without_code(cli, tmp_path):
+    done = cli("html", REAL, "--out", "html")
     assert done.returncode == 0, done.stderr
     report = (tmp_path / "html" / f"{REAL}.report.html").read_text(encoding="utf-8")
     notebook = read_notebook(ROOT / "notebooks" / f"{REAL}.ipynb")
@@ -171,10 +171,10 @@ def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without
     assert "What worked" in report and "Parameters of this run" in report
 
 
-def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(casebook, tiny_course, tmp_path):
+def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(cli, tiny_course, tmp_path):
     instructor, _ = tiny_course
     assert all("nbgrader" not in c["metadata"] for c in instructor["cells"])
-    done = casebook("notebooks", "07_tiny")
+    done = cli("notebooks", "07_tiny")
     assert done.returncode == 0, done.stderr
     refreshed = read_notebook(tmp_path / "notebooks" / "07_tiny.ipynb")
     assert nbgrader_problems(refreshed) == []

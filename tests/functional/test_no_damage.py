@@ -67,9 +67,9 @@ def test_the_same_parameters_give_identical_recorded_metrics(run_workbook):
     assert run_workbook(NB, scale=0.05, seed=11) == first
 
 
-def test_parameter_files_are_data_not_code(casebook, tmp_path):
+def test_parameter_files_are_data_not_code(cli, tmp_path):
     (tmp_path / "evil.yaml").write_text('seed: !!python/object/apply:os.system ["touch pwned"]\n')
-    done = casebook("run", NB, "-f", "evil.yaml", "--out", "out")
+    done = cli("run", NB, "-f", "evil.yaml", "--out", "out")
     assert done.returncode == 2 and "is not valid YAML" in done.stderr
     assert not (tmp_path / "pwned").exists() and not (tmp_path / "out").exists()
 

@@ -68,8 +68,8 @@ def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
 @pytest.mark.parametrize(
     "name, value", [("order_up_to_days", "5"), ("regional_stock_coverage", "1.5"), ("lead_time_days", "0")]
 )
-def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, name, value):
-    result = casebook("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_exit_code_2(cli, tmp_path, name, value):
+    result = cli("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert f"'{name}'" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.ipynb"))

@@ -170,8 +170,8 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
         (("-p", "ab_assignment_bug", "0.9"), ["ab_assignment_bug", "0.9"]),
     ],
 )
-def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, args, named):
-    result = casebook("run", STEM, *args, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_exit_code_2(cli, tmp_path, args, named):
+    result = cli("run", STEM, *args, "--out", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
     assert all(word in result.stderr for word in named), result.stderr
     assert files_under(tmp_path / "out") == []

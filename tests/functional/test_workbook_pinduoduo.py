@@ -80,15 +80,15 @@ def test_one_hour_window_and_no_subsidy(run_workbook, default_run):
 
 
 @pytest.mark.parametrize(("name", "value"), [("group_discount", "1.5"), ("scale", "-1"), ("team_size", "1")])
-def test_invalid_values_are_refused_with_the_parameter_named(casebook, tmp_path, name, value):
-    result = casebook("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_the_parameter_named(cli, tmp_path, name, value):
+    result = cli("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert f"'{name}'" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_subsidy_after_the_last_month_is_refused(casebook, tmp_path):
-    result = casebook("run", STEM, "-p", "months", "12", "-p", "subsidy_start_month", "13", "--out", str(tmp_path))
+def test_subsidy_after_the_last_month_is_refused(cli, tmp_path):
+    result = cli("run", STEM, "-p", "months", "12", "-p", "subsidy_start_month", "13", "--out", str(tmp_path))
     assert result.returncode == 2
     assert "subsidy_start_month" in result.stderr
 

@@ -122,17 +122,17 @@ def test_a_malformed_export_stops_the_run_with_every_problem(run_workbook, tmp_p
     assert not (tmp_path / "run0").exists() or not any((tmp_path / "run0").iterdir())
 
 
-def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gbk_export(casebook, tmp_path):
+def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gbk_export(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("order_id,customer_id,order_date,amount\nA1,,2023-01-05,5\nA2,c2,soon,-5\n", encoding="utf-8")
-    result = casebook("check-data", "your_shop", str(bad))
+    result = cli("check-data", "your_shop", str(bad))
     assert result.returncode == 2
     for text in ("empty customer id in 1 row: 2", "not a date", "negative amount in 1 row: 3"):
         assert text in result.stderr
     good = tmp_path / "ExportOrderList.csv"
     orders = taobao_demo_export(good, {"seed": 1, "scale": 0.01})
     mapping = [arg for name, header in TAOBAO.items() for arg in ("-p", name, header)]
-    result = casebook("check-data", "your_shop", str(good), *mapping)
+    result = cli("check-data", "your_shop", str(good), *mapping)
     assert result.returncode == 0, result.stderr
     assert f"{len(orders):,} orders" in result.stdout
 
