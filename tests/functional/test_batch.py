@@ -46,19 +46,6 @@ def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, 
         load_scenario(write(tmp_path, scenario))
 
 
-def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
-    notebook = tiny_notebook(tmp_path / "99_tiny.ipynb", "assert seed != 2, 'seed 2 breaks this notebook'")
-    path = write(tmp_path, {"title": "What if a run breaks?", "notebooks": [str(notebook)], "grid": {"seed": [1, 2]}})
-    done = casebook("batch", path, "--out", "batch", "--jobs", "2")
-    assert done.returncode == 1
-    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert summary.splitlines()[0] == "run,workbook,trainee,seed,status,seconds,reason"
-    assert sum(",ok," in line for line in summary.splitlines()) == 1
-    assert sum(",failed," in line for line in summary.splitlines()) == 1
-    assert "seed 2 breaks this notebook" in summary, summary
-    assert "What if a run breaks?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
-
-
 def test_missing_data_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(
         tmp_path,
