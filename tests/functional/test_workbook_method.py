@@ -59,13 +59,3 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
     assert m["promo_true_roi"] is None and m["promo_naive_roi"] is None
     assert m["leakiest_step"] == "checkout → orders"
     assert m["tier_counts"]["高价值 high value"] == 0
-
-
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
-    from helpers.app.datasets import generate_case
-
-    generate_case("your_shop", tmp_path / "mine", orders=2000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
-    assert m["promo_net_profit"] is None
-    assert verdicts(m)["promotion_profit"] == "cannot conclude"
-    assert m["naive_uplift"] is not None

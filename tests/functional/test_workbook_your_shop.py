@@ -61,16 +61,6 @@ def test_demo_runs_by_default_and_records_the_contract(run_workbook, tmp_path):
     assert written["expected_value"].is_monotonic_decreasing
 
 
-def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips(run_workbook, tmp_path):
-    path = tmp_path / "ExportOrderList.csv"
-    orders = taobao_demo_export(path, SMALL)
-    m = run_workbook(STEM, transactions_csv=str(path), sleeping_days=30, churned_days=365, **TAOBAO)
-    assert m["orders"] == len(orders) and m["customers"] == orders["customer_id"].nunique()
-    assert m["revenue"] == pytest.approx(orders["amount"].sum())
-    assert m["sleeping_share"] > 0.25
-    assert verdicts(m)["sleeping"] == "did not work"  # the same customers as the demo run, asleep after 30 days
-
-
 def hostile_buyer(customer_id: str) -> str:
     """Buyer names typed to run as spreadsheet formulas, and JD-style 19-digit numeric buyer ids."""
     n = int(customer_id[1:])
