@@ -11,11 +11,31 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from helpers.app.cli import main
 from helpers.app.runner import RunFailed, execute
 from helpers.core import language
 from helpers.notebook.files import notebook_path
+
+SPREAD = ("test_reliability.py", "test_random_sweep.py")  # hundreds of independent in-process runs, no shared fixture
+
+
+class FilesButSweepsByCase(LoadScopeScheduling):
+    """`--dist loadfile`, except that the parameter sweeps' cases are handed out one by one.
+
+    Every other test module stays on one worker, so its module-scoped runs happen once; a sweep (minutes of
+    independent cases) would otherwise keep one worker busy long after the other one has finished.
+    """
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return nodeid if path.endswith(SPREAD) else path
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
+    """The scheduler of `--dist loadfile` (`make test`): files, and the sweeps case by case."""
+    return FilesButSweepsByCase(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture
