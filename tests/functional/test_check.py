@@ -81,7 +81,7 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(cli, tmp
     stuck["cells"][3]["source"] = "while True:\n    pass"
     write(tmp_path / "class" / "erin_07_tiny.ipynb", stuck)
 
-    done = cli("check", "class", "--out", "grades", "--timeout", "10")
+    done = cli("check", "class", "--out", "grades", "--timeout", "5")
     assert done.returncode == 1, done.stderr  # carol's notebook broke outside the exercises
     table = gradebook(tmp_path / "grades")
     points = table.groupby("trainee")["points"].sum().to_dict()
@@ -96,7 +96,7 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(cli, tmp
     assert by.loc[("carol", "exercise_1"), ["result", "status"]].tolist() == ["not run", "broken"]
     assert "cell 2 raised KeyError: 'oops'" in by.loc[("carol", "exercise_1"), "message"]
     assert "carol · 07_tiny: BROKEN — cell 2 raised KeyError: 'oops'" in done.stderr
-    assert by.loc[("erin", "exercise_2"), "status"] == "broken"  # the kernel was stopped after 10 s
+    assert by.loc[("erin", "exercise_2"), "status"] == "broken"  # the kernel was stopped after 5 s
     assert "timed out: a cell ran longer than" in by.loc[("erin", "exercise_2"), "message"]
     page = (tmp_path / "grades" / "gradebook.html").read_text(encoding="utf-8")
     assert '<a href="bob/07_tiny.html">bob_07_tiny.ipynb</a>' in page and "1 / 2" in page

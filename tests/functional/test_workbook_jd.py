@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.inprocess import recorded
 from support.jd_contract import RECORDED
 
 from helpers.app.datasets import generate_case
@@ -50,8 +51,8 @@ def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection(r
         assert v[finding] == "did not work", finding
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(STEM, scale=0.05, regional_stock_coverage=0.0, lead_time_days=1, plus_fee=2000.0, days=120)
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(STEM, scale=0.05, regional_stock_coverage=0.0, lead_time_days=1, plus_fee=2000.0, days=120)
     assert m["on_time_211_share"] == 0.0 and m["plus_member_share"] == 0.0
     assert m["plus_naive_spend_ratio"] is None and m["plus_causal_uplift"] is None
     assert verdicts(m)["plus_effect"] == "cannot conclude"

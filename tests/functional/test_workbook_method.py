@@ -1,6 +1,7 @@
 """The method workbook (00) run end to end with papermill, at small scale."""
 
 import pytest
+from support.inprocess import recorded
 
 pytestmark = pytest.mark.notebook
 STEM = "00_case_review_method"
@@ -42,8 +43,8 @@ def test_a_shallow_discount_with_strong_response_flips_the_verdicts(run_workbook
     assert verdicts(m)["uplift_vs_break_even"] == "worked"
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(
         STEM,
         scale=0.05,
         promo_discount=0.0,

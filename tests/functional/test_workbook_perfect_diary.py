@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.proportion import test_proportions_2indep as wald_test
 from support import ROOT, files_under
+from support.inprocess import recorded
 
 from generators import perfect_diary as pd_gen
 from helpers.app.runner import RunFailed, execute
@@ -154,8 +155,8 @@ def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
     assert "sample ratio mismatch" in finding(m, "ab_effect")
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(
         STEM,
         scale=0.05,
         months=6,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from support.inprocess import recorded
 
 pytestmark = pytest.mark.notebook
 STEM = "01_pinduoduo_group_buying"
@@ -58,8 +59,8 @@ def test_default_run_records_the_contract_metrics_in_pinduoduo_shapes(default_ru
     assert {f["verdict"] for f in m["review"]} >= {"why", "breakthrough", "logic", "risk", "next"}
 
 
-def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(run_workbook, default_run):
-    m = run_workbook(
+def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(default_run):
+    m = recorded(
         STEM, scale=0.05, group_discount=0.0, bargain_enabled=False, paid_budget_per_month=0.0, subsidy_start_month=1
     )
     assert m["team_order_share"] == 0
