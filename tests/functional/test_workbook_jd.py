@@ -1,4 +1,8 @@
-"""The JD workbook (02) run end to end with papermill: metrics, verdicts that flip, edge values, own data, CLI."""
+"""The JD workbook (02) run end to end with papermill: metrics, verdicts that flip, edge values, own data, CLI.
+
+Runs that only check figures (bad levers, edge values) run the cells in this process (support.inprocess.recorded):
+a kernel start costs seconds, and the default and own-data runs cover the kernel path.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +37,8 @@ def test_default_run_records_the_contract_and_the_mechanisms_show(run_workbook):
     )
 
 
-def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection(run_workbook):
-    m = run_workbook(
+def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection():
+    m = recorded(
         STEM,
         scale=0.5,
         regional_stock_coverage=0.2,

@@ -1,4 +1,8 @@
-"""The method workbook (00) run end to end with papermill, at small scale."""
+"""The method workbook (00) run end to end with papermill, at small scale.
+
+Runs that only check figures (edge values, a lever that flips the verdicts) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
+"""
 
 import pytest
 from support.inprocess import recorded
@@ -36,8 +40,8 @@ def test_default_run_records_the_headline_numbers_and_falls_into_the_trap(run_wo
     assert {f["verdict"] for f in m["review"]} >= {"breakthrough", "logic", "risk", "next"}
 
 
-def test_a_shallow_discount_with_strong_response_flips_the_verdicts(run_workbook):
-    m = run_workbook(STEM, scale=0.3, promo_discount=0.1, promo_elasticity=6.0, pull_forward=0.0, marketing_cost=2000.0)
+def test_a_shallow_discount_with_strong_response_flips_the_verdicts():
+    m = recorded(STEM, scale=0.3, promo_discount=0.1, promo_elasticity=6.0, pull_forward=0.0, marketing_cost=2000.0)
     assert m["promo_net_profit"] > 0
     assert verdicts(m)["promotion_profit"] == "worked"
     assert verdicts(m)["uplift_vs_break_even"] == "worked"

@@ -1,6 +1,7 @@
 """The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
 an independent computation, verdicts that flip with the parameters, refused parameter values, and the two editions
-(notebooks/ and notebooks/zh/) recording the same figures and verdicts."""
+(notebooks/ and notebooks/zh/) recording the same figures and verdicts. The edge-value run, which only checks
+figures, runs the cells in this process (support.inprocess.recorded)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""The Pinduoduo workbook (01) run end to end with papermill at small scale, and its parameter checks."""
+"""The Pinduoduo workbook (01) run end to end with papermill at small scale, and its parameter checks.
+
+Runs that only check figures (levers off, a one-hour window) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default and own-data runs cover the kernel path.
+"""
 
 from __future__ import annotations
 
@@ -72,8 +76,8 @@ def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(default_run):
     assert verdicts(m)["viral_engine"] == "did not work" != verdicts(default_run)["viral_engine"]
 
 
-def test_one_hour_window_and_no_subsidy(run_workbook, default_run):
-    m = run_workbook(STEM, scale=0.1, team_window_hours=1, subsidy_rate=0.0)
+def test_one_hour_window_and_no_subsidy(default_run):
+    m = recorded(STEM, scale=0.1, team_window_hours=1, subsidy_rate=0.0)
     assert m["team_success_rate"] < default_run["team_success_rate"] - 0.3
     assert verdicts(m)["teams_fill"] == "did not work"
     assert m["subsidy_roi"] is None and m["subsidy_incremental_gmv"] is None
