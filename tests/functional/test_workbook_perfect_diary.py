@@ -1,7 +1,7 @@
 """The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
 an independent computation, verdicts that flip with the parameters, refused parameter values, and the two editions
-(notebooks/ and notebooks/zh/) recording the same figures and verdicts. The edge-value run, which only checks
-figures, runs the cells in this process (support.inprocess.recorded)."""
+(notebooks/ and notebooks/zh/) recording the same figures and verdicts. The runs that only check figures (the
+assignment bug, edge values) run the cells in this process (support.inprocess.recorded)."""
 
 from __future__ import annotations
 
@@ -60,8 +60,8 @@ CHANGED = {  # no private domain (half of a shipped scenario), a top-heavy KOL s
 RUNS = {
     "default": {"scale": SCALE},
     "no_private_domain": CHANGED,
-    "assignment_bug": {"scale": SCALE, "ab_assignment_bug": 0.1, "wechat_add_rate": 0.6, "ab_test_share": 1.0},
 }
+ASSIGNMENT_BUG = {"scale": SCALE, "ab_assignment_bug": 0.1, "wechat_add_rate": 0.6, "ab_test_share": 1.0}
 
 
 @pytest.fixture(scope="module")
@@ -146,8 +146,8 @@ def test_private_domain_off_closes_the_gap_and_flips_the_verdict(runs):
     assert verdicts(off)["ab_effect"] == "cannot conclude"
 
 
-def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
-    m = runs("assignment_bug")
+def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so():
+    m = recorded(STEM, **ASSIGNMENT_BUG)
     assert m["ab_srm_p_value"] < 0.001
     assert m["ab_treatment_n"] < m["ab_control_n"]
     assert verdicts(m)["ab_assignment"] == "did not work"
