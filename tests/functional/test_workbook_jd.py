@@ -1,7 +1,7 @@
 """The JD workbook (02) run end to end with papermill: metrics, verdicts that flip, edge values, own data, CLI.
 
-Runs that only check figures (bad levers, edge values) run the cells in this process (support.inprocess.recorded):
-a kernel start costs seconds, and the default and own-data runs cover the kernel path.
+Runs that only check figures (bad levers, edge values, your own data) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
 """
 
 from __future__ import annotations
@@ -62,9 +62,9 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
     assert verdicts(m)["plus_effect"] == "cannot conclude"
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     generate_case("jd", tmp_path / "mine", orders=8000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["plus_causal_uplift"] is None
     assert verdicts(m)["plus_effect"] == "cannot conclude"
     assert m["plus_naive_spend_ratio"] > 1 and m["orders"] > 6000

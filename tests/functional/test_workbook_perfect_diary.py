@@ -1,7 +1,7 @@
 """The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
 an independent computation, verdicts that flip with the parameters, refused parameter values, and the two editions
 (notebooks/ and notebooks/zh/) recording the same figures and verdicts. The runs that only check figures (the
-assignment bug, edge values) run the cells in this process (support.inprocess.recorded)."""
+assignment bug, edge values, your own data) run the cells in this process (support.inprocess.recorded)."""
 
 from __future__ import annotations
 
@@ -194,11 +194,11 @@ def test_invalid_values_are_refused_with_exit_code_2(cli, tmp_path, args, named)
     assert files_under(tmp_path / "out") == []
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     from helpers.app.datasets import generate_case
 
     generate_case("perfect_diary", tmp_path / "mine", orders=5000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["private_domain_true_uplift"] is None
     assert verdicts(m)["private_domain"] == "cannot conclude"
     assert m["response_origin"].startswith("a curve fitted")

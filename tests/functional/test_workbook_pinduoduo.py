@@ -1,7 +1,7 @@
 """The Pinduoduo workbook (01) run end to end with papermill at small scale, and its parameter checks.
 
-Runs that only check figures (levers off, a one-hour window) run the cells in this process
-(support.inprocess.recorded): a kernel start costs seconds, and the default and own-data runs cover the kernel path.
+Runs that only check figures (levers off, a one-hour window, your own data) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
 """
 
 from __future__ import annotations
@@ -98,11 +98,11 @@ def test_subsidy_after_the_last_month_is_refused(cli, tmp_path):
     assert "subsidy_start_month" in result.stderr
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     from helpers.app.datasets import generate_case
 
     generate_case("pinduoduo", tmp_path / "mine", orders=3000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["subsidy_roi"] is None and m["naive_gmv_per_yuan"] is not None
     assert verdicts(m)["subsidy_pays"] == "cannot conclude"
     assert m["orders"] > 0
