@@ -33,6 +33,7 @@ class FilesButSweepsByCase(LoadScopeScheduling):
         return nodeid if path.endswith(SPREAD) else path
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: unknown when it is not loaded (`-p no:xdist`)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:
     """The scheduler of `--dist loadfile` (`make test`): files, and the sweeps case by case."""
     return FilesButSweepsByCase(config, log) if config.getvalue("dist") == "loadfile" else None
