@@ -1,4 +1,8 @@
-"""The your-shop workbook (04) end to end: the demo, a GBK Taobao-style export, a malformed file and check-data."""
+"""The your-shop workbook (04) end to end: the demo, hostile buyer names, a malformed file and check-data.
+
+The GBK Taobao-style export is run in both editions (test_workbook_your_shop_editions); the hostile-names run, which
+checks the files written, runs the cells in this process (support.inprocess.recorded) into its own output folder.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from support.exports import taobao_demo_export
+from support.inprocess import recorded
 
 from helpers.app.runner import RunFailed
 from helpers.workbooks.your_shop import demo_export
@@ -73,14 +78,14 @@ def hostile_buyer(customer_id: str) -> str:
     ][n % 5]
 
 
-def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(run_workbook, tmp_path):
+def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(tmp_path):
     orders = demo_export(SMALL)
     export = orders[["order_id", "customer_id", "order_date", "amount", "city"]].assign(
         customer_id=orders["customer_id"].map(hostile_buyer)
     )
     path = tmp_path / "orders.csv"
     export.to_csv(path, index=False, encoding="utf-8")
-    m = run_workbook(STEM, transactions_csv=str(path))
+    m = recorded(STEM, transactions_csv=str(path), output_dir=str(tmp_path / "run0"))  # cells run in this process
     with (tmp_path / "run0" / "winback_list.csv").open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     ids = [row[header.index("customer_id")] for row in rows]
