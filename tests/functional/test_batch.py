@@ -46,20 +46,7 @@ def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, 
         load_scenario(write(tmp_path, scenario))
 
 
-def test_a_failed_run_does_not_stop_the_others(casebook, tmp_path):
-    notebook = tiny_notebook(tmp_path / "99_tiny.ipynb", "assert seed != 2, 'seed 2 breaks this notebook'")
-    path = write(tmp_path, {"title": "What if a run breaks?", "notebooks": [str(notebook)], "grid": {"seed": [1, 2]}})
-    done = casebook("batch", path, "--out", "batch", "--jobs", "2")
-    assert done.returncode == 1
-    summary = (tmp_path / "batch" / "summary.csv").read_text(encoding="utf-8-sig")
-    assert summary.splitlines()[0] == "run,workbook,trainee,seed,status,seconds,reason"
-    assert sum(",ok," in line for line in summary.splitlines()) == 1
-    assert sum(",failed," in line for line in summary.splitlines()) == 1
-    assert "seed 2 breaks this notebook" in summary, summary
-    assert "What if a run breaks?" in (tmp_path / "batch" / "summary.html").read_text(encoding="utf-8")
-
-
-def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+def test_missing_data_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(
         tmp_path,
         {
@@ -68,7 +55,7 @@ def test_missing_data_anywhere_refuses_the_whole_batch_before_running(casebook, 
             "grid": {"data_dir": ["", "no/such/folder"]},
         },
     )
-    done = casebook("batch", path, "--out", "batch")
+    done = cli("batch", path, "--out", "batch")
     assert done.returncode == 2 and "no such file or folder" in done.stderr
     assert not (tmp_path / "batch").exists()
 
@@ -85,9 +72,9 @@ def test_a_trainee_name_that_looks_like_a_formula_is_inert_in_the_summary_files(
     assert (cell.value, cell.data_type) == (name, "s")
 
 
-def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(casebook, tmp_path):
+def test_an_invalid_value_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
-    done = casebook("batch", path, "--out", "batch")
+    done = cli("batch", path, "--out", "batch")
     assert done.returncode == 2 and "run 'promo_discount=2.0': " in done.stderr
     assert "'promo_discount' = 2.0" in done.stderr
     assert not (tmp_path / "batch").exists()

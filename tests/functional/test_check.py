@@ -52,18 +52,18 @@ def gradebook(folder):
 
 
 @pytest.fixture
-def tiny_course(tmp_path, monkeypatch, casebook):
+def tiny_course(tmp_path, monkeypatch, cli):
     """An instructor's folder holding one tiny workbook, and its student version from `casebook student`."""
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     monkeypatch.setenv("CASEBOOK_NOTEBOOKS", str(notebooks))
     instructor = read_notebook(exercise_notebook(notebooks / "07_tiny.ipynb"))
-    done = casebook("student", "--out", "students")
+    done = cli("student", "--out", "students")
     assert done.returncode == 0, done.stderr
     return instructor, read_notebook(tmp_path / "students" / "07_tiny.ipynb")
 
 
-def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook, tmp_path, tiny_course):
+def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(cli, tmp_path, tiny_course):
     instructor, student = tiny_course
     write(tmp_path / "class" / "teacher_07_tiny.ipynb", instructor)
     write(tmp_path / "class" / "alice" / "07_tiny.ipynb", student)  # trainee from the folder's name
@@ -81,7 +81,7 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     stuck["cells"][3]["source"] = "while True:\n    pass"
     write(tmp_path / "class" / "erin_07_tiny.ipynb", stuck)
 
-    done = casebook("check", "class", "--out", "grades", "--timeout", "10")
+    done = cli("check", "class", "--out", "grades", "--timeout", "5")
     assert done.returncode == 1, done.stderr  # carol's notebook broke outside the exercises
     table = gradebook(tmp_path / "grades")
     points = table.groupby("trainee")["points"].sum().to_dict()
@@ -96,7 +96,7 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     assert by.loc[("carol", "exercise_1"), ["result", "status"]].tolist() == ["not run", "broken"]
     assert "cell 2 raised KeyError: 'oops'" in by.loc[("carol", "exercise_1"), "message"]
     assert "carol · 07_tiny: BROKEN — cell 2 raised KeyError: 'oops'" in done.stderr
-    assert by.loc[("erin", "exercise_2"), "status"] == "broken"  # the kernel was stopped after 10 s
+    assert by.loc[("erin", "exercise_2"), "status"] == "broken"  # the kernel was stopped after 5 s
     assert "timed out: a cell ran longer than" in by.loc[("erin", "exercise_2"), "message"]
     page = (tmp_path / "grades" / "gradebook.html").read_text(encoding="utf-8")
     assert '<a href="bob/07_tiny.html">bob_07_tiny.ipynb</a>' in page and "1 / 2" in page
@@ -105,7 +105,7 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     assert "### BEGIN HIDDEN TESTS" in graded and "papermill-error-cell-tag" not in graded  # no false "stopped here"
 
     shutil.rmtree(tmp_path / "class" / "alice")
-    assert casebook("check", "class/teacher_07_tiny.ipynb", "--out", "grades").returncode == 0
+    assert cli("check", "class/teacher_07_tiny.ipynb", "--out", "grades").returncode == 0
     assert gradebook(tmp_path / "grades")["trainee"].unique().tolist() == ["teacher"]
     assert sorted(p.name for p in (tmp_path / "grades").iterdir()) == [  # a re-run never mixes old results in
         "gradebook.csv",
@@ -115,37 +115,45 @@ def test_a_class_of_tiny_notebooks_is_graded_with_hidden_tests_restored(casebook
     ]
 
 
-def test_bad_input_exits_2_and_writes_nothing(casebook, tmp_path, tiny_course):
+def test_bad_input_exits_2_and_writes_nothing(cli, tmp_path, tiny_course):
     instructor, _ = tiny_course
     write(tmp_path / "class" / "homework.ipynb", instructor)
-    done = casebook("check", "class", "--out", "grades")
+    done = cli("check", "class", "--out", "grades")
     assert done.returncode == 2 and "homework.ipynb: cannot tell which workbook this is" in done.stderr
-    assert casebook("check", "nowhere", "--out", "grades").returncode == 2
+    assert cli("check", "nowhere", "--out", "grades").returncode == 2
     write(tmp_path / "mine" / "notes.txt", {})
     write(tmp_path / "class" / "homework.ipynb", {**instructor, "metadata": {"casebook": {"workbook": "07_tiny"}}})
-    done = casebook("check", "class", "--out", "mine")
+    done = cli("check", "class", "--out", "mine")
     assert done.returncode == 2 and "--out 'mine' holds other files" in done.stderr
     assert files_under(tmp_path / "mine") == [tmp_path / "mine" / "notes.txt"] and not (tmp_path / "grades").exists()
-    help_text = casebook("check", "--help").stdout
+    help_text = cli("check", "--help").stdout
     assert "not a sandbox" in help_text and "--timeout" in help_text
 
 
-def test_a_real_workbook_scores_full_zero_and_in_between(casebook, tmp_path):
-    done = casebook("student", REAL, "--out", "students")
+def test_a_real_workbook_scores_full_zero_and_in_between_and_the_chinese_edition_with_its_checks(cli, tmp_path):
+    """Workbook 00 at its smallest size: the instructor's version scores full marks, an unsolved student version
+    zero, and a Chinese student version with one exercise solved one point, graded by the Chinese checks."""
+    done = cli("student", REAL, "--out", "students", "--lang", "all")
     assert done.returncode == 0, done.stderr
     instructor = read_notebook(ROOT / "notebooks" / f"{REAL}.ipynb")
     student = read_notebook(tmp_path / "students" / f"{REAL}.ipynb")
+    instructor_zh = read_notebook(ROOT / "notebooks" / "zh" / f"{REAL}.ipynb")
+    student_zh = read_notebook(tmp_path / "students" / "zh" / f"{REAL}.ipynb")
     count = sum("### BEGIN SOLUTION" in text(c) for c in instructor["cells"] if c["cell_type"] == "code")
     write(tmp_path / "class" / f"instructor_{REAL}.ipynb", smallest(instructor))
     write(tmp_path / "class" / f"student_{REAL}.ipynb", smallest(student))
-    write(tmp_path / "class" / f"half_{REAL}.ipynb", smallest(solved(student, instructor, "exercise_1")))
-    done = casebook("check", "class", "--out", "grades")
+    write(tmp_path / "class" / f"half_{REAL}.ipynb", smallest(solved(student_zh, instructor_zh, "exercise_1")))
+    done = cli("check", "class", "--out", "grades")
     assert done.returncode == 0, done.stderr
     table = gradebook(tmp_path / "grades")
     points = table.groupby("trainee")["points"].sum().to_dict()
     assert count >= 2 and points == {"instructor": count, "student": 0, "half": 1}
     assert table.loc[table["trainee"] == "student", "message"].eq("solution: NotImplementedError").all()
     assert table.loc[table["trainee"] == "instructor", "message"].str.startswith("Correct").all()
+    half = table[table["trainee"] == "half"]
+    assert half["workbook"].eq(f"zh/{REAL}").all() and table.loc[table["trainee"] != "half", "workbook"].eq(REAL).all()
+    passed = half.loc[half["result"] == "passed", "message"]
+    assert len(passed) == 1 and re.search("[\u4e00-\u9fff]", passed.iloc[0]), passed.iloc[0]
 
 
 def test_every_run_writes_a_code_free_report_beside_the_full_one(tmp_path):
@@ -160,8 +168,8 @@ def test_every_run_writes_a_code_free_report_beside_the_full_one(tmp_path):
     assert 'href="07_tiny.report.html"' in index and 'href="07_tiny.html"' in index
 
 
-def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without_code(casebook, tmp_path):
-    done = casebook("html", REAL, "--out", "html")
+def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without_code(cli, tmp_path):
+    done = cli("html", REAL, "--out", "html")
     assert done.returncode == 0, done.stderr
     report = (tmp_path / "html" / f"{REAL}.report.html").read_text(encoding="utf-8")
     notebook = read_notebook(ROOT / "notebooks" / f"{REAL}.ipynb")
@@ -171,26 +179,12 @@ def test_the_committed_workbooks_report_keeps_charts_and_the_review_card_without
     assert "What worked" in report and "Parameters of this run" in report
 
 
-def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(casebook, tiny_course, tmp_path):
+def test_casebook_notebooks_writes_the_nbgrader_metadata_into_the_workbook(cli, tiny_course, tmp_path):
     instructor, _ = tiny_course
     assert all("nbgrader" not in c["metadata"] for c in instructor["cells"])
-    done = casebook("notebooks", "07_tiny")
+    done = cli("notebooks", "07_tiny")
     assert done.returncode == 0, done.stderr
     refreshed = read_notebook(tmp_path / "notebooks" / "07_tiny.ipynb")
     assert nbgrader_problems(refreshed) == []
     graded = [nbgrader(c)["grade_id"] for c in refreshed["cells"] if nbgrader(c).get("grade")]
     assert graded == ["exercise_1_check", "exercise_2_check"]
-
-
-def test_a_chinese_student_version_is_graded_with_the_chinese_checks(casebook, tmp_path):
-    done = casebook("student", REAL, "--out", "students", "--lang", "zh")
-    assert done.returncode == 0, done.stderr
-    instructor = read_notebook(ROOT / "notebooks" / "zh" / f"{REAL}.ipynb")
-    student = read_notebook(tmp_path / "students" / "zh" / f"{REAL}.ipynb")
-    write(tmp_path / "class" / f"half_{REAL}.ipynb", solved(student, instructor, "exercise_1"))
-    done = casebook("check", "class", "--out", "grades")
-    assert done.returncode == 0, done.stderr
-    table = gradebook(tmp_path / "grades")
-    assert table["workbook"].eq(f"zh/{REAL}").all() and table["points"].sum() == 1
-    passed = table.loc[table["result"] == "passed", "message"]
-    assert len(passed) == 1 and re.search("[\u4e00-\u9fff]", passed.iloc[0]), passed.iloc[0]

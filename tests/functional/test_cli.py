@@ -14,8 +14,8 @@ from helpers.workbooks.cases import CASES
 NB = "00_case_review_method"
 
 
-def test_list_shows_every_parameter_with_type_default_and_range(casebook):
-    done = casebook("list")
+def test_list_shows_every_parameter_with_type_default_and_range(cli):
+    done = cli("list")
     assert done.returncode == 0
     assert "00_case_review_method — The case review method" in done.stdout
     assert re.search(r"promo_discount\s+float\s+= 0.2\s+0–0.9\s+618 price cut", done.stdout)
@@ -37,23 +37,31 @@ def test_list_shows_every_parameter_with_type_default_and_range(casebook):
         (["-p", "sleeping_days", "300"], "parameter 'sleeping_days' = 300 is not allowed: must be below churned_days"),
     ],
 )
-def test_bad_parameters_exit_2_with_one_line_and_no_output(casebook, tmp_path, args, words):
-    done = casebook("run", NB, *args, "--out", "out")
+def test_bad_parameters_exit_2_with_one_line_and_no_output(cli, tmp_path, args, words):
+    done = cli("run", NB, *args, "--out", "out")
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and words in done.stderr
     assert "Traceback" not in done.stderr
     assert files_under(tmp_path / "out") == []
 
 
-def test_bad_parameter_file_and_missing_notebook_are_usage_errors(casebook, tmp_path):
+def test_a_refusal_reaches_the_shell_as_exit_code_2_and_one_line(casebook, tmp_path):
+    """Through a real `casebook` process (the cases above call main() in this process): exit 2, one line."""
+    done = casebook("run", NB, "-p", "promo_discount", "1.5", "--out", "out")
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "parameter 'promo_discount' = '1.5' is not allowed" in done.stderr and "Traceback" not in done.stderr
+    assert files_under(tmp_path / "out") == []
+
+
+def test_bad_parameter_file_and_missing_notebook_are_usage_errors(cli, tmp_path):
     (tmp_path / "p.yaml").write_text("- just\n- a list\n")
-    done = casebook("run", NB, "-f", "p.yaml")
+    done = cli("run", NB, "-f", "p.yaml")
     assert done.returncode == 2 and "must hold a mapping" in done.stderr
-    done = casebook("run", "99_missing")
+    done = cli("run", "99_missing")
     assert done.returncode == 2 and "notebook '99_missing' not found" in done.stderr
 
 
-def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook, tmp_path):
+def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook, cli, tmp_path):
     before = {p: p.stat().st_mtime_ns for p in files_under(ROOT / "notebooks") + files_under(ROOT / "data")}
     (tmp_path / "p.yaml").write_text(yaml.safe_dump({"scale": 0.05, "promo_discount": 0.1}))
     done = casebook("run", NB, "-f", "p.yaml", "-p", "seed", "3", "--out", "out")
@@ -74,14 +82,14 @@ def test_run_writes_reports_metrics_and_index_and_leaves_the_repo_alone(casebook
     assert stored["metrics"] == read_metrics(out / f"{NB}.ipynb")
     assert "vnd.casebook.metric" not in (out / f"{NB}.html").read_text(encoding="utf-8")
     assert f'href="{NB}.html"' in (out / "index.html").read_text(encoding="utf-8")
-    metrics = casebook("metrics", str(out / f"{NB}.ipynb"))
+    metrics = cli("metrics", str(out / f"{NB}.ipynb"))
     assert json.loads(metrics.stdout)["gmv"] == stored["metrics"]["gmv"]
     assert before == {p: p.stat().st_mtime_ns for p in files_under(ROOT / "notebooks") + files_under(ROOT / "data")}
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_committed_data_equals_regeneration(casebook, tmp_path, case):
-    done = casebook("generate", case, "--out", "fresh")
+def test_committed_data_equals_regeneration(cli, tmp_path, case):
+    done = cli("generate", case, "--out", "fresh")
     assert done.returncode == 0, done.stderr
     committed = ROOT / "data" / case
     names = sorted(p.name for p in committed.iterdir())
@@ -96,29 +104,29 @@ def test_data_dictionary_is_generated_from_the_schemas():
     assert (ROOT / "data" / "README.md").read_text(encoding="utf-8") == data_dictionary()
 
 
-def test_generate_size_seed_and_parquet(casebook, tmp_path):
-    done = casebook("generate", "your_shop", "--orders", "1000", "--seed", "5", "--format", "parquet", "--out", "x")
+def test_generate_size_seed_and_parquet(cli, tmp_path):
+    done = cli("generate", "your_shop", "--orders", "1000", "--seed", "5", "--format", "parquet", "--out", "x")
     assert done.returncode == 0, done.stderr
     manifest = json.loads((tmp_path / "x" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["config"]["seed"] == 5 and manifest["config"]["scale"] == 0.02
     assert 700 < manifest["tables"]["orders"]["rows"] < 1400
     assert (tmp_path / "x" / "orders.parquet").exists()
-    assert casebook("generate", "taobao", "--out", "y").returncode == 2
+    assert cli("generate", "taobao", "--out", "y").returncode == 2
 
 
-def test_check_data_lists_every_problem_and_exits_2(casebook, tmp_path):
-    assert casebook("check-data", "your_shop", str(ROOT / "data" / "your_shop")).returncode == 0
+def test_check_data_lists_every_problem_and_exits_2(cli, tmp_path):
+    assert cli("check-data", "your_shop", str(ROOT / "data" / "your_shop")).returncode == 0
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "orders.csv").write_text("order_id,customer_id\nO1,\n", encoding="utf-8")
-    done = casebook("check-data", "your_shop", str(broken))
+    done = cli("check-data", "your_shop", str(broken))
     assert done.returncode == 2
     assert "missing table customers.csv" in done.stderr and "missing column(s) order_date" in done.stderr
     assert "column 'customer_id': empty in 1 row: 2" in done.stderr
 
 
-def test_student_versions_strip_solutions_and_outputs(casebook, tmp_path):
-    done = casebook("student", NB, "--out", "students")
+def test_student_versions_strip_solutions_and_outputs(cli, tmp_path):
+    done = cli("student", NB, "--out", "students")
     assert done.returncode == 0, done.stderr
     notebook = json.loads((tmp_path / "students" / f"{NB}.ipynb").read_text(encoding="utf-8"))
     code = ["".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code"]
@@ -146,15 +154,15 @@ def test_help_lists_every_command():
         assert command in done.stdout
 
 
-def test_check_data_speaks_chinese_when_asked(casebook, tmp_path):
+def test_check_data_speaks_chinese_when_asked(cli, tmp_path):
     broken = tmp_path / "broken"
     broken.mkdir()
     (broken / "orders.csv").write_text("order_id,customer_id\nO1,\n", encoding="utf-8")
-    done = casebook("check-data", "your_shop", str(broken), "--lang", "zh")
+    done = cli("check-data", "your_shop", str(broken), "--lang", "zh")
     assert done.returncode == 2
     heading, *problems = done.stderr.splitlines()
     assert heading == f"{broken} 中有 {len(problems)} 个问题："
     assert f"- {broken}：缺少数据表 customers.csv" in problems
     assert "- orders.csv 的 'customer_id' 列：有空单元格，第 2 行" in problems
-    ok = casebook("check-data", "your_shop", str(ROOT / "data" / "your_shop"), "--lang", "zh")
+    ok = cli("check-data", "your_shop", str(ROOT / "data" / "your_shop"), "--lang", "zh")
     assert ok.returncode == 0 and ok.stdout.startswith("检查通过：") and "张表" in ok.stdout

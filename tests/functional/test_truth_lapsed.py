@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from support.inprocess import recorded
 from support.method import method_result
 
 from generators import your_shop as generator
@@ -22,11 +23,11 @@ def shares(orders: pd.DataFrame, sleeping_days: int, churned_days: int) -> tuple
     return float(((recency > sleeping_days) & (recency <= churned_days)).mean()), float((recency > churned_days).mean())
 
 
-def test_both_workbooks_call_a_mostly_churned_base_lapsed(run_workbook):
+def test_both_workbooks_call_a_mostly_churned_base_lapsed(tmp_path):
     orders = generator.generate(config_from(generator.Config, SMALL))["orders"]
     sleeping, churned = shares(orders, 30, 60)
     assert sleeping < 0.25 < 0.5 < sleeping + churned  # few asleep, most churned: the case
-    shop = run_workbook("04_your_shop_review", **SMALL)
+    shop = recorded("04_your_shop_review", **SMALL, output_dir=str(tmp_path))  # cells run in this process
     assert (shop["sleeping_share"], shop["churned_share"]) == pytest.approx((sleeping, churned))
     shop_verdict = {f["id"]: f["verdict"] for f in shop["review"]}["sleeping"]
     assert shop_verdict == "did not work"

@@ -1,8 +1,13 @@
-"""The JD workbook (02) run end to end with papermill: metrics, verdicts that flip, edge values, own data, CLI."""
+"""The JD workbook (02) run end to end with papermill: metrics, verdicts that flip, edge values, own data, CLI.
+
+Runs that only check figures (bad levers, edge values, your own data) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
+"""
 
 from __future__ import annotations
 
 import pytest
+from support.inprocess import recorded
 from support.jd_contract import RECORDED
 
 from helpers.app.datasets import generate_case
@@ -32,8 +37,8 @@ def test_default_run_records_the_contract_and_the_mechanisms_show(run_workbook):
     )
 
 
-def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection(run_workbook):
-    m = run_workbook(
+def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection():
+    m = recorded(
         STEM,
         scale=0.5,
         regional_stock_coverage=0.2,
@@ -50,16 +55,16 @@ def test_bad_levers_flip_the_verdicts_and_no_true_effect_leaves_only_selection(r
         assert v[finding] == "did not work", finding
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(STEM, scale=0.05, regional_stock_coverage=0.0, lead_time_days=1, plus_fee=2000.0, days=120)
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(STEM, scale=0.05, regional_stock_coverage=0.0, lead_time_days=1, plus_fee=2000.0, days=120)
     assert m["on_time_211_share"] == 0.0 and m["plus_member_share"] == 0.0
     assert m["plus_naive_spend_ratio"] is None and m["plus_causal_uplift"] is None
     assert verdicts(m)["plus_effect"] == "cannot conclude"
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     generate_case("jd", tmp_path / "mine", orders=8000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["plus_causal_uplift"] is None
     assert verdicts(m)["plus_effect"] == "cannot conclude"
     assert m["plus_naive_spend_ratio"] > 1 and m["orders"] > 6000
@@ -68,8 +73,8 @@ def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
 @pytest.mark.parametrize(
     "name, value", [("order_up_to_days", "5"), ("regional_stock_coverage", "1.5"), ("lead_time_days", "0")]
 )
-def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, name, value):
-    result = casebook("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_exit_code_2(cli, tmp_path, name, value):
+    result = cli("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert f"'{name}'" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.ipynb"))

@@ -1,6 +1,11 @@
-"""The method workbook (00) run end to end with papermill, at small scale."""
+"""The method workbook (00) run end to end with papermill, at small scale.
+
+Runs that only check figures (edge values, a lever that flips the verdicts) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
+"""
 
 import pytest
+from support.inprocess import recorded
 
 pytestmark = pytest.mark.notebook
 STEM = "00_case_review_method"
@@ -35,15 +40,15 @@ def test_default_run_records_the_headline_numbers_and_falls_into_the_trap(run_wo
     assert {f["verdict"] for f in m["review"]} >= {"breakthrough", "logic", "risk", "next"}
 
 
-def test_a_shallow_discount_with_strong_response_flips_the_verdicts(run_workbook):
-    m = run_workbook(STEM, scale=0.3, promo_discount=0.1, promo_elasticity=6.0, pull_forward=0.0, marketing_cost=2000.0)
+def test_a_shallow_discount_with_strong_response_flips_the_verdicts():
+    m = recorded(STEM, scale=0.3, promo_discount=0.1, promo_elasticity=6.0, pull_forward=0.0, marketing_cost=2000.0)
     assert m["promo_net_profit"] > 0
     assert verdicts(m)["promotion_profit"] == "worked"
     assert verdicts(m)["uplift_vs_break_even"] == "worked"
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(
         STEM,
         scale=0.05,
         promo_discount=0.0,
@@ -59,13 +64,3 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
     assert m["promo_true_roi"] is None and m["promo_naive_roi"] is None
     assert m["leakiest_step"] == "checkout → orders"
     assert m["tier_counts"]["高价值 high value"] == 0
-
-
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
-    from helpers.app.datasets import generate_case
-
-    generate_case("your_shop", tmp_path / "mine", orders=2000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
-    assert m["promo_net_profit"] is None
-    assert verdicts(m)["promotion_profit"] == "cannot conclude"
-    assert m["naive_uplift"] is not None

@@ -1,5 +1,6 @@
 """Workbook 00 in two editions: the English notebook and notebooks/zh share every line of code, record identical
-metrics and card verdicts for the same parameters, and each speaks its own language without "n/a" in a sentence."""
+metrics and card verdicts for the same parameters, and each speaks its own language without "n/a" in a sentence.
+The run on your own data (no counterfactual) is checked here for both editions, not again in test_workbook_method."""
 
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ def test_your_own_data_says_in_words_what_cannot_be_measured(tmp_path, lang):
     notebook = execute(lang, tmp_path, data_dir=str(tmp_path / "mine"))
     metrics = metrics_from_cells(notebook)
     assert metrics["promo_net_profit"] is None and metrics["promo_orders_anyway_share"] is None
+    assert metrics["naive_uplift"] is not None  # the before/after figure exists; only its counterfactual is missing
+    verdicts = {f["id"]: f["verdict"] for f in metrics["review"]}
+    assert verdicts["promotion_profit"] == "cannot conclude"
     texts = prose(notebook) + [f["text"] for f in metrics["review"]] + [f["evidence"] for f in metrics["review"]]
     for text in texts:
         assert not NOT_A_FIGURE[lang].search(text), text

@@ -1,6 +1,7 @@
 """The Perfect Diary workbook (03) run end to end with papermill, at small scale: contract metrics, agreement with
 an independent computation, verdicts that flip with the parameters, refused parameter values, and the two editions
-(notebooks/ and notebooks/zh/) recording the same figures and verdicts."""
+(notebooks/ and notebooks/zh/) recording the same figures and verdicts. The runs that only check figures (the
+assignment bug, edge values, your own data) run the cells in this process (support.inprocess.recorded)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import papermill
 import pytest
 from statsmodels.stats.proportion import test_proportions_2indep as wald_test
 from support import ROOT, files_under
+from support.inprocess import recorded
 
 from generators import perfect_diary as pd_gen
 from helpers.app.runner import RunFailed, execute
-from helpers.notebook.params import notebook_path
+from helpers.core.paths import edition
+from helpers.notebook.files import notebook_path
 from helpers.notebook.record import read_metrics
 
 pytestmark = pytest.mark.notebook
@@ -47,27 +49,42 @@ CONTRACT = (
     "ab_srm_p_value",
     "review",
 )
+CHANGED = {  # no private domain (half of a shipped scenario), a top-heavy KOL split: both editions run it too
+    "scale": 0.2,
+    "private_domain_enabled": False,
+    "kol_share_top": 0.5,
+    "kol_share_mid": 0.2,
+    "kol_share_junior": 0.2,
+    "kol_share_amateur": 0.1,
+}
 RUNS = {
     "default": {"scale": SCALE},
-    "no_private_domain": {"scale": SCALE, "private_domain_enabled": False},
-    "assignment_bug": {"scale": SCALE, "ab_assignment_bug": 0.1, "wechat_add_rate": 0.6, "ab_test_share": 1.0},
+    "no_private_domain": CHANGED,
 }
+ASSIGNMENT_BUG = {"scale": SCALE, "ab_assignment_bug": 0.1, "wechat_add_rate": 0.6, "ab_test_share": 1.0}
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory) -> Callable[[str], dict[str, Any]]:
-    """Each named run executed once for the whole module."""
-    done: dict[str, dict[str, Any]] = {}
+def executed(tmp_path_factory) -> Callable[..., Path]:
+    """`executed(name, lang)`: the notebook of each named run in edition `lang`, executed once for the module."""
+    done: dict[tuple[str, str], Path] = {}
 
-    def get(name: str) -> dict[str, Any]:
-        if name not in done:
-            result = execute(notebook_path(STEM), RUNS[name], tmp_path_factory.mktemp(name))
+    def get(name: str, lang: str = "en") -> Path:
+        if (name, lang) not in done:
+            out = tmp_path_factory.mktemp(f"{name}-{lang}")
+            result = execute(notebook_path(STEM, lang), RUNS[name], out, lang=lang)
             if not result.ok:
-                raise RunFailed(f"{STEM} with {RUNS[name]}: {result.error}")
-            done[name] = result.metrics
-        return done[name]
+                raise RunFailed(f"{STEM} ({lang}) with {RUNS[name]}: {result.error}")
+            done[name, lang] = edition(out, lang) / f"{STEM}.ipynb"
+        return done[name, lang]
 
     return get
+
+
+@pytest.fixture(scope="module")
+def runs(executed) -> Callable[[str], dict[str, Any]]:
+    """`runs(name)`: the metrics recorded by the English run `name`."""
+    return lambda name: read_metrics(executed(name))
 
 
 def verdicts(metrics: dict[str, Any]) -> dict[str, str]:
@@ -129,8 +146,8 @@ def test_private_domain_off_closes_the_gap_and_flips_the_verdict(runs):
     assert verdicts(off)["ab_effect"] == "cannot conclude"
 
 
-def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
-    m = runs("assignment_bug")
+def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so():
+    m = recorded(STEM, **ASSIGNMENT_BUG)
     assert m["ab_srm_p_value"] < 0.001
     assert m["ab_treatment_n"] < m["ab_control_n"]
     assert verdicts(m)["ab_assignment"] == "did not work"
@@ -139,8 +156,8 @@ def test_assignment_bug_is_flagged_by_srm_and_the_review_says_so(runs):
     assert "sample ratio mismatch" in finding(m, "ab_effect")
 
 
-def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook):
-    m = run_workbook(
+def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist():
+    m = recorded(
         STEM,
         scale=0.05,
         months=6,
@@ -170,18 +187,18 @@ def test_edge_values_complete_with_n_a_where_a_figure_cannot_exist(run_workbook)
         (("-p", "ab_assignment_bug", "0.9"), ["ab_assignment_bug", "0.9"]),
     ],
 )
-def test_invalid_values_are_refused_with_exit_code_2(casebook, tmp_path, args, named):
-    result = casebook("run", STEM, *args, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_exit_code_2(cli, tmp_path, args, named):
+    result = cli("run", STEM, *args, "--out", str(tmp_path / "out"))
     assert result.returncode == 2, result.stderr
     assert all(word in result.stderr for word in named), result.stderr
     assert files_under(tmp_path / "out") == []
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     from helpers.app.datasets import generate_case
 
     generate_case("perfect_diary", tmp_path / "mine", orders=5000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["private_domain_true_uplift"] is None
     assert verdicts(m)["private_domain"] == "cannot conclude"
     assert m["response_origin"].startswith("a curve fitted")
@@ -191,33 +208,10 @@ def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
 # ---------------------------------------------------------------- the two editions
 
 EDITIONS = {"en": ROOT / "notebooks", "zh": ROOT / "notebooks" / "zh"}
-CHANGED = {  # one non-default set: no private domain (half of a shipped scenario), a top-heavy KOL split
-    "scale": 0.2,
-    "private_domain_enabled": False,
-    "kol_share_top": 0.5,
-    "kol_share_mid": 0.2,
-    "kol_share_junior": 0.2,
-    "kol_share_amateur": 0.1,
-}
 MISSING = {  # how a figure that does not exist would show inside a sentence
     "en": re.compile(r"n/a|\bnan\b|\bNone\b"),
     "zh": re.compile(r"n/a|\bnan\b|\bNone\b|(?<!—)—(?!—)"),  # "—" alone is the Chinese mark ("——" is a dash)
 }
-
-
-def run_edition(lang: str, parameters: dict[str, Any], out: Path) -> Path:
-    """Execute one edition as JupyterLab does: the kernel's working folder is the edition's folder."""
-    folder = EDITIONS[lang]
-    papermill.execute_notebook(
-        str(folder / f"{STEM}.ipynb"),
-        str(out),
-        parameters=parameters,
-        cwd=str(folder),
-        kernel_name="python3",
-        progress_bar=False,
-        log_output=False,
-    )
-    return out
 
 
 def same_figures(en: dict[str, Any], zh: dict[str, Any]) -> None:
@@ -240,8 +234,8 @@ def test_committed_editions_record_the_same_metrics_and_verdicts():
     same_figures(*(read_metrics(folder / f"{STEM}.ipynb") for folder in EDITIONS.values()))
 
 
-def test_both_editions_agree_with_the_private_domain_off_and_say_why_in_words(tmp_path):
-    paths = {lang: run_edition(lang, CHANGED, tmp_path / f"{lang}.ipynb") for lang in EDITIONS}
+def test_both_editions_agree_with_the_private_domain_off_and_say_why_in_words(executed):
+    paths = {lang: executed("no_private_domain", lang) for lang in EDITIONS}
     en, zh = (read_metrics(path) for path in paths.values())
     same_figures(en, zh)
     assert en["ab_control_n"] == 0 and en["kol_roi"] is not None

@@ -1,8 +1,13 @@
-"""The Pinduoduo workbook (01) run end to end with papermill at small scale, and its parameter checks."""
+"""The Pinduoduo workbook (01) run end to end with papermill at small scale, and its parameter checks.
+
+Runs that only check figures (levers off, a one-hour window, your own data) run the cells in this process
+(support.inprocess.recorded): a kernel start costs seconds, and the default run covers the kernel path.
+"""
 
 from __future__ import annotations
 
 import pytest
+from support.inprocess import recorded
 
 pytestmark = pytest.mark.notebook
 STEM = "01_pinduoduo_group_buying"
@@ -58,8 +63,8 @@ def test_default_run_records_the_contract_metrics_in_pinduoduo_shapes(default_ru
     assert {f["verdict"] for f in m["review"]} >= {"why", "breakthrough", "logic", "risk", "next"}
 
 
-def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(run_workbook, default_run):
-    m = run_workbook(
+def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(default_run):
+    m = recorded(
         STEM, scale=0.05, group_discount=0.0, bargain_enabled=False, paid_budget_per_month=0.0, subsidy_start_month=1
     )
     assert m["team_order_share"] == 0
@@ -71,8 +76,8 @@ def test_no_discount_no_bargain_no_budget_subsidy_from_month_1(run_workbook, def
     assert verdicts(m)["viral_engine"] == "did not work" != verdicts(default_run)["viral_engine"]
 
 
-def test_one_hour_window_and_no_subsidy(run_workbook, default_run):
-    m = run_workbook(STEM, scale=0.1, team_window_hours=1, subsidy_rate=0.0)
+def test_one_hour_window_and_no_subsidy(default_run):
+    m = recorded(STEM, scale=0.1, team_window_hours=1, subsidy_rate=0.0)
     assert m["team_success_rate"] < default_run["team_success_rate"] - 0.3
     assert verdicts(m)["teams_fill"] == "did not work"
     assert m["subsidy_roi"] is None and m["subsidy_incremental_gmv"] is None
@@ -80,24 +85,24 @@ def test_one_hour_window_and_no_subsidy(run_workbook, default_run):
 
 
 @pytest.mark.parametrize(("name", "value"), [("group_discount", "1.5"), ("scale", "-1"), ("team_size", "1")])
-def test_invalid_values_are_refused_with_the_parameter_named(casebook, tmp_path, name, value):
-    result = casebook("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
+def test_invalid_values_are_refused_with_the_parameter_named(cli, tmp_path, name, value):
+    result = cli("run", STEM, "-p", name, value, "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert f"'{name}'" in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-def test_subsidy_after_the_last_month_is_refused(casebook, tmp_path):
-    result = casebook("run", STEM, "-p", "months", "12", "-p", "subsidy_start_month", "13", "--out", str(tmp_path))
+def test_subsidy_after_the_last_month_is_refused(cli, tmp_path):
+    result = cli("run", STEM, "-p", "months", "12", "-p", "subsidy_start_month", "13", "--out", str(tmp_path))
     assert result.returncode == 2
     assert "subsidy_start_month" in result.stderr
 
 
-def test_your_own_data_runs_without_a_counterfactual(run_workbook, tmp_path):
+def test_your_own_data_runs_without_a_counterfactual(tmp_path):
     from helpers.app.datasets import generate_case
 
     generate_case("pinduoduo", tmp_path / "mine", orders=3000)
-    m = run_workbook(STEM, data_dir=str(tmp_path / "mine"))
+    m = recorded(STEM, data_dir=str(tmp_path / "mine"))
     assert m["subsidy_roi"] is None and m["naive_gmv_per_yuan"] is not None
     assert verdicts(m)["subsidy_pays"] == "cannot conclude"
     assert m["orders"] > 0

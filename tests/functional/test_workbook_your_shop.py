@@ -1,4 +1,8 @@
-"""The your-shop workbook (04) end to end: the demo, a GBK Taobao-style export, a malformed file and check-data."""
+"""The your-shop workbook (04) end to end: the demo, hostile buyer names, a malformed file and check-data.
+
+The GBK Taobao-style export is run in both editions (test_workbook_your_shop_editions); the hostile-names run, which
+checks the files written, runs the cells in this process (support.inprocess.recorded) into its own output folder.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 from support.exports import taobao_demo_export
+from support.inprocess import recorded
 
 from helpers.app.runner import RunFailed
 from helpers.workbooks.your_shop import demo_export
@@ -61,16 +66,6 @@ def test_demo_runs_by_default_and_records_the_contract(run_workbook, tmp_path):
     assert written["expected_value"].is_monotonic_decreasing
 
 
-def test_a_gbk_taobao_export_loads_with_a_mapping_and_the_sleeping_verdict_flips(run_workbook, tmp_path):
-    path = tmp_path / "ExportOrderList.csv"
-    orders = taobao_demo_export(path, SMALL)
-    m = run_workbook(STEM, transactions_csv=str(path), sleeping_days=30, churned_days=365, **TAOBAO)
-    assert m["orders"] == len(orders) and m["customers"] == orders["customer_id"].nunique()
-    assert m["revenue"] == pytest.approx(orders["amount"].sum())
-    assert m["sleeping_share"] > 0.25
-    assert verdicts(m)["sleeping"] == "did not work"  # the same customers as the demo run, asleep after 30 days
-
-
 def hostile_buyer(customer_id: str) -> str:
     """Buyer names typed to run as spreadsheet formulas, and JD-style 19-digit numeric buyer ids."""
     n = int(customer_id[1:])
@@ -83,14 +78,14 @@ def hostile_buyer(customer_id: str) -> str:
     ][n % 5]
 
 
-def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(run_workbook, tmp_path):
+def test_hostile_buyer_names_reach_the_winback_files_inert_and_long_ids_whole(tmp_path):
     orders = demo_export(SMALL)
     export = orders[["order_id", "customer_id", "order_date", "amount", "city"]].assign(
         customer_id=orders["customer_id"].map(hostile_buyer)
     )
     path = tmp_path / "orders.csv"
     export.to_csv(path, index=False, encoding="utf-8")
-    m = run_workbook(STEM, transactions_csv=str(path))
+    m = recorded(STEM, transactions_csv=str(path), output_dir=str(tmp_path / "run0"))  # cells run in this process
     with (tmp_path / "run0" / "winback_list.csv").open(encoding="utf-8-sig", newline="") as handle:
         header, *rows = list(csv.reader(handle))
     ids = [row[header.index("customer_id")] for row in rows]
@@ -122,17 +117,17 @@ def test_a_malformed_export_stops_the_run_with_every_problem(run_workbook, tmp_p
     assert not (tmp_path / "run0").exists() or not any((tmp_path / "run0").iterdir())
 
 
-def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gbk_export(casebook, tmp_path):
+def test_check_data_lists_every_problem_with_exit_code_2_and_accepts_a_mapped_gbk_export(cli, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("order_id,customer_id,order_date,amount\nA1,,2023-01-05,5\nA2,c2,soon,-5\n", encoding="utf-8")
-    result = casebook("check-data", "your_shop", str(bad))
+    result = cli("check-data", "your_shop", str(bad))
     assert result.returncode == 2
     for text in ("empty customer id in 1 row: 2", "not a date", "negative amount in 1 row: 3"):
         assert text in result.stderr
     good = tmp_path / "ExportOrderList.csv"
     orders = taobao_demo_export(good, {"seed": 1, "scale": 0.01})
     mapping = [arg for name, header in TAOBAO.items() for arg in ("-p", name, header)]
-    result = casebook("check-data", "your_shop", str(good), *mapping)
+    result = cli("check-data", "your_shop", str(good), *mapping)
     assert result.returncode == 0, result.stderr
     assert f"{len(orders):,} orders" in result.stdout
 

@@ -1,5 +1,8 @@
 """Both editions of workbook 04 executed with the same non-default parameters record identical metrics and card
-verdicts; on a user's export with no optional columns the Chinese edition names the `col_…` parameters."""
+verdicts; on a user's export with no optional columns the Chinese edition names the `col_…` parameters.
+
+That export is a GBK Taobao-style file read through a column mapping, with a 30-day sleeping window: the English
+run checks that it loads whole and that the sleeping verdict flips against the demo's (test_workbook_your_shop)."""
 
 from __future__ import annotations
 
@@ -48,11 +51,16 @@ def split(metrics: dict) -> tuple[dict, list[tuple[str, str]]]:
     return metrics, [(f["id"], f["verdict"]) for f in card]
 
 
-def test_the_chinese_edition_runs_on_a_users_export_and_names_the_missing_breakdowns(tmp_path):
+def test_a_gbk_export_loads_with_a_mapping_and_the_chinese_edition_names_the_missing_breakdowns(tmp_path):
     orders = taobao_demo_export(tmp_path / "ExportOrderList.csv", {"seed": 11, "scale": 0.1})
-    params = {"transactions_csv": str(tmp_path / "ExportOrderList.csv"), **TAOBAO}
-    english, _ = execute("en", tmp_path, **params)
-    chinese, prose = execute("zh", tmp_path, **params)
+    params = {"transactions_csv": str(tmp_path / "ExportOrderList.csv"), "sleeping_days": 30, "churned_days": 365}
+    english, _ = execute("en", tmp_path, **params, **TAOBAO)
+    chinese, prose = execute("zh", tmp_path, **params, **TAOBAO)
+    assert english["orders"] == len(orders) and english["customers"] == orders["customer_id"].nunique()
+    assert english["revenue"] == pytest.approx(orders["amount"].sum())
+    assert english["sleeping_share"] > 0.25
+    assert {f["id"]: f["verdict"] for f in english["review"]}["sleeping"] == "did not work"  # the demo's customers,
+    # asleep after 30 days (the demo run with its defaults calls them "worked")
     assert chinese["orders"] == len(orders) and chinese["revenue"] == pytest.approx(orders["amount"].sum())
     assert split(english) == split(chinese)
     empty = [text for text in prose if "col_channel" in text]

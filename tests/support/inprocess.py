@@ -121,3 +121,11 @@ def run_in_process(stem: str, overrides: dict[str, Any], lang: str = "en", *, ch
         os.chdir(previous)
         language.use("en")
     return run
+
+
+def recorded(stem: str, **values: Any) -> dict[str, Any]:
+    """The metrics that `stem` records with `values`, its cells run in this process (no kernel start, no report).
+
+    For tests of the figures at edge values; each workbook's papermill tests cover the kernel path.
+    """
+    return run_in_process(stem, values).metrics
