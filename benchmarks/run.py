@@ -1,8 +1,8 @@
 """`make bench`: every figure beside its anchor measured in the same run, printed as ratios and saved as JSON.
 
 Figures (each a separate process, timed from outside, so start-up is included alike on both sides):
-- each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet) vs a per-row Faker
-  zh_CN baseline (name, city, date, amount made one row at a time);
+- each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet; medians of three runs)
+  vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a time; median of three);
 - the collection (both editions, as `make run` executes it) sequentially vs as many bare notebooks that only
   import the stack and export HTML (the floor);
 - the collection with `--jobs 2` vs sequentially;
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -32,6 +33,7 @@ from helpers.workbooks.cases import CASES, generator
 
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
+REPEATS = 3  # runs of each generator size and of the Faker anchor: medians are reported
 EXPORT_ROWS = 5_000_000
 HUGE_ORDERS = 10_000_000
 CASE_WORKBOOKS = (
@@ -46,22 +48,25 @@ STACK = (
 )
 
 
-def faker_rows_per_second(rows: int = FAKER_ROWS) -> tuple[float, float]:
+def faker_rows_per_second(rows: int = FAKER_ROWS, repeats: int = REPEATS) -> tuple[float, float]:
     """Rows per wall second and per CPU second of the naive way: Faker zh_CN making name, city, date and amount
-    one row at a time."""
+    one row at a time (the median of `repeats` runs)."""
     from faker import Faker
 
-    Faker.seed(1)
-    fake = Faker("zh_CN")
-    started, cpu = time.perf_counter(), time.process_time()
-    for _ in range(rows):
-        (
-            fake.name(),
-            fake.city(),
-            fake.date_between("-2y", "today"),
-            fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
-        )
-    return rows / (time.perf_counter() - started), rows / (time.process_time() - cpu)
+    runs = []
+    for _ in range(repeats):
+        Faker.seed(1)
+        fake = Faker("zh_CN")
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(rows):
+            (
+                fake.name(),
+                fake.city(),
+                fake.date_between("-2y", "today"),
+                fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
+            )
+        runs.append((rows / (time.perf_counter() - started), rows / (time.process_time() - cpu)))
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def _order_rows(folder: Path) -> int:
@@ -69,31 +74,31 @@ def _order_rows(folder: Path) -> int:
 
 
 def generator_figures(baseline: tuple[float, float], tmp: Path) -> list[Figure]:
-    """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet)."""
+    """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet):
+    each size is run REPEATS times, alternating, and the medians are compared (one run of a few seconds moves
+    by a third with the machine's page cache and neighbours)."""
     figures = []
     for case in CASES:
-        runs = {}
-        for orders in (SMALL, LARGE):
-            folder = tmp / f"{case}-{orders}"
-            runs[orders] = (
-                measure(
-                    [*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet", "--out", str(folder)]
-                ),
-                _order_rows(folder),
-            )
-        (small, small_rows), (large, large_rows) = runs[SMALL], runs[LARGE]
-        added = large_rows - small_rows
+        runs: dict[int, list] = {SMALL: [], LARGE: []}
+        for _ in range(REPEATS):
+            for orders in (SMALL, LARGE):
+                folder = tmp / f"{case}-{orders}"
+                command = [*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet"]
+                runs[orders].append(measure([*command, "--out", str(folder)]))
+        added = _order_rows(tmp / f"{case}-{LARGE}") - _order_rows(tmp / f"{case}-{SMALL}")
+        wall = {size: statistics.median(m.seconds for m in measured) for size, measured in runs.items()}
+        cpu = {size: statistics.median(m.cpu_seconds for m in measured) for size, measured in runs.items()}
         figures += [
             Figure(
                 f"generator {case}: marginal order rows/s",
-                added / (large.seconds - small.seconds),
+                added / (wall[LARGE] - wall[SMALL]),
                 "Faker zh_CN, one row at a time",
                 baseline[0],
                 "rows/s",
             ),
             Figure(
                 f"generator {case}: marginal rows/CPU-s",
-                added / (large.cpu_seconds - small.cpu_seconds),
+                added / (cpu[LARGE] - cpu[SMALL]),
                 "Faker zh_CN, rows/CPU-s",
                 baseline[1],
                 "rows/s",

@@ -5,9 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections import deque
 from collections.abc import Collection, Iterator, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -55,7 +53,6 @@ def generate_case(
 
 
 ROW_GROUP_BYTES = 64 * 2**20  # Arrow bytes of a table gathered before they are written as one row group
-PIECES_IN_FLIGHT = 2  # pieces handed to the writing thread and not yet written: bounds the memory it adds
 
 
 def _write_parquet_chunks(
@@ -68,43 +65,36 @@ def _write_parquet_chunks(
 ) -> dict[str, dict[str, Any]]:
     """Write (table, rows) pieces as Parquet, each file atomically; a progress bar on stderr counts order rows.
 
-    A thread converts and writes each piece while the generator makes the next one (both mostly run in
-    numpy and Arrow code that releases the GIL, so two cores share the work), at most PIECES_IN_FLIGHT pieces
-    behind. Pieces of a table are gathered into row groups of about `row_group_bytes`: a month per row group
-    made files 30% larger and slower to write, as every row group restarts its dictionaries. Memory holds a few
-    pieces and one row group per table (plus what the generator keeps), so millions of orders are written in
-    bounded memory. `unique` names each table's columns with a distinct value per row (ids), which are not
-    dictionary-encoded. Returns the manifest's table entries."""
+    Pieces of a table are gathered into row groups of about `row_group_bytes`: a month per row group made files
+    30% larger and slower to write, as every row group restarts its dictionaries. Memory holds one row group per
+    table (plus what the generator keeps), so millions of orders are written in bounded memory. `unique` names
+    each table's columns with a distinct value per row (ids), which are not dictionary-encoded. (Writing on a
+    second thread while the generator makes the next piece was tried: no faster on two cores, as most of the
+    writing happens when the gathered row groups are flushed.) Returns the manifest's table entries."""
     written: dict[str, dict[str, Any]] = {}
     empty: dict[str, pd.DataFrame] = {}  # an empty piece has no types to give the file: wait for rows
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(tqdm(total=orders, unit=" orders", desc="generate", file=sys.stderr))
         files = stack.enter_context(_ParquetFiles(out, unique or {}, row_group_bytes))
-        with ThreadPoolExecutor(1, thread_name_prefix="parquet") as writer:
-            in_flight: deque[Future[None]] = deque()
-            for name, frame in pieces:
-                written.setdefault(name, {"rows": 0, "columns": list(frame.columns)})
-                if frame.empty:
-                    empty.setdefault(name, frame)
-                    continue
-                in_flight.append(writer.submit(files.add, name, frame))
-                while len(in_flight) > PIECES_IN_FLIGHT:
-                    in_flight.popleft().result()  # re-raises the writing thread's error here
-                written[name]["rows"] += len(frame)
-                if name == "orders":
-                    bar.update(len(frame))
-            for done in in_flight:
-                done.result()
+        for name, frame in pieces:
+            written.setdefault(name, {"rows": 0, "columns": list(frame.columns)})
+            if frame.empty:
+                empty.setdefault(name, frame)
+                continue
+            files.add(name, frame)
+            written[name]["rows"] += len(frame)
+            if name == "orders":
+                bar.update(len(frame))
         files.flush()
     for name, frame in empty.items():
-        if name not in written or not written[name]["rows"]:
+        if not written[name]["rows"]:
             write_table(frame, out / f"{name}.parquet", "parquet")
     return written
 
 
 class _ParquetFiles(contextlib.ExitStack):
     """The Parquet files of one dataset, opened at their first rows and renamed into place when the block
-    ends without an error (discarded otherwise). Used by one thread at a time."""
+    ends without an error (discarded otherwise)."""
 
     def __init__(self, out: Path, unique: Mapping[str, Collection[str]], row_group_bytes: int) -> None:
         super().__init__()
