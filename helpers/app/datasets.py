@@ -106,14 +106,15 @@ class _ParquetFiles(contextlib.ExitStack):
         """Convert a piece of `name` and write the gathered pieces once they fill a row group."""
         piece = pa.Table.from_pandas(frame, preserve_index=False)
         if name not in self.writers:
+            schema = _file_schema(piece.schema)
             self.writers[name] = self.enter_context(
                 pq.ParquetWriter(
                     self.enter_context(atomic_path(self.out / f"{name}.parquet")),
-                    _file_schema(piece.schema),
+                    schema,
                     # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per
                     # row group) are not used by the readers here and cost a third of the writing time.
-                    use_dictionary=[c for c in piece.column_names if c not in self.unique.get(name, ())],
-                    write_statistics=[f.name for f in piece.schema if not pa.types.is_string(f.type)],
+                    use_dictionary=[c for c in schema.names if c not in self.unique.get(name, ())],
+                    write_statistics=[f.name for f in schema if not pa.types.is_string(f.type)],
                 )
             )
         waiting = self.waiting.setdefault(name, [])
