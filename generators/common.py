@@ -132,8 +132,6 @@ def id_width(last: int) -> int:
 def ids(prefix: str, n: int, start: int = 1, width: int | None = None) -> np.ndarray:
     """Readable ids such as U000001, in order (an empty array for n = 0); `width` (default `id_width` of the
     last one) lets a slice of a table number its ids exactly as the whole table does."""
-    if n == 0:
-        return np.array([], dtype=object)
     return id_range(prefix, n, start, width).to_numpy(zero_copy_only=False)
 
 
@@ -145,8 +143,6 @@ def id_range(prefix: str, n: int, start: int = 1, width: int | None = None) -> p
 
 def ids_of(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     """The ids of the given numbers, zero-padded to `width` digits (as Python strings, for pandas)."""
-    if len(numbers) == 0:
-        return np.array([], dtype=object)
     return id_text(prefix, numbers, width).to_numpy(zero_copy_only=False)
 
 

@@ -442,7 +442,6 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
     join_day = np.where(joins & (join_day < horizon), join_day, 10**6)
     return pd.DataFrame(
         {
-            "customer_id": ids("C", n),
             "name": name_text(sample_name_codes(rng, n)),
             "region_index": region,
             "region": labels(tuple(REGIONS["region"]), region),
@@ -760,17 +759,21 @@ def _returns(
 
 
 def _memberships(
-    people: pd.DataFrame, member_from: np.ndarray, member_to: np.ndarray, days: pd.DatetimeIndex, config: Config
+    customer_ids: pa.StringArray,
+    member_from: np.ndarray,
+    member_to: np.ndarray,
+    days: pd.DatetimeIndex,
+    config: Config,
 ) -> pd.DataFrame:
     """Membership years bought: pre-existing members, joins during the year, and renewals that fall in it."""
+
+    def ids_where(customers: np.ndarray) -> np.ndarray:
+        return customer_ids.filter(pa.array(customers)).to_numpy(zero_copy_only=False)
+
     member = member_from < 10**6
-    first = pd.DataFrame(
-        {"customer_id": people["customer_id"][member], "start": member_from[member], "is_renewal": False}
-    )
+    first = pd.DataFrame({"customer_id": ids_where(member), "start": member_from[member], "is_renewal": False})
     renew = member & (member_to - member_from > 365)
-    second = pd.DataFrame(
-        {"customer_id": people["customer_id"][renew], "start": member_from[renew] + 365, "is_renewal": True}
-    )
+    second = pd.DataFrame({"customer_id": ids_where(renew), "start": member_from[renew] + 365, "is_renewal": True})
     frame = pd.concat([first, second], ignore_index=True).sort_values(["start", "customer_id"], ignore_index=True)
     start = days[0] + pd.to_timedelta(frame["start"].to_numpy(), unit="D")
     return pd.DataFrame(
@@ -889,7 +892,7 @@ def _year(config: Config) -> _Year:
     first_row = first_row[buyers]
     first_order_date = np.full(len(people), np.nan, dtype=object)
     first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
-    customer_ids = id_range("C", len(people))  # people's ids as Arrow text
+    customer_ids = id_range("C", len(people))  # customer i is C…(i + 1), as Arrow text
     customers = people.loc[:, ["name", "region", "city"]].assign(first_order_date=first_order_date)
     customers.insert(0, "customer_id", arrow_column(customer_ids))
     tables = {
@@ -898,7 +901,7 @@ def _year(config: Config) -> _Year:
             planned_daily_units=np.round(_nationwide_units(config, skus), 3)
         ),
         "warehouses": _warehouses(stock.stocked),
-        "memberships": _memberships(people, member_from, member_to, days, config),
+        "memberships": _memberships(customer_ids, member_from, member_to, days, config),
     }
     membership = (member_from, member_to)
     return _Year(config, days, skus, people, sim, order_time, membership, stock, tables, customer_ids)

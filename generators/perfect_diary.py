@@ -532,7 +532,6 @@ def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFram
     first_month = ((arrivals["date"].dt.year - start.year) * 12 + arrivals["date"].dt.month - start.month).to_numpy()
     return pd.DataFrame(
         {
-            "customer_id": ids("C", n),
             "name": name_text(sample_name_codes(rng, n)),
             "city": city_text(sample_city_codes(rng, tiers)),
             "city_tier": tiers,
@@ -785,8 +784,8 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pa
     ab_ids = pd.Series(ids_of("O", ab + 1, id_width(len(rows))), index=rows["who"].to_numpy()[ab])
     assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
     added = contacts["added"].to_numpy()
-    customer_id = people["customer_id"].to_numpy()
-    customer_ids = id_range("C", len(people))  # the same ids as Arrow text
+    customer_ids = id_range("C", len(people))  # customer i is C…(i + 1), as Arrow text
+    customer_id = customer_ids.to_numpy(zero_copy_only=False)
     tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
