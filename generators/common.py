@@ -121,7 +121,7 @@ def sample_name_codes(rng: np.random.Generator, n: int, kind: str = "person") ->
 
 def name_text(codes: np.ndarray, kind: str = "person") -> pd.api.extensions.ExtensionArray:
     """The names at `codes` of the pool as an Arrow text column."""
-    return labels(pa.array(name_pool(kind), pa.string()), codes)
+    return labels(name_pool(kind), codes)
 
 
 def id_width(last: int) -> int:
@@ -174,10 +174,24 @@ def arrow_column(values: pa.Array) -> pd.api.extensions.ExtensionArray:
 
 
 def labels(vocabulary: tuple[str, ...] | pa.Array, codes: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """`vocabulary[code]` for each code as an Arrow text column; a negative code is a missing value."""
+    """`vocabulary[code]` for each code as an Arrow text column; a negative code is a missing value.
+
+    The column's dictionary holds each word once, as the Parquet writer takes a dictionary's codes as they are
+    only then: a tuple may repeat words (each SKU's category, a pool of names), which are merged here; Arrow
+    text (ids) must already be distinct."""
     codes = np.asarray(codes)
-    words = vocabulary if isinstance(vocabulary, pa.Array) else pa.array(vocabulary, pa.string())
-    return arrow_column(pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), words))
+    if not isinstance(vocabulary, pa.Array):
+        vocabulary, codes = _distinct_words(vocabulary, codes)
+    return arrow_column(pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), vocabulary))
+
+
+def _distinct_words(words: tuple[str, ...], codes: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """`words` without repeats, and `codes` pointing into it."""
+    place: dict[str, int] = {}
+    places = np.array([place.setdefault(word, len(place)) for word in words], dtype=np.int64)
+    if len(place) < len(words):
+        codes = np.where(codes < 0, codes, places[np.maximum(codes, 0)])
+    return pa.array(list(place), pa.string()), codes
 
 
 def day_column(times: np.ndarray) -> pd.api.extensions.ExtensionArray:

@@ -6,6 +6,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Collection, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,7 @@ def generate_case(
 
 
 ROW_GROUP_BYTES = 64 * 2**20  # Arrow bytes of a table gathered before they are written as one row group
+WRITERS = 2  # threads writing row groups while the generator makes the next pieces
 
 
 def _write_parquet_chunks(
@@ -66,11 +68,12 @@ def _write_parquet_chunks(
     """Write (table, rows) pieces as Parquet, each file atomically; a progress bar on stderr counts order rows.
 
     Pieces of a table are gathered into row groups of about `row_group_bytes`: a month per row group made files
-    30% larger and slower to write, as every row group restarts its dictionaries. Memory holds one row group per
-    table (plus what the generator keeps), so millions of orders are written in bounded memory. `unique` names
-    each table's columns with a distinct value per row (ids), which are not dictionary-encoded. (Writing on a
-    second thread while the generator makes the next piece was tried: no faster on two cores, as most of the
-    writing happens when the gathered row groups are flushed.) Returns the manifest's table entries."""
+    30% larger and slower to write, as every row group restarts its dictionaries. A full row group is written on
+    a second thread while the generator makes the next pieces (Arrow writes without holding the GIL), and the
+    tables left at the end are written side by side. Memory holds at most two row groups per table (one being
+    written, one gathering) plus what the generator keeps, so millions of orders are written in bounded memory.
+    `unique` names each table's columns with a distinct value per row (ids), which are not dictionary-encoded.
+    Returns the manifest's table entries."""
     written: dict[str, dict[str, Any]] = {}
     empty: dict[str, pd.DataFrame] = {}  # an empty piece has no types to give the file: wait for rows
     with contextlib.ExitStack() as stack:
@@ -94,64 +97,95 @@ def _write_parquet_chunks(
 
 class _ParquetFiles(contextlib.ExitStack):
     """The Parquet files of one dataset, opened at their first rows and renamed into place when the block
-    ends without an error (discarded otherwise)."""
+    ends without an error (discarded otherwise). Row groups are written by a small pool of threads, at most one
+    write per file at a time, so each file's row groups keep their order."""
 
     def __init__(self, out: Path, unique: Mapping[str, Collection[str]], row_group_bytes: int) -> None:
         super().__init__()
         self.out, self.unique, self.row_group_bytes = out, unique, row_group_bytes
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.waiting: dict[str, list[pa.Table]] = {}
+        self.writing: dict[str, Future[None]] = {}
+        self.pool = self.enter_context(ThreadPoolExecutor(WRITERS, thread_name_prefix="parquet"))
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Convert a piece of `name` and write the gathered pieces once they fill a row group."""
         piece = pa.Table.from_pandas(frame, preserve_index=False)
         if name not in self.writers:
-            schema = _file_schema(piece.schema)
+            schema = _file_schema(piece, self.unique.get(name, ()))
             self.writers[name] = self.enter_context(
                 pq.ParquetWriter(
                     self.enter_context(atomic_path(self.out / f"{name}.parquet")),
                     schema,
+                    # The Arrow schema is not stored: it would make the kept dictionaries categorical columns
+                    # when read back; the Parquet types read back as the one-shot writer's columns.
+                    store_schema=False,
                     # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per
                     # row group) are not used by the readers here and cost a third of the writing time.
                     use_dictionary=[c for c in schema.names if c not in self.unique.get(name, ())],
-                    write_statistics=[f.name for f in schema if not pa.types.is_string(f.type)],
+                    write_statistics=[f.name for f in schema if not _is_text(f.type)],
                 )
             )
+            self.callback(self._finish_writing)  # runs before the files close
+        schema = self.writers[name].schema
         waiting = self.waiting.setdefault(name, [])
-        waiting.append(piece.cast(self.writers[name].schema))
+        waiting.append(piece if piece.schema.equals(schema) else piece.cast(schema))
         if sum(p.nbytes for p in waiting) >= self.row_group_bytes:
             self._write(name)
 
     def flush(self) -> None:
-        """Write what is still gathered."""
+        """Write what is still gathered, and wait until every row group is written."""
         for name in self.waiting:
             self._write(name)
+        self._finish_writing()
 
     def _write(self, name: str) -> None:
         if self.waiting[name]:
+            if name in self.writing:
+                self.writing.pop(name).result()  # one write per file at a time: bounded memory, ordered groups
             gathered = pa.concat_tables(self.waiting[name])
-            self.writers[name].write_table(gathered, row_group_size=gathered.num_rows)
             self.waiting[name] = []
+            self.writing[name] = self.pool.submit(
+                self.writers[name].write_table, gathered, row_group_size=gathered.num_rows
+            )
+
+    def _finish_writing(self) -> None:
+        """Wait for every write (all of them, even after one failed, before the files may close)."""
+        writes, self.writing = list(self.writing.values()), {}
+        wait(writes)
+        for write in writes:
+            write.result()
 
 
-def _file_schema(schema: pa.Schema) -> pa.Schema:
-    """The schema a table's file gets from its first piece: the one-shot writer's. A generator's pieces may hold
-    Arrow columns (see `generators.common.arrow_column`), dictionary-encoded ones among them: they are stored
-    decoded, and the pandas metadata names every text and date column a plain object column, since pandas reads
-    a column back as the type this metadata names and the tables are read everywhere with Python strings and
-    dates. A column with no value in the first piece (a link such as `referred_by` that no row of a month has)
-    is typed null by Arrow; it is made text, the type of every optional column of the case tables."""
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind.value_type if pa.types.is_dictionary(kind) else kind)
+
+
+def _file_schema(piece: pa.Table, unique: Collection[str]) -> pa.Schema:
+    """The schema a table's file is written with, from its first piece; it reads back as the one-shot writer's
+    file. A generator's pieces may hold Arrow columns (see `generators.common.arrow_column`), some
+    dictionary-encoded: a text column whose dictionary is a vocabulary (no longer than the piece: labels, names)
+    stays encoded, so the writer takes its codes as they are, and every other one (ids drawn from a whole
+    table, days) is decoded. The pandas metadata names every text and date column a plain object column, since
+    pandas reads a column back as the type this metadata names and the tables are read everywhere with Python
+    strings and dates. A column with no value in the first piece (a link such as `referred_by` that no row of a
+    month has) is typed null by Arrow; it is made text, the type of every optional column of the case tables."""
     fields = {}
-    for field in schema:
-        kind = field.type.value_type if pa.types.is_dictionary(field.type) else field.type
+    for field in piece.schema:
+        kind = field.type
+        if pa.types.is_dictionary(kind):
+            column = piece.column(field.name)
+            vocabulary = column.num_chunks == 1 and len(column.chunk(0).dictionary) <= len(column)
+            if field.name in unique or not pa.types.is_string(kind.value_type) or not vocabulary:
+                kind = kind.value_type
         fields[field.name] = pa.field(field.name, pa.string() if pa.types.is_null(kind) else kind)
-    pandas = json.loads(schema.metadata[b"pandas"])
+    pandas = json.loads(piece.schema.metadata[b"pandas"])
     for column in pandas["columns"]:
         kind = fields[column["field_name"]].type
-        if pa.types.is_string(kind) or pa.types.is_date(kind):
-            plain = "unicode" if pa.types.is_string(kind) else "date"
+        if _is_text(kind) or pa.types.is_date(kind):
+            plain = "date" if pa.types.is_date(kind) else "unicode"
             column.update(pandas_type=plain, numpy_type="object", metadata=None)
-    return pa.schema(fields.values(), metadata={**schema.metadata, b"pandas": json.dumps(pandas).encode()})
+    return pa.schema(fields.values(), metadata={**piece.schema.metadata, b"pandas": json.dumps(pandas).encode()})
 
 
 def data_dictionary() -> str:

@@ -40,6 +40,8 @@ def test_pieces_are_gathered_into_row_groups_of_the_given_size(case, tmp_path):
     group = small.metadata.row_group(0)
     for index, field in enumerate(small.schema_arrow):  # min/max only where a reader could use them: not on text
         assert group.column(index).is_stats_set == (field.type != "string"), field.name
+    category = group.column(small.schema_arrow.get_field_index("category"))
+    assert "RLE_DICTIONARY" in category.encodings  # a label's codes are written as they are, not re-encoded
     for name in {name for name, _ in pieces}:
         whole = pd.read_parquet(tmp_path / "whole" / f"{name}.parquet")
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "small" / f"{name}.parquet"), whole)
@@ -69,3 +71,17 @@ def test_months_without_any_link_and_a_case_without_teams_are_written(tmp_path):
     config = module.Config(seed=2, scale=0.04, group_discount=0.0)  # no discount: nobody opens a team
     names = [name for name, _ in module.generate_in_chunks(config)]
     assert "teams" in names and len(module.generate(config)["teams"]) == 0
+
+
+def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
+    # Row groups are written on a pool of threads: an error there must still fail the run and discard the files.
+    module = generator("jd")
+    pieces = list(module.generate_in_chunks(module.Config(seed=3, scale=0.2)))
+
+    def full_disk(self, table, row_group_size=None):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        _write_parquet_chunks(iter(pieces), tmp_path / "out", None, row_group_bytes=1)
+    assert not list((tmp_path / "out").iterdir())

@@ -82,3 +82,14 @@ def test_name_and_city_codes_are_the_same_draws_as_the_names_and_cities():
     assert list(np.asarray(city_text(city_codes), dtype=object)) == list(cities)
     for tier, names_of_tier in zip(CITY_TIERS["tier"], CITY_TIERS["cities"], strict=True):
         assert set(cities[tiers == tier]) <= set(names_of_tier)
+
+
+def test_a_label_column_holds_each_repeated_word_once_in_its_dictionary():
+    # The Parquet writer takes a dictionary's codes as they are only when its words are distinct.
+    column = labels(("phones", "food", "phones", "toys"), np.array([2, 3, -1, 0, 1]))
+    assert column._pa_array.to_pylist() == ["phones", "toys", None, "phones", "food"]
+    assert column._pa_array.chunk(0).dictionary.to_pylist() == ["phones", "food", "toys"]
+    pool = name_pool()
+    assert len(set(pool)) < len(pool)  # Faker repeats some names: the case that needs merging
+    names = name_text(np.arange(len(pool)))._pa_array.chunk(0)
+    assert len(names.dictionary) == len(set(pool)) and names.to_pylist() == list(pool)
