@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from generators.common import (
     BUYER,
@@ -31,12 +32,18 @@ from generators.common import (
     ORDERS_PER_SCALE,
     PAID_AT,
     Seeds,
+    arrow_column,
+    city_text,
+    day_column,
+    id_range,
     id_width,
-    ids,
+    labels,
     money,
     month_slices,
-    sample_cities,
-    sample_names,
+    name_text,
+    plain_columns,
+    sample_city_codes,
+    sample_name_codes,
     sample_tiers,
 )
 from helpers.core.errors import ParameterError
@@ -52,7 +59,7 @@ CATEGORY_SHARES = (0.35, 0.25, 0.25, 0.15)
 EXTRA_ITEMS = 0.4  # items beyond the first in an order: Poisson with this mean
 EXTRA_ITEMS_CAP = 20  # the Poisson tail is cut here (probability < 1e-30)
 POST_PROMO_DAYS = 30
-SKUS = np.array([f"SKU-{k:03d}" for k in range(1, 41)], dtype=object)
+SKUS = tuple(f"SKU-{k:03d}" for k in range(1, 41))
 
 SCHEMA = {
     "customers": Table(
@@ -143,15 +150,16 @@ def demand_multiplier(config: Config, days: pd.DatetimeIndex) -> tuple[np.ndarra
 
 
 def _people(rng: np.random.Generator, arrival: np.ndarray) -> pd.DataFrame:
-    """Customer traits: city, channel, purchase rate, dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
+    """Customer traits: name, city and channel (as places in their pools, see `_customer_table`), purchase rate,
+    dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
     n = len(arrival)
     tiers = sample_tiers(rng, n, [0.15, 0.30, 0.25, 0.18, 0.12])
     return pd.DataFrame(
         {
-            "name": sample_names(rng, n),
-            "city": sample_cities(rng, tiers),
+            "name": sample_name_codes(rng, n),
+            "city": sample_city_codes(rng, tiers),
             "city_tier": tiers,
-            "channel": rng.choice(np.asarray(CHANNELS, dtype=object), size=n, p=CHANNEL_SHARES),
+            "channel": rng.choice(len(CHANNELS), size=n, p=CHANNEL_SHARES),
             "arrival": arrival,
             # BG/NBD: purchase rate per day ~ Gamma(r, 1/alpha); dropout after a purchase ~ Beta(a, b).
             "rate": rng.gamma(0.9, 1 / 75, n),
@@ -181,9 +189,7 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataF
         regular = pd.concat([regular, _people(promo_rng, arrivals)], ignore_index=True)
     regular["regular"] = np.arange(len(regular)) < n
     order = np.argsort(regular["arrival"].to_numpy(), kind="stable")
-    people = regular.iloc[order].reset_index(drop=True)
-    people.insert(0, "customer_id", ids("C", len(people)))
-    return people
+    return regular.iloc[order].reset_index(drop=True)  # customer i is C…(i + 1)
 
 
 def _lapses(rng: np.random.Generator, dropout: np.ndarray) -> np.ndarray:
@@ -251,32 +257,34 @@ def _purchases(seeds: Seeds, people: pd.DataFrame, multiplier: np.ndarray) -> tu
 class _Orders:
     """The year's orders as arrays in time order (the order table's rows), built into frames slice by slice."""
 
-    who: np.ndarray
+    who: np.ndarray  # the buyer's customer number
     day: np.ndarray
     time: pd.DatetimeIndex
     amount: np.ndarray
     list_amount: np.ndarray
     quantity: np.ndarray
-    category: np.ndarray
-    sku: np.ndarray
+    category: np.ndarray  # places in CATEGORIES
+    sku: np.ndarray  # places in SKUS
     is_promo: np.ndarray
+    customer_ids: pa.StringArray  # each customer's id, by customer number
+    channels: np.ndarray  # each customer's channel, as a place in CHANNELS
 
-    def frame(self, people: pd.DataFrame, start: int = 0, stop: int | None = None) -> pd.DataFrame:
-        """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+    def frame(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+        """Rows `start`…`stop` of the order table (ids numbered as in the whole table), text as Arrow columns."""
         stop = len(self.who) if stop is None else stop
         rows = slice(start, stop)
         who = self.who[rows]
         return pd.DataFrame(
             {
-                "order_id": ids("O", stop - start, start=start + 1, width=id_width(len(self.who))),
-                "customer_id": people["customer_id"].to_numpy()[who],
+                "order_id": arrow_column(id_range("O", stop - start, start + 1, id_width(len(self.who)))),
+                "customer_id": labels(self.customer_ids, who),
                 "order_date": self.time[rows],
                 "amount": self.amount[rows],
                 "list_amount": self.list_amount[rows],
                 "quantity": self.quantity[rows],
-                "channel": people["channel"].to_numpy()[who],
-                "category": self.category[rows],
-                "sku": SKUS[self.sku[rows] - 1],
+                "channel": labels(CHANNELS, self.channels[who]),
+                "category": labels(CATEGORIES, self.category[rows]),
+                "sku": labels(SKUS, self.sku[rows]),
                 "is_promo": self.is_promo[rows],
             },
             copy=False,  # fresh arrays no one else holds: no copy, no block consolidation
@@ -297,15 +305,15 @@ def _baskets(seeds: Seeds, n: int) -> dict[str, np.ndarray]:
     return {
         "noise": noise,
         "seconds": 8 * 3600 + np.floor(u[:, 0] * 16 * 3600).astype(np.int64),
-        "category": np.asarray(CATEGORIES, dtype=object)[
-            np.minimum(np.searchsorted(category_cdf, u[:, 1], side="right"), len(CATEGORIES) - 1)
-        ],
+        "category": np.minimum(np.searchsorted(category_cdf, u[:, 1], side="right"), len(CATEGORIES) - 1),
         "quantity": 1 + np.minimum(np.searchsorted(extra_cdf, u[:, 2], side="right"), EXTRA_ITEMS_CAP),
-        "sku": 1 + np.floor(u[:, 3] * len(SKUS)).astype(np.int64),
+        "sku": np.floor(u[:, 3] * len(SKUS)).astype(np.int64),
     }
 
 
-def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex) -> _Orders:
+def _orders(
+    config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.DatetimeIndex, customer_ids: pa.StringArray
+) -> _Orders:
     """Every order with its basket and price, in time order."""
     multiplier, on_promo = demand_multiplier(config, days)
     who, when = _purchases(seeds, people, multiplier)
@@ -324,6 +332,8 @@ def _orders(config: Config, seeds: Seeds, people: pd.DataFrame, days: pd.Datetim
         category=basket["category"][order],
         sku=basket["sku"][order],
         is_promo=promo[order],
+        customer_ids=customer_ids,
+        channels=people["channel"].to_numpy(),
     )
 
 
@@ -353,9 +363,17 @@ def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame]:
     start = pd.Timestamp(config.start)
     days = pd.date_range(start, start + pd.DateOffset(months=config.months) - pd.Timedelta(days=1), freq="D")
     people = _customers(config, seeds, days)
-    orders = _orders(config, seeds, people, days)
-    customers = people.loc[:, ["customer_id", "name", "city", "city_tier", "channel"]].assign(
-        first_order_date=days[people["arrival"].to_numpy()].date
+    customer_ids = id_range("C", len(people))
+    orders = _orders(config, seeds, people, days, customer_ids)
+    customers = pd.DataFrame(
+        {
+            "customer_id": arrow_column(customer_ids),
+            "name": name_text(people["name"].to_numpy()),
+            "city": city_text(people["city"].to_numpy()),
+            "city_tier": people["city_tier"].to_numpy(),
+            "channel": labels(CHANNELS, people["channel"].to_numpy()),
+            "first_order_date": day_column(days.to_numpy()[people["arrival"].to_numpy()]),
+        }
     )
     return customers, orders, _funnel(config, seeds, orders, days)
 
@@ -363,7 +381,7 @@ def _simulate(config: Config) -> tuple[pd.DataFrame, _Orders, pd.DataFrame]:
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the demo shop for `config`; identical output for identical config."""
     customers, orders, funnel = _simulate(config)
-    return {"customers": customers, "orders": orders.frame(customers), "funnel_daily": funnel}
+    return {"customers": plain_columns(customers), "orders": plain_columns(orders.frame()), "funnel_daily": funnel}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -372,5 +390,5 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     customers, orders, funnel = _simulate(config)
     yield "customers", customers
     for start, stop in month_slices(orders.time):
-        yield "orders", orders.frame(customers, start, stop)
+        yield "orders", orders.frame(start, stop)
     yield "funnel_daily", funnel
