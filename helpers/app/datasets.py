@@ -97,41 +97,48 @@ def _write_parquet_chunks(
 
 class _ParquetFiles(contextlib.ExitStack):
     """The Parquet files of one dataset, opened at their first rows and renamed into place when the block
-    ends without an error (discarded otherwise). Row groups are written by a small pool of threads, at most one
-    write per file at a time, so each file's row groups keep their order."""
+    ends without an error (discarded otherwise). Row groups are converted and written by a small pool of
+    threads, at most one write per file at a time, so each file's row groups keep their order."""
 
     def __init__(self, out: Path, unique: Mapping[str, Collection[str]], row_group_bytes: int) -> None:
         super().__init__()
         self.out, self.unique, self.row_group_bytes = out, unique, row_group_bytes
         self.writers: dict[str, pq.ParquetWriter] = {}
-        self.waiting: dict[str, list[pa.Table]] = {}
+        self.group_rows: dict[str, int] = {}  # rows of a row group, from the first piece's bytes per row
+        self.waiting: dict[str, list[pa.Table | pd.DataFrame]] = {}
         self.writing: dict[str, Future[None]] = {}
         self.pool = self.enter_context(ThreadPoolExecutor(WRITERS, thread_name_prefix="parquet"))
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
-        """Convert a piece of `name` and write the gathered pieces once they fill a row group."""
-        piece = pa.Table.from_pandas(frame, preserve_index=False)
+        """Gather a piece of `name` and write the gathered pieces once they fill a row group."""
         if name not in self.writers:
-            schema = _file_schema(piece, self.unique.get(name, ()))
-            self.writers[name] = self.enter_context(
-                pq.ParquetWriter(
-                    self.enter_context(atomic_path(self.out / f"{name}.parquet")),
-                    schema,
-                    # The Arrow schema is not stored: it would make the kept dictionaries categorical columns
-                    # when read back; the Parquet types read back as the one-shot writer's columns.
-                    store_schema=False,
-                    # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per
-                    # row group) are not used by the readers here and cost a third of the writing time.
-                    use_dictionary=[c for c in schema.names if c not in self.unique.get(name, ())],
-                    write_statistics=[f.name for f in schema if not _is_text(f.type)],
-                )
-            )
-            self.callback(self._finish_writing)  # runs before the files close
-        schema = self.writers[name].schema
-        waiting = self.waiting.setdefault(name, [])
-        waiting.append(piece if piece.schema.equals(schema) else piece.cast(schema))
-        if sum(p.nbytes for p in waiting) >= self.row_group_bytes:
+            self._open(name, frame)
+        else:
+            self.waiting[name].append(frame)  # converted by the thread that writes it
+        if sum(len(piece) for piece in self.waiting[name]) >= self.group_rows[name]:
             self._write(name)
+
+    def _open(self, name: str, frame: pd.DataFrame) -> None:
+        """Open the file of `name` with the schema of its first piece."""
+        first = pa.Table.from_pandas(frame, preserve_index=False)
+        schema = _file_schema(first, self.unique.get(name, ()))
+        self.writers[name] = self.enter_context(
+            pq.ParquetWriter(
+                self.enter_context(atomic_path(self.out / f"{name}.parquet")),
+                schema,
+                # The Arrow schema is not stored: it would make the kept dictionaries categorical columns when
+                # read back; the Parquet types read back as the one-shot writer's columns.
+                store_schema=False,
+                # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per row
+                # group) are not used by the readers here and cost a third of the writing time.
+                use_dictionary=[c for c in schema.names if c not in self.unique.get(name, ())],
+                write_statistics=[f.name for f in schema if not _is_text(f.type)],
+            )
+        )
+        self.callback(self._finish_writing)  # runs before the files close
+        first = first.cast(schema)
+        self.group_rows[name] = max(1, self.row_group_bytes * len(first) // max(first.nbytes, 1))
+        self.waiting[name] = [first]
 
     def flush(self) -> None:
         """Write what is still gathered, and wait until every row group is written."""
@@ -143,11 +150,15 @@ class _ParquetFiles(contextlib.ExitStack):
         if self.waiting[name]:
             if name in self.writing:
                 self.writing.pop(name).result()  # one write per file at a time: bounded memory, ordered groups
-            gathered = pa.concat_tables(self.waiting[name])
-            self.waiting[name] = []
-            self.writing[name] = self.pool.submit(
-                self.writers[name].write_table, gathered, row_group_size=gathered.num_rows
-            )
+            pieces, self.waiting[name] = self.waiting[name], []
+            self.writing[name] = self.pool.submit(self._write_group, self.writers[name], pieces)
+
+    @staticmethod
+    def _write_group(writer: pq.ParquetWriter, pieces: list[pa.Table | pd.DataFrame]) -> None:
+        """Convert the pieces to the file's schema and write them as one row group (on a pool thread)."""
+        tables = [p if isinstance(p, pa.Table) else pa.Table.from_pandas(p, preserve_index=False) for p in pieces]
+        gathered = pa.concat_tables([t if t.schema.equals(writer.schema) else t.cast(writer.schema) for t in tables])
+        writer.write_table(gathered, row_group_size=gathered.num_rows)
 
     def _finish_writing(self) -> None:
         """Wait for every write (all of them, even after one failed, before the files may close)."""
