@@ -33,6 +33,16 @@ class Seeds:
         return np.random.default_rng([self.seed, zlib.crc32(name.encode("utf-8"))])
 
 
+def stable_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")`, faster for integer keys from 0 to 65,535 (days of a year, warehouse ×
+    SKU pairs): NumPy sorts 16-bit integers by radix, 5–10× faster than the general stable sort, and the stable
+    order of equal keys is the same."""
+    keys = np.asarray(keys)
+    if keys.dtype.kind in "iu" and len(keys) and keys.min() >= 0 and keys.max() <= np.iinfo(np.uint16).max:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
+
+
 def money(values: np.ndarray | pd.Series) -> np.ndarray:
     """Round yuan amounts to fen (two decimals) the same way everywhere."""
     return np.round(np.asarray(values, dtype=float), 2)

@@ -44,6 +44,7 @@ from generators.common import (
     name_text,
     plain_columns,
     sample_name_codes,
+    stable_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -538,7 +539,7 @@ def _month_events(
     customer = np.concatenate([new, repeat_customer, members[process]])
     day = np.concatenate([arrival[new], repeat_day, extra_day])
     u = np.hstack([base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extra_day)))])
-    order = np.argsort(day, kind="stable")
+    order = stable_order(day)
     return customer[order], day[order], u[:, order]
 
 
@@ -546,7 +547,7 @@ def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarra
     """Serve requests in order (already time-sorted) while the stock of their key lasts; returns served flags."""
     if len(keys) == 0:
         return np.zeros(0, dtype=bool)
-    order = np.argsort(keys, kind="stable")
+    order = stable_order(keys)
     k, q = keys[order], qty[order]
     cum = np.cumsum(q)
     first = np.r_[True, k[1:] != k[:-1]]
@@ -569,7 +570,7 @@ def _units(keys: np.ndarray, qty: np.ndarray, size: int) -> np.ndarray:
 
 def _by_day(day_of: np.ndarray, horizon: int) -> list[np.ndarray]:
     """For each day 0…horizon−1, the indices (ascending) whose `day_of` is that day."""
-    order = np.argsort(day_of, kind="stable")
+    order = stable_order(day_of)
     bounds = np.searchsorted(day_of[order], np.arange(horizon + 1))
     return [order[bounds[d] : bounds[d + 1]] for d in range(horizon)]
 

@@ -45,6 +45,7 @@ from generators.common import (
     sample_city_codes,
     sample_name_codes,
     sample_tiers,
+    stable_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -188,7 +189,7 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataF
         arrivals = np.sort(promo_rng.choice(len(days), size=extra, p=weight / weight.sum()))
         regular = pd.concat([regular, _people(promo_rng, arrivals)], ignore_index=True)
     regular["regular"] = np.arange(len(regular)) < n
-    order = np.argsort(regular["arrival"].to_numpy(), kind="stable")
+    order = stable_order(regular["arrival"].to_numpy())
     return regular.iloc[order].reset_index(drop=True)  # customer i is C…(i + 1)
 
 

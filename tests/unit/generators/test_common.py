@@ -20,6 +20,7 @@ from generators.common import (
     sample_name_codes,
     sample_names,
     sample_tiers,
+    stable_order,
 )
 
 
@@ -93,3 +94,16 @@ def test_a_label_column_holds_each_repeated_word_once_in_its_dictionary():
     assert len(set(pool)) < len(pool)  # Faker repeats some names: the case that needs merging
     names = name_text(np.arange(len(pool)))._pa_array.chunk(0)
     assert len(names.dictionary) == len(set(pool)) and names.to_pylist() == list(pool)
+
+
+def test_stable_order_is_numpys_stable_argsort_for_every_kind_of_key():
+    rng = np.random.default_rng(8)
+    for keys in (
+        rng.integers(0, 366, 5_000),  # days: sorted as 16-bit integers
+        rng.integers(0, 2**16, 5_000),  # the largest 16-bit keys
+        rng.integers(-5, 366, 5_000),  # negative: the general sort
+        rng.integers(0, 10**6, 5_000),  # beyond 16 bits: the general sort
+        rng.random(5_000),
+        np.zeros(0, dtype=np.int64),
+    ):
+        assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
