@@ -58,7 +58,7 @@ def poisson(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """Poisson counts by inverting the distribution function at `u` (the smallest k with F(k) > u)."""
     u, mean = (a.ravel() for a in np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float)))
     limit = mean + 12 * np.sqrt(mean) + 30  # beyond this only rounding keeps F(k) ≤ u
-    return _invert(u, np.exp(-mean), limit, lambda rows, k: mean[rows] / k)
+    return _invert(u, np.exp(-mean), limit, (mean,), lambda mean, k: mean / k)
 
 
 def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
@@ -71,7 +71,7 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     certain = p >= 1
     q = np.where(certain, 0.5, p)  # certain successes are set at the end; avoid dividing by zero here
     odds = q / (1 - q)
-    k = _invert(u, (1 - q) ** n, n, lambda rows, k: (n[rows] - (k - 1)) / k * odds[rows])
+    k = _invert(u, (1 - q) ** n, n, (n, odds), lambda n, odds, k: (n - (k - 1)) / k * odds)
     out[rows] = np.where(certain, n, k)
     return out.reshape(arrays[0].shape)
 
@@ -81,34 +81,50 @@ _BLOCK = 1 << 22  # terms computed at once (rows × steps): bounds the memory of
 
 
 def _invert(
-    u: np.ndarray, pmf: np.ndarray, bound: np.ndarray, ratio: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    u: np.ndarray,
+    pmf: np.ndarray,
+    bound: np.ndarray,
+    parameters: tuple[np.ndarray, ...],
+    ratio: Callable[..., np.ndarray],
 ) -> np.ndarray:
     """The smallest k with F(k) > u, or the first k ≥ `bound`, for a count whose probabilities follow
-    pmf(k) = pmf(k − 1) · ratio(rows, k), starting from pmf(0) = `pmf`.
+    pmf(k) = pmf(k − 1) · ratio(*parameters, k), starting from pmf(0) = `pmf`.
 
     The terms are summed in the order a plain loop over k would (pmf(k) = pmf(k − 1) · ratio, F(k) = F(k − 1) +
     pmf(k), each one IEEE operation), so the counts are exactly the loop's. While many counts are open, a pass
-    adds one term to each; the last few open counts (large means) get a block of terms a pass, the block
-    doubling while they stay open (`np.multiply.accumulate` and `np.add.accumulate` along the block are such
-    loops): a mean of 400 takes a dozen passes instead of 450."""
-    count, cdf = np.zeros(len(u), dtype=np.int64), pmf.copy()
-    rows = np.flatnonzero((u >= cdf) & (bound > 0))
+    adds one term to each (all open counts then stand at the same k), on packed copies of the open counts'
+    values; the last few open counts (large means) get a block of terms a pass, the block doubling while they
+    stay open (`np.multiply.accumulate` and `np.add.accumulate` along the block are such loops): a mean of 400
+    takes a dozen passes instead of 450."""
+    count = np.zeros(len(u), dtype=np.int64)
+    rows = np.flatnonzero((u >= pmf) & (bound > 0))
+    u, term, total, bound = u[rows], pmf[rows], pmf[rows].copy(), bound[rows]
+    parameters = tuple(p[rows] for p in parameters)
+    k = 0
     while len(rows) > _FEW:
-        count[rows] += 1
-        pmf[rows] *= ratio(rows, count[rows])
-        cdf[rows] += pmf[rows]
-        rows = rows[(u[rows] >= cdf[rows]) & (count[rows] < bound[rows])]
-    term, total, steps = pmf[rows], cdf[rows], 2
+        k += 1
+        term *= ratio(*parameters, k)
+        total += term
+        open_ = (u >= total) & (k < bound)
+        if not open_.all():
+            count[rows[~open_]] = k
+            rows, u, term, total, bound = rows[open_], u[open_], term[open_], total[open_], bound[open_]
+            parameters = tuple(p[open_] for p in parameters)
+    count[rows] = k
+    steps = 2
     while len(rows):
-        k = count[rows] + np.arange(1, steps + 1)[:, None]  # a row of k per step, a column per open count
-        terms = np.vstack([term, ratio(rows, k)])
+        ks = k + np.arange(1, steps + 1)[:, None]  # a row of k per step, a column per open count
+        terms = np.vstack([term, ratio(*parameters, ks)])
         np.multiply.accumulate(terms, axis=0, out=terms)
         totals = np.vstack([total, terms[1:]])
         np.add.accumulate(totals, axis=0, out=totals)
-        done = (u[rows] < totals[1:]) | (k >= bound[rows])
+        done = (u < totals[1:]) | (ks >= bound)
         finished = done.any(axis=0)
-        count[rows] += np.where(finished, done.argmax(axis=0) + 1, steps)
-        rows, term, total = rows[~finished], terms[-1, ~finished], totals[-1, ~finished]
+        count[rows[finished]] = k + done.argmax(axis=0)[finished] + 1
+        k += steps
+        open_ = ~finished
+        rows, u, term, total, bound = rows[open_], u[open_], terms[-1, open_], totals[-1, open_], bound[open_]
+        parameters = tuple(p[open_] for p in parameters)
         steps = min(2 * steps, _BLOCK // max(len(rows), 1))
     return count
 
