@@ -62,6 +62,7 @@ from generators.common import (
     sample_name_codes,
     sample_names,
     sample_tiers,
+    time_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -519,7 +520,7 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
         parts.append(pd.DataFrame({"source": source, "post_id": None, "date": dates}))
     arrivals = pd.concat(parts, ignore_index=True)
     source_rank = pd.Categorical(arrivals["source"], categories=SOURCES).codes
-    order = np.lexsort((source_rank, arrivals["date"].to_numpy()))
+    order = time_order(arrivals["date"].to_numpy(), source_rank)
     return arrivals.iloc[order].reset_index(drop=True)
 
 
@@ -686,7 +687,7 @@ def _time_ordered(parts: list[pd.DataFrame], first_orders: int) -> pd.DataFrame:
     """The parts' rows as one frame in time order (then by customer), flagging the first `first_orders` rows."""
     columns = {name: np.concatenate([part[name].to_numpy() for part in parts]) for name in parts[0].columns}
     columns["is_first"] = np.arange(len(columns["who"])) < first_orders
-    order = np.lexsort((columns["who"], columns["order_date"]))
+    order = time_order(columns["order_date"], columns["who"])
     return pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
 
 

@@ -46,6 +46,7 @@ from generators.common import (
     sample_name_codes,
     sample_tiers,
     stable_order,
+    time_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -250,7 +251,7 @@ def _purchases(seeds: Seeds, people: pd.DataFrame, multiplier: np.ndarray) -> tu
         who.append(members[buyer])
         when.append(day)
     who, when = np.concatenate(who), np.concatenate(when)
-    order = np.lexsort((who, when))
+    order = time_order(when, who)
     return who[order], when[order]
 
 
@@ -322,7 +323,7 @@ def _orders(
     list_amount = money(people["basket"].to_numpy()[who] * basket["noise"] + 9.9)
     promo = on_promo[when]
     order_time = days[when] + pd.to_timedelta(basket["seconds"], unit="s")
-    order = np.lexsort((who, order_time.asi8))
+    order = time_order(order_time.to_numpy(), who)
     return _Orders(
         who=who[order],
         day=when[order],

@@ -21,6 +21,7 @@ from generators.common import (
     sample_names,
     sample_tiers,
     stable_order,
+    time_order,
 )
 
 
@@ -107,3 +108,20 @@ def test_stable_order_is_numpys_stable_argsort_for_every_kind_of_key():
         np.zeros(0, dtype=np.int64),
     ):
         assert np.array_equal(stable_order(keys), np.argsort(keys, kind="stable"))
+
+
+def test_time_order_is_lexsort_by_time_then_who():
+    rng = np.random.default_rng(9)
+    seconds = rng.integers(0, 10**6, 4_000)  # few distinct buyers per second: ties broken by who, then position
+    who = rng.integers(0, 50, 4_000)
+    start = np.datetime64("2024-01-01T00:00:00", "ns")
+    for times, buyers in (
+        (start + seconds.astype("timedelta64[s]"), who),  # whole seconds: one integer key
+        (start + seconds.astype("timedelta64[ns]"), who),  # not whole seconds: lexsort
+        (seconds % 365, who),  # days as integers
+        (seconds % 365, who - 5),  # a negative who: lexsort
+        (seconds.astype(float), who),  # floats: lexsort
+        (seconds % 365, np.full(4_000, 2**62)),  # a key beyond 64 bits: lexsort
+        (seconds[:0], who[:0]),
+    ):
+        assert np.array_equal(time_order(times, buyers), np.lexsort((buyers, times)))
