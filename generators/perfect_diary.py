@@ -587,9 +587,11 @@ def _repeat_orders(
     starts, demand = month_starts(config), _month_demand(config)
     n, first_month = len(people), people["first_month"].to_numpy()
     who, seconds, when, u_sku, u_qty, wechat = [], [], [], [], [], []
+    draws = np.empty((5, n))  # refilled each month: no fresh 5 × n array to fault in
     for m in range(config.months):
-        u_buy, u_day, u_sku_m, u_qty_m, u_chan = rng.random((5, n))  # five draws of n, in this order
-        buy = np.flatnonzero((first_month < m) & (u_buy < -np.expm1(-REPEAT_HAZARD * demand[m] * hazard)))
+        u_buy, u_day, u_sku_m, u_qty_m, u_chan = rng.random(out=draws)  # five draws of n, in this order
+        eligible = np.flatnonzero(first_month < m)  # customers past their first month
+        buy = eligible[u_buy[eligible] < -np.expm1(-REPEAT_HAZARD * demand[m] * hazard[eligible])]
         seconds.append(np.floor(u_day[buy] * (starts[m + 1] - starts[m]).total_seconds()).astype(np.int64))
         when.append(np.full(len(buy), starts[m].to_datetime64()))
         who.append(buy)
