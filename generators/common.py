@@ -9,9 +9,11 @@ are then sampled with numpy: no Python loop per row.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,6 +21,9 @@ import pyarrow as pa
 from faker import Faker
 
 from helpers.core.schema import Column
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 ORDERS_PER_SCALE = 50_000  # orders a case generates at scale 1.0, the same for every case
 
@@ -67,6 +72,19 @@ def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
     key *= width
     key += who
     return np.argsort(key, kind="stable")
+
+
+def drawn_ahead(draw: Callable[[T], R], steps: Sequence[T]) -> Iterator[tuple[T, R]]:
+    """Each step with `draw(step)`, the next step's drawn on a second thread while the caller works on this
+    one. For draws that depend on no state of the caller (their own random streams only): the streams are
+    used in the order of the steps, so the draws are the same, and NumPy releases the GIL while it draws."""
+    with ThreadPoolExecutor(1, thread_name_prefix="drawn-ahead") as ahead:
+        following = ahead.submit(draw, steps[0]) if steps else None
+        for index, step in enumerate(steps):
+            drawn = following.result()
+            if index + 1 < len(steps):
+                following = ahead.submit(draw, steps[index + 1])
+            yield step, drawn
 
 
 def money(values: np.ndarray | pd.Series) -> np.ndarray:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from statistics import NormalDist
 
 import numpy as np
@@ -35,6 +36,7 @@ from generators.common import (
     Seeds,
     arrow_column,
     day_column,
+    drawn_ahead,
     id_range,
     id_width,
     ids,
@@ -613,8 +615,10 @@ def _simulate(
     keep = np.flatnonzero(stocked.ravel())
     history = np.zeros((6, horizon, len(keep)), dtype=np.int32)
     joining = _by_day(member_from, horizon)
-    for month in _months(days):
-        customer, when, uniforms = _month_events(rngs, people, planned_membership, config.plus_true_uplift, cum, month)
+    # A month's candidate purchases depend on nothing the simulation changes: the next month's are drawn while
+    # this month's days run.
+    events = partial(_month_events, rngs, people, planned_membership, config.plus_true_uplift, cum)
+    for month, (customer, when, uniforms) in drawn_ahead(events, _months(days)):
         bounds = np.searchsorted(when, np.arange(month[0], month[1] + 1))
         for day in range(*month):
             received = pipeline[day]

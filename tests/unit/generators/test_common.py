@@ -2,12 +2,14 @@ import datetime
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from generators.common import (
     CITY_TIERS,
     Seeds,
     city_text,
     day_column,
+    drawn_ahead,
     id_range,
     ids,
     labels,
@@ -125,3 +127,24 @@ def test_time_order_is_lexsort_by_time_then_who():
         (seconds[:0], who[:0]),
     ):
         assert np.array_equal(time_order(times, buyers), np.lexsort((buyers, times)))
+
+
+def test_draws_made_ahead_on_a_thread_are_the_draws_made_in_turn():
+    def month(stream):
+        return lambda size: stream.random(size)
+
+    sizes = [3, 0, 5, 2]
+    draw_in_turn = month(np.random.default_rng(4))
+    in_turn = [draw_in_turn(size) for size in sizes]
+    stream = np.random.default_rng(4)
+    ahead = list(drawn_ahead(month(stream), sizes))
+    assert [size for size, _ in ahead] == sizes
+    for (_, drawn), expected in zip(ahead, in_turn, strict=True):
+        assert np.array_equal(drawn, expected)
+    assert list(drawn_ahead(month(stream), [])) == []
+
+    def failing(size):
+        raise ValueError(f"no month {size}")
+
+    with pytest.raises(ValueError, match="no month 1"):
+        list(drawn_ahead(failing, [1, 2]))
