@@ -1,8 +1,9 @@
 """`make bench`: every figure beside its anchor measured in the same run, printed as ratios and saved as JSON.
 
 Figures (each a separate process, timed from outside, so start-up is included alike on both sides):
-- each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet; medians of three runs)
-  vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a time; median of three);
+- each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet; the median of the
+  differences of five pairs) vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a
+  time; median of five);
 - the collection (both editions, as `make run` executes it) sequentially vs as many bare notebooks that only
   import the stack and export HTML (the floor);
 - the collection with `--jobs 2` vs sequentially;
@@ -33,7 +34,7 @@ from helpers.workbooks.cases import CASES, generator
 
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
-REPEATS = 3  # runs of each generator size and of the Faker anchor: medians are reported
+REPEATS = 5  # pairs of generator sizes and runs of the Faker anchor: medians are reported
 EXPORT_ROWS = 5_000_000
 HUGE_ORDERS = 10_000_000
 CASE_WORKBOOKS = (
@@ -75,30 +76,33 @@ def _order_rows(folder: Path) -> int:
 
 def generator_figures(baseline: tuple[float, float], tmp: Path) -> list[Figure]:
     """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet):
-    each size is run REPEATS times, alternating, and the medians are compared (one run of a few seconds moves
-    by a third with the machine's page cache and neighbours)."""
+    the sizes are run in pairs, REPEATS times, and the median of the pairs' differences is taken (a pair runs
+    back to back, so a drift of the machine's speed moves both of its runs; one run of a few seconds moves by a
+    third with the machine's page cache and neighbours)."""
     figures = []
     for case in CASES:
-        runs: dict[int, list] = {SMALL: [], LARGE: []}
+        pairs = []
         for _ in range(REPEATS):
+            runs = {}
             for orders in (SMALL, LARGE):
                 folder = tmp / f"{case}-{orders}"
                 command = [*CASEBOOK, "generate", case, "--orders", str(orders), "--format", "parquet"]
-                runs[orders].append(measure([*command, "--out", str(folder)]))
+                runs[orders] = measure([*command, "--out", str(folder)])
+            pairs.append(runs)
         added = _order_rows(tmp / f"{case}-{LARGE}") - _order_rows(tmp / f"{case}-{SMALL}")
-        wall = {size: statistics.median(m.seconds for m in measured) for size, measured in runs.items()}
-        cpu = {size: statistics.median(m.cpu_seconds for m in measured) for size, measured in runs.items()}
+        wall = statistics.median(p[LARGE].seconds - p[SMALL].seconds for p in pairs)
+        cpu = statistics.median(p[LARGE].cpu_seconds - p[SMALL].cpu_seconds for p in pairs)
         figures += [
             Figure(
                 f"generator {case}: marginal order rows/s",
-                added / (wall[LARGE] - wall[SMALL]),
+                added / wall,
                 "Faker zh_CN, one row at a time",
                 baseline[0],
                 "rows/s",
             ),
             Figure(
                 f"generator {case}: marginal rows/CPU-s",
-                added / (cpu[LARGE] - cpu[SMALL]),
+                added / cpu,
                 "Faker zh_CN, rows/CPU-s",
                 baseline[1],
                 "rows/s",
