@@ -923,10 +923,11 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
     month by month, so that a large dataset is written without ever holding those tables whole as frames."""
     year = _year(config)
-    for name in ("customers", "skus", "warehouses"):
+    # The daily stock is quick to build and slow to write: it goes first, so that it is written while the
+    # order tables are built.
+    for start, stop in _months(year.days):
+        yield "inventory_daily", year.inventory(start, stop)
+    for name in ("customers", "skus", "warehouses", "memberships"):
         yield name, year.tables[name]
     for start, stop in month_slices(year.order_time):
         yield from year.order_tables(start, stop).items()
-    for start, stop in _months(year.days):
-        yield "inventory_daily", year.inventory(start, stop)
-    yield "memberships", year.tables["memberships"]
