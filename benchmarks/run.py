@@ -3,7 +3,7 @@
 Figures (each a separate process, timed from outside, so start-up is included alike on both sides):
 - each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet; the median of the
   differences of five pairs) vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a
-  time; median of five);
+  time), run before each pair (the median of those five);
 - the collection (both editions, as `make run` executes it) sequentially vs as many bare notebooks that only
   import the stack and export HTML (the floor);
 - the collection with `--jobs 2` vs sequentially;
@@ -34,7 +34,7 @@ from helpers.workbooks.cases import CASES, generator
 
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
-REPEATS = 5  # pairs of generator sizes and runs of the Faker anchor: medians are reported
+REPEATS = 5  # pairs of generator sizes, each after a run of the Faker anchor: medians are reported
 EXPORT_ROWS = 5_000_000
 HUGE_ORDERS = 10_000_000
 CASE_WORKBOOKS = (
@@ -49,40 +49,39 @@ STACK = (
 )
 
 
-def faker_rows_per_second(rows: int = FAKER_ROWS, repeats: int = REPEATS) -> tuple[float, float]:
+def faker_rows_per_second(rows: int = FAKER_ROWS) -> tuple[float, float]:
     """Rows per wall second and per CPU second of the naive way: Faker zh_CN making name, city, date and amount
-    one row at a time (the median of `repeats` runs)."""
+    one row at a time."""
     from faker import Faker
 
-    runs = []
-    for _ in range(repeats):
-        Faker.seed(1)
-        fake = Faker("zh_CN")
-        started, cpu = time.perf_counter(), time.process_time()
-        for _ in range(rows):
-            (
-                fake.name(),
-                fake.city(),
-                fake.date_between("-2y", "today"),
-                fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
-            )
-        runs.append((rows / (time.perf_counter() - started), rows / (time.process_time() - cpu)))
-    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+    Faker.seed(1)
+    fake = Faker("zh_CN")
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in range(rows):
+        (
+            fake.name(),
+            fake.city(),
+            fake.date_between("-2y", "today"),
+            fake.pyfloat(min_value=1, max_value=5000, right_digits=2),
+        )
+    return rows / (time.perf_counter() - started), rows / (time.process_time() - cpu)
 
 
 def _order_rows(folder: Path) -> int:
     return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))["tables"]["orders"]["rows"]
 
 
-def generator_figures(baseline: tuple[float, float], tmp: Path) -> list[Figure]:
-    """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet):
-    the sizes are run in pairs, REPEATS times, and the median of the pairs' differences is taken (a pair runs
-    back to back, so a drift of the machine's speed moves both of its runs; one run of a few seconds moves by a
-    third with the machine's page cache and neighbours)."""
+def generator_figures(tmp: Path) -> list[Figure]:
+    """Marginal order rows per wall and per CPU second of each generator from SMALL to LARGE orders (parquet),
+    against the Faker baseline measured beside it: REPEATS times, the baseline and then the two sizes back to
+    back; the figure is the median of the pairs' differences, the anchor the median of the baselines run among
+    them (the machine's speed drifts by a third within minutes, so an anchor measured once at the start of the
+    run does not stand for the later generator runs)."""
     figures = []
     for case in CASES:
-        pairs = []
+        pairs, baselines = [], []
         for _ in range(REPEATS):
+            baselines.append(faker_rows_per_second())
             runs = {}
             for orders in (SMALL, LARGE):
                 folder = tmp / f"{case}-{orders}"
@@ -97,14 +96,14 @@ def generator_figures(baseline: tuple[float, float], tmp: Path) -> list[Figure]:
                 f"generator {case}: marginal order rows/s",
                 added / wall,
                 "Faker zh_CN, one row at a time",
-                baseline[0],
+                statistics.median(b[0] for b in baselines),
                 "rows/s",
             ),
             Figure(
                 f"generator {case}: marginal rows/CPU-s",
                 added / cpu,
                 "Faker zh_CN, rows/CPU-s",
-                baseline[1],
+                statistics.median(b[1] for b in baselines),
                 "rows/s",
             ),
         ]
@@ -266,9 +265,8 @@ def main(argv: list[str] | None = None) -> None:
     figures = []
     with tempfile.TemporaryDirectory(prefix="casebook_bench_") as folder:
         tmp = Path(folder)
-        baseline = faker_rows_per_second()
         sections = {
-            "generators": lambda: generator_figures(baseline, tmp),
+            "generators": lambda: generator_figures(tmp),
             "collection": lambda: collection_figures(tmp),
             "scale": lambda: scale_figures(tmp),
             "export": lambda: export_figures(tmp),
