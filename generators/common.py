@@ -48,6 +48,18 @@ def stable_order(keys: np.ndarray) -> np.ndarray:
     return np.argsort(keys, kind="stable")
 
 
+def distinct_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")` for keys that are almost never equal (a time of day with a random
+    fraction): NumPy's default sort (3× faster, SIMD) is kept when no two keys are equal, as the order of
+    distinct keys is the only one; with a tie the stable sort decides."""
+    keys = np.asarray(keys)
+    order = np.argsort(keys)
+    ordered = keys[order]
+    if len(keys) > 1 and (ordered[1:] == ordered[:-1]).any():
+        return np.argsort(keys, kind="stable")
+    return order
+
+
 def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
     """The order of `np.lexsort((who, times))`: by time, ties by `who`, then by position. When `who` is
     non-negative and the times are integers or datetimes in whole seconds, one stable sort of one integer key,

@@ -36,6 +36,7 @@ from generators.common import (
     Seeds,
     arrow_column,
     day_column,
+    distinct_order,
     drawn_ahead,
     id_range,
     id_width,
@@ -634,7 +635,7 @@ def _simulate(
             sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), n_sku - 1)
             qty = np.minimum(1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64), 6)
             hour = np.searchsorted(hour_cdf, v[2]) + v[3]
-            time_order = np.argsort(hour, kind="stable")
+            time_order = distinct_order(hour)
             buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
             v = v[:, time_order]
             home = region[buyers] + 1

@@ -9,6 +9,7 @@ from generators.common import (
     Seeds,
     city_text,
     day_column,
+    distinct_order,
     drawn_ahead,
     id_range,
     ids,
@@ -148,3 +149,12 @@ def test_draws_made_ahead_on_a_thread_are_the_draws_made_in_turn():
 
     with pytest.raises(ValueError, match="no month 1"):
         list(drawn_ahead(failing, [1, 2]))
+
+
+def test_distinct_order_is_the_stable_order_with_or_without_ties():
+    rng = np.random.default_rng(10)
+    hours = rng.integers(0, 24, 3_000) + rng.random(3_000)  # distinct: the fast sort's order is the only one
+    assert np.array_equal(distinct_order(hours), np.argsort(hours, kind="stable"))
+    tied = np.round(hours, 1)  # many ties: the stable order, equal keys in their original order
+    assert np.array_equal(distinct_order(tied), np.argsort(tied, kind="stable"))
+    assert distinct_order(np.zeros(0)).tolist() == [] and distinct_order(np.ones(1)).tolist() == [0]
