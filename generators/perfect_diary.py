@@ -488,7 +488,8 @@ def _posts(config: Config, seeds: Seeds, kols: pd.DataFrame, budgets: pd.DataFra
 
 
 def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataFrame:
-    """New customers: one per first order of a post, plus platform-ads and organic buyers per month."""
+    """New customers: one per first order of a post, plus platform-ads and organic buyers per month; `source` is
+    a place in SOURCES and `post` the row of the post that brought them (−1: none)."""
     rng = seeds("arrivals")
     starts = month_starts(config)
     last_day = starts[-1] - pd.Timedelta(days=1)
@@ -496,15 +497,8 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
     lag = pd.to_timedelta(rng.geometric(0.25, len(from_posts)) - 1, unit="D")
     kol_dates = pd.DatetimeIndex(posts["post_date"].to_numpy()[from_posts]) + lag
     kol_dates = np.minimum(kol_dates.to_numpy(), last_day.to_datetime64())
-    parts = [
-        pd.DataFrame(
-            {
-                "source": posts["tier"].to_numpy()[from_posts],
-                "post_id": posts["post_id"].to_numpy()[from_posts],
-                "date": kol_dates,
-            }
-        )
-    ]
+    tier_source = pd.Categorical(posts["tier"], categories=SOURCES).codes.astype(np.int8)
+    parts = [pd.DataFrame({"source": tier_source[from_posts], "post": from_posts, "date": kol_dates})]
     ads = budgets["platform_ads"].to_numpy()
     capacity = ADS_CAPACITY_PER_SCALE * config.scale
     expected = {
@@ -517,10 +511,10 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
         length = np.asarray((starts[1:] - starts[:-1]).days)[month]
         day = np.floor(rng.random(len(month)) * length).astype(int)
         dates = starts[month] + pd.to_timedelta(day, unit="D")
-        parts.append(pd.DataFrame({"source": source, "post_id": None, "date": dates}))
+        code = np.full(len(dates), SOURCES.index(source), dtype=np.int8)
+        parts.append(pd.DataFrame({"source": code, "post": np.full(len(dates), -1), "date": dates}))
     arrivals = pd.concat(parts, ignore_index=True)
-    source_rank = pd.Categorical(arrivals["source"], categories=SOURCES).codes
-    order = time_order(arrivals["date"].to_numpy(), source_rank)
+    order = time_order(arrivals["date"].to_numpy(), arrivals["source"].to_numpy())
     return arrivals.iloc[order].reset_index(drop=True)
 
 
@@ -537,7 +531,7 @@ def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFram
             "city": city_text(sample_city_codes(rng, tiers)),
             "city_tier": tiers,
             "source": arrivals["source"].to_numpy(),
-            "post_id": arrivals["post_id"].to_numpy(),
+            "post": arrivals["post"].to_numpy(),
             "first_date": arrivals["date"].to_numpy(),
             "first_month": first_month,
             "loyalty": rng.standard_normal(n),
@@ -788,21 +782,24 @@ def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pa
     assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
     added = contacts["added"].to_numpy()
     customer_ids = id_range("C", len(people))  # customer i is C…(i + 1), as Arrow text
-    customer_id = customer_ids.to_numpy(zero_copy_only=False)
+    post_ids = pa.array(posts["post_id"].to_numpy(), pa.string())
     tables = {
         "kols": kols,
         "posts": posts.drop(columns="month"),
         "customers": people.assign(
-            customer_id=arrow_column(customer_ids), first_order_date=day_column(people["first_date"].to_numpy())
+            customer_id=arrow_column(customer_ids),
+            source=labels(SOURCES, people["source"].to_numpy()),
+            post_id=labels(post_ids, people["post"].to_numpy()),
+            first_order_date=day_column(people["first_date"].to_numpy()),
         )[[c.name for c in SCHEMA["customers"].columns]],
         "wechat_contacts": pd.DataFrame(
             {
-                "customer_id": customer_id[added],
+                "customer_id": arrow_column(customer_ids.filter(pa.array(added))),
                 "added_date": calendar_dates(contacts["added_date"][added]),
                 "active": contacts["active"].to_numpy()[added],
             }
         ),
-        "ab_assignments": assignments.assign(customer_id=customer_id[assignments["who"].to_numpy()])[
+        "ab_assignments": assignments.assign(customer_id=labels(customer_ids, assignments["who"].to_numpy()))[
             [c.name for c in SCHEMA["ab_assignments"].columns]
         ],
         "monthly_finance": _finance(config, rows, posts, budgets, contacts),
