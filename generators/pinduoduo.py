@@ -35,6 +35,7 @@ from generators.common import (
     Seeds,
     arrow_column,
     city_text,
+    distinct_order,
     id_range,
     id_text,
     id_width,
@@ -45,6 +46,7 @@ from generators.common import (
     plain_columns,
     sample_city_codes,
     sample_name_codes,
+    time_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -701,7 +703,7 @@ class _Ids:
         rank, label = {}, {}
         for prefix, times in (("U", sim.users["first"]), ("T", team_at), ("S", share_at)):
             rank[prefix] = np.empty(len(times), dtype=int)
-            rank[prefix][np.argsort(times, kind="stable")] = np.arange(len(times))
+            rank[prefix][time_order(times, np.arange(len(times)))] = np.arange(len(times))
             label[prefix] = id_text(prefix, rank[prefix] + 1, id_width(len(times)))
         return cls(rank, label)
 
@@ -726,7 +728,7 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     key = (o["at"] - sim.month_starts[0].to_datetime64().astype("datetime64[s]")).astype(np.int64)
     key *= len(sim.users["tier"]) + 1
     key += o["user"]
-    order = np.argsort(key, kind="stable")
+    order = distinct_order(key)  # equal only for two orders of one buyer in one second
     del key
     for key in o:  # one column at a time, so that only one unsorted copy is alive at once
         o[key] = o[key][order]
