@@ -70,18 +70,18 @@ def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
     if not len(times) or who.dtype.kind not in "iu" or who.min() < 0:
         return np.lexsort((who, times))
     if times.dtype.kind == "M":
-        seconds = times.astype("datetime64[s]")
-        if not np.array_equal(seconds, times):
+        seconds = times.astype("datetime64[s]", copy=False)
+        if seconds is not times and not np.array_equal(seconds, times):
             return np.lexsort((who, times))
-        ticks = seconds.astype(np.int64)
+        ticks = seconds.view(np.int64)
     elif times.dtype.kind in "iu":
-        ticks = times.astype(np.int64)
+        ticks = times.astype(np.int64, copy=False)
     else:
         return np.lexsort((who, times))
     first, width = int(ticks.min()), int(who.max()) + 1
     if (int(ticks.max()) - first + 1) * width >= 2**63:
         return np.lexsort((who, times))
-    key = ticks - first
+    key = ticks - first  # the one array of the size of `times` made here (memory at 10M orders)
     key *= width
     key += who
     return distinct_order(key)

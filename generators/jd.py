@@ -48,6 +48,7 @@ from generators.common import (
     plain_columns,
     sample_name_codes,
     stable_order,
+    time_order,
 )
 from helpers.core.errors import ParameterError
 from helpers.core.festivals import festival_multiplier
@@ -635,9 +636,9 @@ def _simulate(
             sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), n_sku - 1)
             qty = np.minimum(1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64), 6)
             hour = np.searchsorted(hour_cdf, v[2]) + v[3]
-            time_order = distinct_order(hour)
-            buyers, sku, qty, hour = buyers[time_order], sku[time_order], qty[time_order], hour[time_order]
-            v = v[:, time_order]
+            by_hour = distinct_order(hour)
+            buyers, sku, qty, hour = buyers[by_hour], sku[by_hour], qty[by_hour], hour[by_hour]
+            v = v[:, by_hour]
             home = region[buyers] + 1
             regional_first = stocked[home, sku]
             local_key = home * n_sku + sku
@@ -887,8 +888,7 @@ def _year(config: Config) -> _Year:
     sim, stock, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
     second = np.floor(sim.hour * 3600)
     order_time = _at(days, sim.day, second)
-    # Time order, ties by customer: one sort of one integer key (rows are already nearly in time order).
-    sequence = np.argsort((sim.day * 86_400 + second.astype(np.int64)) * len(people) + sim.customer, kind="stable")
+    sequence = time_order(sim.day * 86_400 + second.astype(np.int64), sim.customer)  # by time, then customer
     sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
     order_time = order_time[sequence]
     # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).

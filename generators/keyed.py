@@ -110,7 +110,6 @@ def _invert(
             count[rows[~open_]] = k
             rows, u, term, total, bound = rows[open_], u[open_], term[open_], total[open_], bound[open_]
             parameters = tuple(p[open_] for p in parameters)
-    count[rows] = k
     steps = 2
     while len(rows):
         ks = k + np.arange(1, steps + 1)[:, None]  # a row of k per step, a column per open count

@@ -152,8 +152,8 @@ def demand_multiplier(config: Config, days: pd.DatetimeIndex) -> tuple[np.ndarra
 
 
 def _people(rng: np.random.Generator, arrival: np.ndarray) -> pd.DataFrame:
-    """Customer traits: name, city and channel (as places in their pools, see `_customer_table`), purchase rate,
-    dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
+    """Customer traits: name, city and channel (as places in their pools, named in `_simulate`'s customer
+    table), purchase rate, dropout and basket (BG/NBD + Gamma-Gamma shapes)."""
     n = len(arrival)
     tiers = sample_tiers(rng, n, [0.15, 0.30, 0.25, 0.18, 0.12])
     return pd.DataFrame(

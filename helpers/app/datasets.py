@@ -135,7 +135,8 @@ class _ParquetFiles(contextlib.ExitStack):
                 write_statistics=[f.name for f in schema if not _is_text(f.type)],
             )
         )
-        self.callback(self._finish_writing)  # runs before the files close
+        # Registered with each file, so that it runs before this file closes (an exit stack unwinds in reverse).
+        self.callback(self._finish_writing)
         first = first.cast(schema)
         self.group_rows[name] = max(1, self.row_group_bytes * len(first) // max(first.nbytes, 1))
         self.waiting[name] = [first]

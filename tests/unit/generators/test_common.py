@@ -120,6 +120,7 @@ def test_time_order_is_lexsort_by_time_then_who():
     start = np.datetime64("2024-01-01T00:00:00", "ns")
     for times, buyers in (
         (start + seconds.astype("timedelta64[s]"), who),  # whole seconds: one integer key
+        (start.astype("datetime64[s]") + seconds.astype("timedelta64[s]"), who),  # stored in seconds: a view
         (start + seconds.astype("timedelta64[ns]"), who),  # not whole seconds: lexsort
         (seconds % 365, who),  # days as integers
         (seconds % 365, who - 5),  # a negative who: lexsort
