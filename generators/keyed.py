@@ -20,6 +20,8 @@ from collections.abc import Callable
 import numpy as np
 from scipy import special
 
+from generators.common import stable_order
+
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX_2 = np.uint64(0x94D049BB133111EB)
@@ -58,7 +60,7 @@ def poisson(u: np.ndarray, mean: np.ndarray) -> np.ndarray:
     """Poisson counts by inverting the distribution function at `u` (the smallest k with F(k) > u)."""
     u, mean = (a.ravel() for a in np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(mean, dtype=float)))
     limit = mean + 12 * np.sqrt(mean) + 30  # beyond this only rounding keeps F(k) ≤ u
-    return _invert(u, np.exp(-mean), limit, (mean,), lambda mean, k: mean / k)
+    return _invert(u, np.exp(-mean), limit, (mean,), lambda mean, k: mean / k, given=(mean,))
 
 
 def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
@@ -71,13 +73,9 @@ def binomial(u: np.ndarray, n: np.ndarray, p: np.ndarray | float) -> np.ndarray:
     certain = p >= 1
     q = np.where(certain, 0.5, p)  # certain successes are set at the end; avoid dividing by zero here
     odds = q / (1 - q)
-    k = _invert(u, (1 - q) ** n, n, (n, odds), lambda n, odds, k: (n - (k - 1)) / k * odds)
+    k = _invert(u, (1 - q) ** n, n, (n, odds), lambda n, odds, k: (n - (k - 1)) / k * odds, given=(n, p))
     out[rows] = np.where(certain, n, k)
     return out.reshape(arrays[0].shape)
-
-
-_FEW = 2000  # open counts below which whole blocks of terms are computed (above: one term a pass costs less)
-_BLOCK = 1 << 22  # terms computed at once (rows × steps): bounds the memory of a block at ≈32 MB an array
 
 
 def _invert(
@@ -86,30 +84,135 @@ def _invert(
     bound: np.ndarray,
     parameters: tuple[np.ndarray, ...],
     ratio: Callable[..., np.ndarray],
+    given: tuple[np.ndarray, ...],
 ) -> np.ndarray:
     """The smallest k with F(k) > u, or the first k ≥ `bound`, for a count whose probabilities follow
-    pmf(k) = pmf(k − 1) · ratio(*parameters, k), starting from pmf(0) = `pmf`.
+    pmf(k) = pmf(k − 1) · ratio(*parameters, k), starting from pmf(0) = `pmf`; `pmf`, `bound` and `parameters`
+    are computed element by element from the arrays `given` (a mean; trials and chance), so rows equal in
+    `given` share one distribution.
 
     The terms are summed in the order a plain loop over k would (pmf(k) = pmf(k − 1) · ratio, F(k) = F(k − 1) +
-    pmf(k), each one IEEE operation), so the counts are exactly the loop's. While many counts are open, a pass
-    adds one term to each (all open counts then stand at the same k), on packed copies of the open counts'
-    values; the last few open counts (large means) get a block of terms a pass, the block doubling while they
-    stay open (`np.multiply.accumulate` and `np.add.accumulate` along the block are such loops): a mean of 400
-    takes a dozen passes instead of 450."""
+    pmf(k), each one IEEE operation), so the counts are exactly the loop's whichever way they are found: from
+    a table of F(k) per distribution when the rows share a few (the contacts of five city tiers, the people a
+    share reached), else by stepping through k for all rows at once."""
+    groups = _distributions(given, len(u))
+    if groups is None:
+        return _invert_stepwise(u, pmf, bound, parameters, ratio)
+    return _invert_by_table(u, pmf, bound, parameters, ratio, *groups)
+
+
+_ROWS_PER_TABLE = 16  # rows per distinct distribution from which one table of F(k) each is the quicker way
+_SAMPLE = 4096  # values looked at first to tell a parameter with many distinct values
+
+
+def _distributions(given: tuple[np.ndarray, ...], rows: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The rows sorted by their distribution, and where each distribution's rows start; None when there are
+    more than one distribution per `_ROWS_PER_TABLE` rows."""
+    most = rows // _ROWS_PER_TABLE
+    codes, size = np.zeros(rows, dtype=np.int64), 1
+    for values in given:
+        found = _codes(values, most // size)
+        if found is None:
+            return None
+        code, distinct = found
+        codes, size = codes * distinct + code, size * distinct
+    order = stable_order(codes)
+    ordered = codes[order]
+    return order, np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+
+
+def _codes(values: np.ndarray, most: int) -> tuple[np.ndarray, int] | None:
+    """Codes 0…m−1 of `values` (equal values, equal codes) and m, or None if there are more than `most`
+    distinct values. Whole numbers in a short range are their own codes (no sort)."""
+    if most < 1:
+        return None
+    low, high = values.min(), values.max()
+    if low == high:
+        return np.zeros(len(values), dtype=np.int64), 1
+    if high - low < most:
+        whole = values.astype(np.int64)
+        if np.array_equal(whole, values):
+            return whole - int(low), int(high - low) + 1
+    if len(np.unique(values[:_SAMPLE])) > most:
+        return None
+    distinct, code = np.unique(values, return_inverse=True)
+    return (code, len(distinct)) if len(distinct) <= most else None
+
+
+def _invert_by_table(
+    u: np.ndarray,
+    pmf: np.ndarray,
+    bound: np.ndarray,
+    parameters: tuple[np.ndarray, ...],
+    ratio: Callable[..., np.ndarray],
+    order: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """`_invert` for rows sorted by distribution (`order`, each starting at `starts`): F(0), F(1), … of each
+    distribution up to the first k with F(k) above its rows' largest u (or k ≥ its bound), then each row's
+    count by binary search in its distribution's F."""
+    first = order[starts]
+    ordered_u = u[order]
+    top = np.maximum.reduceat(ordered_u, starts)
+    term, bound = pmf[first], bound[first]
+    parameters = tuple(p[first] for p in parameters)
+    totals = [term.copy()]
+    last = np.zeros(len(first), dtype=np.int64)  # the k at which each distribution's F ends
+    open_ = (top >= term) & (bound > 0)
+    k = 0
+    while open_.any():
+        k += 1
+        term = term * ratio(*parameters, k)
+        totals.append(totals[-1] + term)
+        still = open_ & (top >= totals[-1]) & (k < bound)
+        last[open_ & ~still] = k
+        open_ = still
+    table = np.vstack(totals).T.copy()  # a row of F(0…) per distribution
+    count = np.empty(len(u), dtype=np.int64)
+    stops = np.r_[starts[1:], len(u)]
+    for row, (start, stop) in enumerate(zip(starts, stops, strict=True)):
+        found = np.searchsorted(table[row, : last[row] + 1], ordered_u[start:stop], side="right")
+        count[order[start:stop]] = np.minimum(found, last[row])
+    return count
+
+
+_FEW = 2000  # open counts below which whole blocks of terms are computed (above: one term a pass costs less)
+_BLOCK = 1 << 22  # terms computed at once (rows × steps): bounds the memory of a block at ≈32 MB an array
+_PACK = 0.7  # the share of open counts below which the open ones are packed again
+
+
+def _invert_stepwise(
+    u: np.ndarray,
+    pmf: np.ndarray,
+    bound: np.ndarray,
+    parameters: tuple[np.ndarray, ...],
+    ratio: Callable[..., np.ndarray],
+) -> np.ndarray:
+    """`_invert` for rows of many distributions. While many counts are open, a pass adds one term to each (all
+    open counts then stand at the same k), on packed copies of the open counts' values, packed again once a
+    good share of them has closed (closed counts carry on unread until then: cheaper than packing every pass);
+    the last few open counts (large means) get a block of terms a pass, the block doubling while they stay open
+    (`np.multiply.accumulate` and `np.add.accumulate` along the block are such loops): a mean of 400 takes a
+    dozen passes instead of 450."""
     count = np.zeros(len(u), dtype=np.int64)
     rows = np.flatnonzero((u >= pmf) & (bound > 0))
     u, term, total, bound = u[rows], pmf[rows], pmf[rows].copy(), bound[rows]
     parameters = tuple(p[rows] for p in parameters)
+    open_ = np.ones(len(rows), dtype=bool)
     k = 0
     while len(rows) > _FEW:
         k += 1
         term *= ratio(*parameters, k)
         total += term
-        open_ = (u >= total) & (k < bound)
-        if not open_.all():
-            count[rows[~open_]] = k
+        still = open_ & (u >= total) & (k < bound)
+        count[rows[open_ & ~still]] = k
+        open_ = still
+        if np.count_nonzero(open_) < _PACK * len(rows):
             rows, u, term, total, bound = rows[open_], u[open_], term[open_], total[open_], bound[open_]
             parameters = tuple(p[open_] for p in parameters)
+            open_ = np.ones(len(rows), dtype=bool)
+    rows, u, term, total, bound = rows[open_], u[open_], term[open_], total[open_], bound[open_]
+    parameters = tuple(p[open_] for p in parameters)
     steps = 2
     while len(rows):
         ks = k + np.arange(1, steps + 1)[:, None]  # a row of k per step, a column per open count

@@ -52,6 +52,37 @@ def test_binomial_inverts_the_distribution_function(n, p):
     assert (keyed.binomial(u, np.full(len(u), n), 0.0) == 0).all()
 
 
+
+def test_rows_sharing_a_few_distributions_read_their_counts_from_a_table():
+    # Contacts of five city tiers, trials with a handful of chances: one table of F(k) per distribution.
+    rng = np.random.default_rng(11)
+    u = rng.uniform(0.0, 0.9999, 40_000)
+    mean = rng.choice([0.0, 0.3, 12.0, 35.0, 300.0], len(u))
+    assert keyed._distributions((mean,), len(u)) is not None
+    assert (keyed.poisson(u, mean) == stats.poisson.ppf(u, mean)).all()
+    trials, chance = rng.integers(0, 40, len(u)), rng.choice([0.02, 0.3, 0.5, 0.9], len(u))
+    assert keyed._distributions((trials, chance), len(u)) is not None
+    assert (keyed.binomial(u, trials, chance) == stats.binom.ppf(u, trials, chance)).all()
+
+
+def test_the_table_and_the_stepwise_sums_give_the_same_counts():
+    # Generated data stays the same whichever way a count is found, up to the last bit of each sum: u just
+    # below 1 runs into the bound, where rounding keeps F(k) at or below u.
+    rng = np.random.default_rng(12)
+    u = np.r_[rng.random(30_000), np.nextafter(1.0, 0.0), 1 - 1e-15]
+    mean = rng.choice([0.05, 4.0, 40.0, 420.0], len(u))
+    limit = mean + 12 * np.sqrt(mean) + 30
+    arguments = (u, np.exp(-mean), limit, (mean,), lambda mean, k: mean / k)
+    groups = keyed._distributions((mean,), len(u))
+    assert groups is not None
+    assert (keyed._invert_by_table(*arguments, *groups) == keyed._invert_stepwise(*arguments)).all()
+
+
+def test_many_distinct_distributions_are_summed_stepwise():
+    rng = np.random.default_rng(13)
+    assert keyed._distributions((rng.gamma(2.0, 3.0, 10_000),), 10_000) is None
+    assert keyed._distributions((rng.integers(0, 5_000, 10_000),), 10_000) is None
+
 def test_continuous_draws_match_scipy():
     u = np.linspace(0.001, 0.999, 999)
     assert np.allclose(keyed.gamma(u, 0.7, 2.0), stats.gamma.ppf(u, 0.7, scale=2.0))
