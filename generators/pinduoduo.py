@@ -35,6 +35,7 @@ from generators.common import (
     Seeds,
     arrow_column,
     city_text,
+    distinct_order,
     id_range,
     id_text,
     id_width,
@@ -712,7 +713,7 @@ class _Ids:
 
     def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         """The rows of `columns` sorted by their own id (`columns[key]` holds each row's index of kind `prefix`)."""
-        order = np.argsort(self.rank[prefix][np.asarray(columns[key], dtype=int)], kind="stable")
+        order = distinct_order(self.rank[prefix][np.asarray(columns[key], dtype=int)])  # ranks are distinct
         for name in columns:  # one column at a time, so that only one unsorted copy is alive at once
             columns[name] = np.asarray(columns[name])[order]
         return columns

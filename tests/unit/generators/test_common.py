@@ -158,4 +158,9 @@ def test_distinct_order_is_the_stable_order_with_or_without_ties():
     assert np.array_equal(distinct_order(hours), np.argsort(hours, kind="stable"))
     tied = np.round(hours, 1)  # many ties: the stable order, equal keys in their original order
     assert np.array_equal(distinct_order(tied), np.argsort(tied, kind="stable"))
+    few = hours.copy()
+    few[rng.choice(len(few), 60)] = few[rng.choice(len(few), 60)]  # a few runs of equal keys among distinct
+    few[::500] = 7.5
+    assert 0 < len(few) - len(np.unique(few)) < len(few) // 16
+    assert np.array_equal(distinct_order(few), np.argsort(few, kind="stable"))
     assert distinct_order(np.zeros(0)).tolist() == [] and distinct_order(np.ones(1)).tolist() == [0]
