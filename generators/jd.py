@@ -18,8 +18,7 @@ each SKU's demand, and with it every stock figure, is the same at any data size.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, fields
 from statistics import NormalDist
 
 import numpy as np
@@ -498,6 +497,7 @@ class _Stock:
 
 # Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
 UNIFORMS = 8
+HOUR_CDF = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
 
 
 def _poisson_days(
@@ -514,37 +514,63 @@ def _poisson_days(
     return process, day
 
 
-def _month_events(
-    rngs: tuple[np.random.Generator, np.random.Generator],
-    people: pd.DataFrame,
-    membership: tuple[np.ndarray, np.ndarray],
-    uplift: float,
-    cum: np.ndarray,
-    month: tuple[int, int],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A month's candidate purchases (customer, day, uniforms) in day order: each arriving customer's first
-    order, repeat purchases at the customer's own rate, and members' extra purchases from membership itself.
+@dataclass(frozen=True)
+class _Candidates:
+    """Candidate purchases in the order the simulation serves them, by day, then hour: who, when, and the
+    uniforms that decide the SKU, the quantity, a wait for the supplier, the delivery, a return and lapsing."""
 
-    The extra purchases come from their own stream, so the other draws never depend on `plus_true_uplift`
-    or on any other lever: two runs that differ in a lever are a clean counterfactual. Purchases of
-    customers who have lapsed by then are dropped by the simulation."""
-    base, extra = rngs
-    first, stop = month
-    rate, arrival = people["rate"].to_numpy(), people["arrival"].to_numpy()
-    lo = np.clip(arrival + 1, first, stop)
-    active = np.flatnonzero(lo < stop)  # repeat purchases start the day after arrival
-    process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), cum)
-    repeat_customer = active[process]
-    new = np.flatnonzero((arrival >= first) & (arrival < stop))
-    member_from, member_to = membership
-    member_lo, member_hi = np.maximum(lo, member_from), np.minimum(member_to, stop)
-    members = np.flatnonzero(member_lo < member_hi)
-    process, extra_day = _poisson_days(extra, rate[members] * uplift, member_lo[members], member_hi[members], cum)
-    customer = np.concatenate([new, repeat_customer, members[process]])
-    day = np.concatenate([arrival[new], repeat_day, extra_day])
-    u = np.hstack([base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extra_day)))])
-    order = stable_order(day)
-    return customer[order], day[order], u[:, order]
+    customer: np.ndarray
+    day: np.ndarray
+    hour: np.ndarray
+    u_sku: np.ndarray
+    u_quantity: np.ndarray
+    u_wait: np.ndarray
+    u_delivery: np.ndarray
+    u_return: np.ndarray
+    u_lapse: np.ndarray
+
+    def rows(self, where: slice | np.ndarray) -> _Candidates:
+        return _Candidates(*(getattr(self, f.name)[where] for f in fields(self)))
+
+
+@dataclass(frozen=True)
+class _Shopping:
+    """What draws a month's candidate purchases: the purchase streams and the customers."""
+
+    rngs: tuple[np.random.Generator, np.random.Generator]
+    people: pd.DataFrame
+    membership: tuple[np.ndarray, np.ndarray]  # the planned membership days [from, to) of each customer
+    uplift: float
+    cum: np.ndarray  # the cumulative daily multiplier
+
+    def month(self, month: tuple[int, int]) -> _Candidates:
+        """A month's candidate purchases: each arriving customer's first order, repeat purchases at the
+        customer's own rate, and members' extra purchases from membership itself.
+
+        The extra purchases come from their own stream, so the other draws never depend on `plus_true_uplift`
+        or on any other lever: two runs that differ in a lever are a clean counterfactual. Purchases of
+        customers who have lapsed by then are dropped by the simulation."""
+        base, extra = self.rngs
+        first, stop = month
+        rate, arrival = self.people["rate"].to_numpy(), self.people["arrival"].to_numpy()
+        lo = np.clip(arrival + 1, first, stop)
+        active = np.flatnonzero(lo < stop)  # repeat purchases start the day after arrival
+        process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), self.cum)
+        repeat_customer = active[process]
+        new = np.flatnonzero((arrival >= first) & (arrival < stop))
+        member_from, member_to = self.membership
+        member_lo, member_hi = np.maximum(lo, member_from), np.minimum(member_to, stop)
+        members = np.flatnonzero(member_lo < member_hi)
+        extras = _poisson_days(extra, rate[members] * self.uplift, member_lo[members], member_hi[members], self.cum)
+        customer = np.concatenate([new, repeat_customer, members[extras[0]]])
+        day = np.concatenate([arrival[new], repeat_day, extras[1]])
+        u = np.hstack(
+            [base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extras[1])))]
+        )
+        hour = np.searchsorted(HOUR_CDF, u[2]) + u[3]
+        by_hour = distinct_order(hour)
+        order = by_hour[stable_order(day[by_hour])]  # by day, then hour (equal hours in the order drawn)
+        return _Candidates(customer[order], day[order], hour[order], *u[[0, 1, 4, 5, 6, 7]][:, order])
 
 
 def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
@@ -606,10 +632,9 @@ def _simulate(
         * (1 + GROWTH * np.arange(horizon) / max(horizon - 1, 1))
     )
     cum = np.r_[0.0, np.cumsum(multiplier)]
+    dropout, region = people["dropout"].to_numpy(), people["region_index"].to_numpy()
     share = skus["order_share"].to_numpy()
     fade_day, multi = skus["fade_day"].to_numpy(), skus["multi_unit"].to_numpy()
-    hour_cdf = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
-    dropout, region = people["dropout"].to_numpy(), people["region_index"].to_numpy()
     planned_membership = _membership_days(people, horizon)
     member_from, member_to = (a.copy() for a in planned_membership)
     alive = np.ones(n, dtype=bool)
@@ -619,9 +644,9 @@ def _simulate(
     joining = _by_day(member_from, horizon)
     # A month's candidate purchases depend on nothing the simulation changes: the next month's are drawn while
     # this month's days run.
-    events = partial(_month_events, rngs, people, planned_membership, config.plus_true_uplift, cum)
-    for month, (customer, when, uniforms) in drawn_ahead(events, _months(days)):
-        bounds = np.searchsorted(when, np.arange(month[0], month[1] + 1))
+    shopping = _Shopping(rngs, people, planned_membership, config.plus_true_uplift, cum)
+    for month, candidates in drawn_ahead(shopping.month, _months(days)):
+        bounds = np.searchsorted(candidates.day, np.arange(month[0], month[1] + 1))
         for day in range(*month):
             received = pipeline[day]
             stock += received
@@ -629,16 +654,12 @@ def _simulate(
             opening = stock.copy()
             lapsed_joiner = joining[day][~alive[joining[day]]]
             member_from[lapsed_joiner], member_to[lapsed_joiner] = 10**6, -1
-            today_slice = slice(bounds[day - month[0]], bounds[day - month[0] + 1])
-            live = alive[customer[today_slice]]
-            buyers, v = customer[today_slice][live], uniforms[:, today_slice][:, live]
-            today = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
-            sku = np.minimum(np.searchsorted(np.cumsum(today) / today.sum(), v[0]), n_sku - 1)
-            qty = np.minimum(1 + np.floor(np.log(v[1]) / np.log(multi[sku])).astype(np.int64), 6)
-            hour = np.searchsorted(hour_cdf, v[2]) + v[3]
-            by_hour = distinct_order(hour)
-            buyers, sku, qty, hour = buyers[by_hour], sku[by_hour], qty[by_hour], hour[by_hour]
-            v = v[:, by_hour]
+            today = candidates.rows(slice(bounds[day - month[0]], bounds[day - month[0] + 1]))
+            today_share = share * np.exp(-np.maximum(day - fade_day, 0) / 20)
+            c = today.rows(alive[today.customer])  # the live customers' purchases, by hour
+            buyers = c.customer
+            sku = np.minimum(np.searchsorted(np.cumsum(today_share) / today_share.sum(), c.u_sku), n_sku - 1)
+            qty = np.minimum(1 + np.floor(np.log(c.u_quantity) / np.log(multi[sku])).astype(np.int64), 6)
             home = region[buyers] + 1
             regional_first = stocked[home, sku]
             local_key = home * n_sku + sku
@@ -651,7 +672,7 @@ def _simulate(
             stock -= _units(sku[served_central], qty[served_central], len(stock))
             requested = _units(local_key[regional_first], qty[regional_first], len(stock))
             requested += _units(sku[to_central], qty[to_central], len(stock))
-            waits = ~served_local & ~served_central & (v[4] < WAIT_SHARE)
+            waits = ~served_local & ~served_central & (c.u_wait < WAIT_SHARE)
             placed = served_local | served_central | waits
             source = np.where(served_local, 0, np.where(served_central, 1, 2))
             warehouse = np.where(served_local, home, np.where(served_central, 0, -1))
@@ -666,20 +687,20 @@ def _simulate(
                 _Day(
                     buyers[placed],
                     np.full(placed.sum(), day),
-                    hour[placed],
+                    c.hour[placed],
                     sku[placed],
                     qty[placed],
                     source[placed],
                     warehouse[placed],
-                    v[5][placed],
-                    v[6][placed],
+                    c.u_delivery[placed],
+                    c.u_return[placed],
                 )
             )
             # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
             # members do not lapse while their paid year runs (only a lapsed customer fails to join).
             factor = np.where(served_local, FAST_DROPOUT_FACTOR, SLOW_DROPOUT_FACTOR)
             member = (member_from[buyers] <= day) & (day < member_to[buyers])
-            lapse = (v[7] < np.minimum(dropout[buyers] * factor, 1.0)) & ~member
+            lapse = (c.u_lapse < np.minimum(dropout[buyers] * factor, 1.0)) & ~member
             alive[buyers[lapse]] = False
     columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
     return _Day(*columns), _Stock(stocked, reorder_point, history), (member_from, member_to)
