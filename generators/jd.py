@@ -18,7 +18,8 @@ each SKU's demand, and with it every stock figure, is the same at any data size.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, fields, replace
 from statistics import NormalDist
 
 import numpy as np
@@ -42,7 +43,6 @@ from generators.common import (
     ids,
     labels,
     money,
-    month_slices,
     name_text,
     plain_columns,
     sample_name_codes,
@@ -471,9 +471,9 @@ def _membership_days(people: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np
 # ---------------------------------------------------------------- the day-by-day simulation
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Day:
-    """What one day's buyers did: the order rows collected by the simulation."""
+    """What buyers did on one day or more: the order rows collected by the simulation."""
 
     customer: np.ndarray
     day: np.ndarray
@@ -482,8 +482,42 @@ class _Day:
     quantity: np.ndarray
     source: np.ndarray
     warehouse: np.ndarray
+    member: np.ndarray  # a PLUS member on the day of the order
     u_delivery: np.ndarray
     u_return: np.ndarray
+
+    def rows(self, where: slice | np.ndarray) -> _Day:
+        return _Day(*(getattr(self, f.name)[where] for f in fields(self)))
+
+    @staticmethod
+    def joined(parts: list[_Day]) -> _Day:
+        return _Day(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Day)))
+
+
+@dataclass(frozen=True)
+class _Orders:
+    """Orders in time order (ties by customer): the simulation's rows and their timestamps."""
+
+    rows: _Day
+    time: np.ndarray  # datetime64[ns]
+
+    def __len__(self) -> int:
+        return len(self.time)
+
+    @staticmethod
+    def of(rows: _Day, days: pd.DatetimeIndex) -> _Orders:
+        """The rows of whole days in time order: a month's, or the year's (months in turn give the same order)."""
+        second = np.floor(rows.hour * 3600)
+        time = _at(days, rows.day, second)
+        sequence = time_order(rows.day * 86_400 + second.astype(np.int64), rows.customer)  # by time, then customer
+        return _Orders(rows.rows(sequence), time[sequence])
+
+    def first_orders(self) -> tuple[np.ndarray, np.ndarray]:
+        """The customers among these orders and the day of their first one among them."""
+        first_row = np.full(int(self.rows.customer.max(initial=-1)) + 1, len(self))
+        np.minimum.at(first_row, self.rows.customer, np.arange(len(self)))  # no sort, unlike np.unique
+        buyers = np.flatnonzero(first_row < len(self))
+        return buyers, self.time[first_row[buyers]].astype("datetime64[D]")
 
 
 @dataclass(frozen=True)
@@ -493,6 +527,7 @@ class _Stock:
     stocked: np.ndarray  # warehouses × SKUs, True where held
     reorder_point: np.ndarray  # warehouses × SKUs, units
     history: np.ndarray  # (6, days, stocked pairs): open, received, requested, shipped, close, on order
+    # (the days of a month, or of the year)
 
 
 # Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
@@ -612,10 +647,22 @@ def _months(days: pd.DatetimeIndex) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in zip(starts, np.r_[starts[1:], len(days)], strict=True)]
 
 
+@dataclass(frozen=True)
+class _Month:
+    """A simulated month: its days (first, stop), its orders in the order served, its stock record, and the
+    membership days as they stand at its end (complete once the last month has run)."""
+
+    days: tuple[int, int]
+    orders: _Day
+    stock: _Stock
+    membership: tuple[np.ndarray, np.ndarray]  # [from, to) day of each customer's membership
+
+
 def _simulate(
     config: Config, seeds: Seeds, people: pd.DataFrame, skus: pd.DataFrame, days: pd.DatetimeIndex
-) -> tuple[_Day, _Stock, tuple[np.ndarray, np.ndarray]]:
-    """Run the year: purchases, stock allocation, replenishment and lapsing; returns orders and stock history."""
+) -> Iterator[_Month]:
+    """Run the year: purchases, stock allocation, replenishment and lapsing, month by month, each month handed
+    over as soon as its days have run."""
     rngs = (seeds("purchases"), seeds("plus-purchases"))
     n, horizon, n_wh, n_sku = len(people), len(days), len(REGIONS) + 1, len(skus)
     stocked = _stocked(config, seeds, skus)
@@ -638,15 +685,16 @@ def _simulate(
     planned_membership = _membership_days(people, horizon)
     member_from, member_to = (a.copy() for a in planned_membership)
     alive = np.ones(n, dtype=bool)
-    rows = []
     keep = np.flatnonzero(stocked.ravel())
-    history = np.zeros((6, horizon, len(keep)), dtype=np.int32)
     joining = _by_day(member_from, horizon)
     # A month's candidate purchases depend on nothing the simulation changes: the next month's are drawn while
     # this month's days run.
     shopping = _Shopping(rngs, people, planned_membership, config.plus_true_uplift, cum)
     for month, candidates in drawn_ahead(shopping.month, _months(days)):
         bounds = np.searchsorted(candidates.day, np.arange(month[0], month[1] + 1))
+        rows = []
+        # The stock history of the month only: once a month's daily stock is written, it is let go.
+        history = np.zeros((6, month[1] - month[0], len(keep)), dtype=np.int32)
         for day in range(*month):
             received = pipeline[day]
             stock += received
@@ -682,7 +730,13 @@ def _simulate(
             pipeline[day + config.lead_time_days, need] += order_up_to[need] - position[need]
             on_order[need] += order_up_to[need] - position[need]
             for row, values in enumerate((opening, received, requested, opening - stock, stock, on_order)):
-                history[row, day] = values[keep]
+                history[row, day - month[0]] = values[keep]
+            # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
+            # members do not lapse while their paid year runs (only a lapsed customer fails to join).
+            factor = np.where(served_local, FAST_DROPOUT_FACTOR, SLOW_DROPOUT_FACTOR)
+            member = (member_from[buyers] <= day) & (day < member_to[buyers])
+            lapse = (c.u_lapse < np.minimum(dropout[buyers] * factor, 1.0)) & ~member
+            alive[buyers[lapse]] = False
             rows.append(
                 _Day(
                     buyers[placed],
@@ -692,18 +746,13 @@ def _simulate(
                     qty[placed],
                     source[placed],
                     warehouse[placed],
+                    member[placed],
                     c.u_delivery[placed],
                     c.u_return[placed],
                 )
             )
-            # Lapsing after an order: likelier after a slow delivery or a lost order, less after a fast one;
-            # members do not lapse while their paid year runs (only a lapsed customer fails to join).
-            factor = np.where(served_local, FAST_DROPOUT_FACTOR, SLOW_DROPOUT_FACTOR)
-            member = (member_from[buyers] <= day) & (day < member_to[buyers])
-            lapse = (c.u_lapse < np.minimum(dropout[buyers] * factor, 1.0)) & ~member
-            alive[buyers[lapse]] = False
-    columns = [np.concatenate([getattr(r, f) for r in rows]) for f in _Day.__dataclass_fields__]
-    return _Day(*columns), _Stock(stocked, reorder_point, history), (member_from, member_to)
+        stock_record = _Stock(stocked, reorder_point, history)
+        yield _Month(month, _Day.joined(rows), stock_record, (member_from, member_to))
 
 
 # ---------------------------------------------------------------- output tables
@@ -816,18 +865,18 @@ def _memberships(
     )
 
 
-def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex, start: int = 0, stop: int | None = None):
-    """Long table of the stock history on days `start`…`stop`, only for the warehouse–SKU pairs that are stocked."""
-    stop = len(days) if stop is None else stop
+def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
+    """Long table of the stock history on `days` (those the history holds), only for the warehouse–SKU pairs
+    that are stocked."""
     keep = np.flatnonzero(stock.stocked.ravel())
-    n_days, n_sku = stop - start, len(skus)
+    n_days, n_sku = len(days), len(skus)
     columns = ("stock_open", "received_units", "requested_units", "shipped_units", "stock_close", "on_order_units")
     return pd.DataFrame(
         {
-            "date": day_column(np.repeat(days.to_numpy()[start:stop], len(keep))),
+            "date": day_column(np.repeat(days.to_numpy(), len(keep))),
             "warehouse_id": labels(tuple(WAREHOUSE_IDS), np.tile(keep // n_sku, n_days)),
             "sku_id": labels(tuple(skus["sku_id"]), np.tile(keep % n_sku, n_days)),
-            **{name: stock.history[k, start:stop].ravel().astype(np.int64) for k, name in enumerate(columns)},
+            **{name: stock.history[k].ravel().astype(np.int64) for k, name in enumerate(columns)},
             "reorder_point": np.tile(stock.reorder_point.ravel()[keep], n_days),
         }
     )
@@ -848,108 +897,119 @@ def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class _Year:
-    """A simulated year: the orders as arrays in time order, and what the other tables are built from."""
+class _Setting:
+    """What the tables are built from besides the simulation: the parameters, the days, the catalogue and the
+    customers (with their ids as Arrow text, customer i being C…(i + 1))."""
 
     config: Config
     days: pd.DatetimeIndex
     skus: pd.DataFrame
     people: pd.DataFrame
-    orders: _Day
-    order_time: np.ndarray  # datetime64[ns], in time order
-    membership: tuple[np.ndarray, np.ndarray]
-    stock: _Stock
-    tables: dict[str, pd.DataFrame]  # every table but orders, deliveries, returns and inventory_daily
-    customer_ids: pa.StringArray  # each customer's id as Arrow text, to index by customer number
+    customer_ids: pa.StringArray
 
-    def order_tables(self, start: int = 0, stop: int | None = None) -> dict[str, pd.DataFrame]:
-        """Orders `start`…`stop` with their deliveries and returns (ids numbered as in the whole table)."""
-        config, skus, people = self.config, self.skus, self.people
-        stop = len(self.order_time) if stop is None else stop
-        sim = _Day(*(getattr(self.orders, f)[start:stop] for f in _Day.__dataclass_fields__))
-        order_time = self.order_time[start:stop]
-        member_from, member_to = self.membership
-        is_member = (member_from[sim.customer] <= sim.day) & (sim.day < member_to[sim.customer])
-        price = skus["unit_price"].to_numpy()[sim.sku]
-        list_amount = money(price * sim.quantity)
-        amount = money(np.where(is_member, list_amount * (1 - config.plus_discount), list_amount))
-        cogs = money(skus["unit_cost"].to_numpy()[sim.sku] * sim.quantity)
-        order_ids = id_range("O", stop - start, start + 1, id_width(len(self.order_time)))
-        orders = pd.DataFrame(
+    @staticmethod
+    def of(config: Config) -> tuple[_Setting, Iterator[_Month]]:
+        """The setting of `config` and its simulation, ready to run."""
+        seeds = Seeds(config.seed)
+        days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
+        skus = _skus(config, seeds)
+        people = _customers(config, seeds, days, skus)
+        setting = _Setting(config, days, skus, people, id_range("C", len(people)))
+        return setting, _simulate(config, seeds, people, skus, days)
+
+    def order_tables(self, orders: _Orders) -> dict[str, pd.DataFrame]:
+        """The orders with their deliveries and returns, without order ids: those are numbered once the year's
+        order count is known (`_numbered`). A return's index is its order's row."""
+        config, skus, rows = self.config, self.skus, orders.rows
+        price = skus["unit_price"].to_numpy()[rows.sku]
+        list_amount = money(price * rows.quantity)
+        amount = money(np.where(rows.member, list_amount * (1 - config.plus_discount), list_amount))
+        cogs = money(skus["unit_cost"].to_numpy()[rows.sku] * rows.quantity)
+        table = pd.DataFrame(
             {
-                "order_id": arrow_column(order_ids),
-                "customer_id": labels(self.customer_ids, sim.customer),
-                "order_time": order_time,
-                "sku_id": labels(tuple(skus["sku_id"]), sim.sku),
-                "category": labels(tuple(skus["category"]), sim.sku),
-                "quantity": sim.quantity,
+                "customer_id": labels(self.customer_ids, rows.customer),
+                "order_time": orders.time,
+                "sku_id": labels(tuple(skus["sku_id"]), rows.sku),
+                "category": labels(tuple(skus["category"]), rows.sku),
+                "quantity": rows.quantity,
                 "list_amount": list_amount,
                 "amount": amount,
                 "cogs": cogs,
-                "is_plus_member": is_member,
+                "is_plus_member": rows.member,
             }
         )
-        deliveries = _deliveries(sim, people, skus, config, self.days, order_time)
-        deliveries.insert(0, "order_id", arrow_column(order_ids))
-        returns = _returns(sim, skus, deliveries, amount, cogs)
-        returns.insert(0, "order_id", labels(order_ids, returns.index.to_numpy()))
-        return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
+        deliveries = _deliveries(rows, self.people, skus, config, self.days, orders.time)
+        returns = _returns(rows, skus, deliveries, amount, cogs)
+        return {"orders": table, "deliveries": deliveries, "returns": returns}
 
-    def inventory(self, start: int = 0, stop: int | None = None) -> pd.DataFrame:
-        """The daily stock table on days `start`…`stop` (all days by default)."""
-        return _inventory(self.stock, self.skus, self.days, start, stop)
+    def other_tables(self, last: _Month, first_orders: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, pd.DataFrame]:
+        """Customers, SKUs, warehouses and memberships after the `last` month, with each customer's first order
+        date from the first orders of each month, months in order (NaN: no order in the data)."""
+        first_day = np.full(len(self.people), np.datetime64("NaT"), dtype="datetime64[D]")
+        for buyers, days in reversed(first_orders):  # the earliest month writes last
+            first_day[buyers] = days
+        first_order_date = np.full(len(self.people), np.nan, dtype=object)
+        ordered = ~np.isnat(first_day)
+        first_order_date[ordered] = first_day[ordered].astype(object)
+        customers = self.people.loc[:, ["name", "region", "city"]].assign(first_order_date=first_order_date)
+        customers.insert(0, "customer_id", arrow_column(self.customer_ids))
+        planned = np.round(_nationwide_units(self.config, self.skus), 3)
+        return {
+            "customers": customers,
+            "skus": self.skus.loc[:, SCHEMA["skus"].names[:-1]].assign(planned_daily_units=planned),
+            "warehouses": _warehouses(last.stock.stocked),
+            "memberships": _memberships(self.customer_ids, *last.membership, self.days, self.config),
+        }
 
 
-def _year(config: Config) -> _Year:
-    """Simulate the year and build every table except the per-order ones."""
-    seeds = Seeds(config.seed)
-    days = pd.date_range(pd.Timestamp(config.start), periods=config.days, freq="D")
-    skus = _skus(config, seeds)
-    people = _customers(config, seeds, days, skus)
-    sim, stock, (member_from, member_to) = _simulate(config, seeds, people, skus, days)
-    second = np.floor(sim.hour * 3600)
-    order_time = _at(days, sim.day, second)
-    sequence = time_order(sim.day * 86_400 + second.astype(np.int64), sim.customer)  # by time, then customer
-    sim = _Day(*(getattr(sim, f)[sequence] for f in _Day.__dataclass_fields__))
-    order_time = order_time[sequence]
-    # Orders are in time order, so a customer's first row is their first order (NaN: no order in the data).
-    first_row = np.full(len(people), len(sim.customer))
-    np.minimum.at(first_row, sim.customer, np.arange(len(sim.customer)))  # no sort, unlike np.unique
-    buyers = np.flatnonzero(first_row < len(sim.customer))
-    first_row = first_row[buyers]
-    first_order_date = np.full(len(people), np.nan, dtype=object)
-    first_order_date[buyers] = order_time[first_row].astype("datetime64[D]").astype(object)
-    customer_ids = id_range("C", len(people))  # customer i is C…(i + 1), as Arrow text
-    customers = people.loc[:, ["name", "region", "city"]].assign(first_order_date=first_order_date)
-    customers.insert(0, "customer_id", arrow_column(customer_ids))
-    tables = {
-        "customers": customers,
-        "skus": skus.loc[:, SCHEMA["skus"].names[:-1]].assign(
-            planned_daily_units=np.round(_nationwide_units(config, skus), 3)
-        ),
-        "warehouses": _warehouses(stock.stocked),
-        "memberships": _memberships(customer_ids, member_from, member_to, days, config),
-    }
-    membership = (member_from, member_to)
-    return _Year(config, days, skus, people, sim, order_time, membership, stock, tables, customer_ids)
+def _numbered(tables: dict[str, pd.DataFrame], first: int, width: int) -> dict[str, pd.DataFrame]:
+    """`_Setting.order_tables`' tables with their order ids first, first + 1, … zero-padded to `width` digits
+    (the frames are given their id column in place)."""
+    orders, deliveries, returns = tables["orders"], tables["deliveries"], tables["returns"]
+    order_ids = id_range("O", len(orders), first, width)
+    orders.insert(0, "order_id", arrow_column(order_ids))
+    deliveries.insert(0, "order_id", arrow_column(order_ids))
+    returns.insert(0, "order_id", labels(order_ids, returns.index.to_numpy()))
+    return {"orders": orders, "deliveries": deliveries, "returns": returns.reset_index(drop=True)}
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the JD case for `config`; identical output for identical config."""
-    year = _year(config)
-    tables = year.tables | year.order_tables() | {"inventory_daily": year.inventory()}
+    setting, simulation = _Setting.of(config)
+    months = list(simulation)
+    orders = _Orders.of(_Day.joined([month.orders for month in months]), setting.days)
+    tables = setting.other_tables(months[-1], [orders.first_orders()])
+    tables |= _numbered(setting.order_tables(orders), 1, id_width(len(orders)))
+    history = np.concatenate([month.stock.history for month in months], axis=1)
+    tables["inventory_daily"] = _inventory(replace(months[-1].stock, history=history), setting.skus, setting.days)
     return {name: plain_columns(tables[name]) for name in SCHEMA}
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
-    month by month, so that a large dataset is written without ever holding those tables whole as frames."""
-    year = _year(config)
-    # The daily stock is quick to build and slow to write: it goes first, so that it is written while the
-    # order tables are built.
-    for start, stop in _months(year.days):
-        yield "inventory_daily", year.inventory(start, stop)
-    for name in ("customers", "skus", "warehouses", "memberships"):
-        yield name, year.tables[name]
-    for start, stop in month_slices(year.order_time):
-        yield from year.order_tables(start, stop).items()
+    month by month, so that a large dataset is written without ever holding those tables whole as frames.
+
+    A month's daily stock is handed over as soon as its days have run (written while the next month runs),
+    and its order tables are built on a second thread meanwhile; they wait for their ids, which are numbered
+    once the year's order count is known."""
+    setting, simulation = _Setting.of(config)
+    with ThreadPoolExecutor(1, thread_name_prefix="jd-tables") as builder:
+        built = []
+        for month in simulation:
+            built.append(builder.submit(_month_tables, setting, month.orders))
+            yield "inventory_daily", _inventory(month.stock, setting.skus, setting.days[slice(*month.days)])
+        results = [future.result() for future in built]
+    del built
+    first_orders = [firsts for _, firsts, _ in results]
+    yield from setting.other_tables(month, first_orders).items()
+    width, first = id_width(sum(count for _, _, count in results)), 1
+    while results:
+        tables, _, count = results.pop(0)  # each month's frames are let go once handed over
+        yield from _numbered(tables, first, width).items()
+        first += count
+
+
+def _month_tables(setting: _Setting, rows: _Day) -> tuple[dict[str, pd.DataFrame], tuple[np.ndarray, np.ndarray], int]:
+    """A month's order tables (without ids), its customers' first orders and its order count."""
+    orders = _Orders.of(rows, setting.days)
+    return setting.order_tables(orders), orders.first_orders(), len(orders)

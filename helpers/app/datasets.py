@@ -84,6 +84,7 @@ def _write_parquet_chunks(
             if frame.empty:
                 empty.setdefault(name, frame)
                 continue
+            bar.set_postfix_str(name, refresh=False)  # the table being written (orders may come last)
             files.add(name, frame)
             written[name]["rows"] += len(frame)
             if name == "orders":
