@@ -130,9 +130,14 @@ class _ParquetFiles(contextlib.ExitStack):
                 # The Arrow schema is not stored: it would make the kept dictionaries categorical columns when
                 # read back; the Parquet types read back as the one-shot writer's columns.
                 store_schema=False,
-                # Ids are all distinct: a dictionary of them only costs time. Text statistics (min/max per row
-                # group) are not used by the readers here and cost a third of the writing time.
-                use_dictionary=[c for c in schema.names if c not in self.unique.get(name, ())],
+                # Ids are all distinct, and times to the second nearly so: a dictionary of them only costs time
+                # (and space). Text statistics (min/max per row group) are not used by the readers here and
+                # cost a third of the writing time.
+                use_dictionary=[
+                    f.name
+                    for f in schema
+                    if f.name not in self.unique.get(name, ()) and not pa.types.is_timestamp(f.type)
+                ],
                 write_statistics=[f.name for f in schema if not _is_text(f.type)],
             )
         )

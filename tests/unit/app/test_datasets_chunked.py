@@ -37,6 +37,8 @@ def test_pieces_are_gathered_into_row_groups_of_the_given_size(case, tmp_path):
     assert small.metadata.num_row_groups == months  # each piece fills a row group of one byte
     order_ids = small.metadata.row_group(0).column(small.schema_arrow.get_field_index("order_id"))
     assert "RLE_DICTIONARY" not in order_ids.encodings  # distinct ids are stored plainly
+    times = [i for i, field in enumerate(small.schema_arrow) if str(field.type).startswith("timestamp")]
+    assert times and all("RLE_DICTIONARY" not in small.metadata.row_group(0).column(i).encodings for i in times)
     group = small.metadata.row_group(0)
     for index, field in enumerate(small.schema_arrow):  # min/max only where a reader could use them: not on text
         assert group.column(index).is_stats_set == (field.type != "string"), field.name
