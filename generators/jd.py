@@ -526,8 +526,8 @@ class _Stock:
 
     stocked: np.ndarray  # warehouses × SKUs, True where held
     reorder_point: np.ndarray  # warehouses × SKUs, units
-    history: np.ndarray  # (6, days, stocked pairs): open, received, requested, shipped, close, on order
-    # (the days of a month, or of the year)
+    # (6, days, stocked pairs): open, received, requested, shipped, close, on order; a month's days or the year's
+    history: np.ndarray
 
 
 # Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
