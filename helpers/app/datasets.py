@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from generators.common import ORDERS_PER_SCALE
-from helpers.core.errors import DataError
+from helpers.core.errors import DataError, ParameterError
 from helpers.core.messages import message
 from helpers.io.tables import atomic_path, write_case_data, write_json, write_table, write_text
 from helpers.workbooks.cases import CASES, case_schema, check_case, generator
@@ -39,7 +39,12 @@ def generate_case(
         config = replace(config, seed=seed)
     if orders is not None:
         if orders < 1:
-            raise DataError([f"--orders must be a positive number of orders, got {orders}"])
+            allowed = message("errors.allowed.at_least", kind=message("errors.allowed.int"), low=1)
+            raise ParameterError(
+                message(
+                    "errors.parameter.not_allowed", name="--orders", value=orders, reason="", allowed=allowed, help=""
+                )
+            )
         config = replace(config, scale=orders / ORDERS_PER_SCALE)
     manifest = {"case": case, "generator": module.__name__, "config": asdict(config), "format": fmt}
     if fmt == "parquet" and hasattr(module, "generate_in_chunks"):

@@ -112,6 +112,9 @@ def test_generate_size_seed_and_parquet(cli, tmp_path):
     assert 700 < manifest["tables"]["orders"]["rows"] < 1400
     assert (tmp_path / "x" / "orders.parquet").exists()
     assert cli("generate", "taobao", "--out", "y").returncode == 2
+    done = cli("generate", "jd", "--orders", "0", "--out", "z")
+    assert done.returncode == 2 and not (tmp_path / "z").exists()
+    assert "parameter '--orders' = 0 is not allowed: must be a whole number ≥ 1" in done.stderr
 
 
 def test_check_data_lists_every_problem_and_exits_2(cli, tmp_path):
