@@ -104,7 +104,12 @@ def _write_parquet_chunks(
 class _ParquetFiles(contextlib.ExitStack):
     """The Parquet files of one dataset, opened at their first rows and renamed into place when the block
     ends without an error (discarded otherwise). Row groups are converted and written by a small pool of
-    threads, at most one write per file at a time, so each file's row groups keep their order."""
+    threads, at most one write per file at a time, so each file's row groups keep their order.
+
+    A table handed over piece after piece (a month at a time, no other table's piece between them) is taken
+    as complete when a new table begins: its last row group is written then, while the next table is built,
+    instead of at the end. Tables whose pieces alternate (a month of orders, deliveries and returns in turn)
+    wait for the end. Where row groups end depends only on the order of the pieces, never on timing."""
 
     def __init__(self, out: Path, unique: Mapping[str, Collection[str]], row_group_bytes: int) -> None:
         super().__init__()
@@ -114,9 +119,24 @@ class _ParquetFiles(contextlib.ExitStack):
         self.waiting: dict[str, list[pa.Table | pd.DataFrame]] = {}
         self.writing: dict[str, Future[None]] = {}
         self.pool = self.enter_context(ThreadPoolExecutor(WRITERS, thread_name_prefix="parquet"))
+        self.last: str | None = None  # the table of the last piece, and how many of its pieces came in a row
+        self.in_a_row = 0
+        self.alternating: set[str] = set()  # tables whose pieces came between another table's
+        self.complete: dict[str, list[pa.Table | pd.DataFrame]] = {}  # last row groups waiting for their file
 
     def add(self, name: str, frame: pd.DataFrame) -> None:
         """Gather a piece of `name` and write the gathered pieces once they fill a row group."""
+        if name != self.last:
+            if name in self.writers:
+                self.alternating.add(name)
+            elif self.last is not None and self.in_a_row > 1 and self.last not in self.alternating:
+                # The table given piece after piece is complete: its last row group is set apart now (so that
+                # a piece of it that came later would start a new one) and written once its file is free.
+                self.complete[self.last], self.waiting[self.last] = self.waiting[self.last], []
+            self.last, self.in_a_row = name, 0
+        self.in_a_row += 1
+        for free in [t for t in self.complete if t not in self.writing or self.writing[t].done()]:
+            self._submit(free, self.complete.pop(free))
         if name not in self.writers:
             self._open(name, frame)
         else:
@@ -154,15 +174,21 @@ class _ParquetFiles(contextlib.ExitStack):
 
     def flush(self) -> None:
         """Write what is still gathered, and wait until every row group is written."""
+        for name in list(self.complete):
+            self._submit(name, self.complete.pop(name))
         for name in self.waiting:
             self._write(name)
         self._finish_writing()
 
     def _write(self, name: str) -> None:
-        if self.waiting[name]:
+        pieces, self.waiting[name] = self.waiting[name], []
+        self._submit(name, pieces)
+
+    def _submit(self, name: str, pieces: list[pa.Table | pd.DataFrame]) -> None:
+        """Write `pieces` as the next row group of `name`'s file, once its previous one is written."""
+        if pieces:
             if name in self.writing:
                 self.writing.pop(name).result()  # one write per file at a time: bounded memory, ordered groups
-            pieces, self.waiting[name] = self.waiting[name], []
             self.writing[name] = self.pool.submit(self._write_group, self.writers[name], pieces)
 
     @staticmethod

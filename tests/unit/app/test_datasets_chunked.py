@@ -1,10 +1,12 @@
 """`casebook generate --format parquet` writes a generator's order table month by month (bounded memory):
 the files must hold exactly the rows the one-shot path writes, and really be written in pieces."""
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from helpers.app import datasets
 from helpers.app.datasets import _write_parquet_chunks, generate_case
 from helpers.io.tables import write_case_data
 from helpers.workbooks.cases import CASES, generator
@@ -87,3 +89,38 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         _write_parquet_chunks(iter(pieces), tmp_path / "out", None, row_group_bytes=1)
     assert not list((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize(
+    ("order", "written_at", "groups"),
+    [
+        # a table given piece after piece is written when the next table begins; alternating ones at the end
+        ("aaabcbcdd", {"a": [4], "b": [9], "c": [9], "d": [9]}, {"a": [30], "b": [20], "c": [20], "d": [20]}),
+        # a table that comes back after it seemed complete starts a new row group, whatever the timing
+        ("aabab", {"a": [3, 5], "b": [5]}, {"a": [20, 10], "b": [20]}),
+    ],
+)
+def test_a_table_given_piece_after_piece_is_written_when_the_next_begins(
+    tmp_path, monkeypatch, order, written_at, groups
+):
+    frame = pd.DataFrame({"x": np.arange(10), "label": ["a", "b"] * 5})
+    handed, submitted = [], {}
+    submit = datasets._ParquetFiles._submit
+
+    def noting(self, name, pieces):
+        if pieces:
+            submitted.setdefault(name, []).append(len(handed))  # pieces handed over when the write was asked
+        submit(self, name, pieces)
+
+    monkeypatch.setattr(datasets._ParquetFiles, "_submit", noting)
+
+    def pieces():
+        for name in order:
+            handed.append(name)
+            yield name, frame
+
+    _write_parquet_chunks(pieces(), tmp_path, None)
+    assert submitted == written_at
+    for name, rows in groups.items():
+        metadata = pq.ParquetFile(tmp_path / f"{name}.parquet").metadata
+        assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == rows
