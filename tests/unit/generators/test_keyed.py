@@ -52,7 +52,6 @@ def test_binomial_inverts_the_distribution_function(n, p):
     assert (keyed.binomial(u, np.full(len(u), n), 0.0) == 0).all()
 
 
-
 def test_rows_sharing_a_few_distributions_read_their_counts_from_a_table():
     # Contacts of five city tiers, trials with a handful of chances: one table of F(k) per distribution.
     rng = np.random.default_rng(11)
@@ -82,6 +81,7 @@ def test_many_distinct_distributions_are_summed_stepwise():
     rng = np.random.default_rng(13)
     assert keyed._distributions((rng.gamma(2.0, 3.0, 10_000),), 10_000) is None
     assert keyed._distributions((rng.integers(0, 5_000, 10_000),), 10_000) is None
+
 
 def test_continuous_draws_match_scipy():
     u = np.linspace(0.001, 0.999, 999)
