@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from statistics import NormalDist
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -471,8 +472,19 @@ def _membership_days(people: pd.DataFrame, horizon: int) -> tuple[np.ndarray, np
 # ---------------------------------------------------------------- the day-by-day simulation
 
 
+class _Columns:
+    """A dataclass of arrays of one length, a field each, whose rows are taken from every field at once."""
+
+    def rows(self, where: slice | np.ndarray) -> Self:
+        return type(self)(*(getattr(self, f.name)[where] for f in fields(self)))
+
+    @classmethod
+    def joined(cls, parts: list[Self]) -> Self:
+        return cls(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)))
+
+
 @dataclass(frozen=True)
-class _Day:
+class _Day(_Columns):
     """What buyers did on one day or more: the order rows collected by the simulation."""
 
     customer: np.ndarray
@@ -485,13 +497,6 @@ class _Day:
     member: np.ndarray  # a PLUS member on the day of the order
     u_delivery: np.ndarray
     u_return: np.ndarray
-
-    def rows(self, where: slice | np.ndarray) -> _Day:
-        return _Day(*(getattr(self, f.name)[where] for f in fields(self)))
-
-    @staticmethod
-    def joined(parts: list[_Day]) -> _Day:
-        return _Day(*(np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(_Day)))
 
 
 @dataclass(frozen=True)
@@ -550,7 +555,7 @@ def _poisson_days(
 
 
 @dataclass(frozen=True)
-class _Candidates:
+class _Candidates(_Columns):
     """Candidate purchases in the order the simulation serves them, by day, then hour: who, when, and the
     uniforms that decide the SKU, the quantity, a wait for the supplier, the delivery, a return and lapsing."""
 
@@ -563,9 +568,6 @@ class _Candidates:
     u_delivery: np.ndarray
     u_return: np.ndarray
     u_lapse: np.ndarray
-
-    def rows(self, where: slice | np.ndarray) -> _Candidates:
-        return _Candidates(*(getattr(self, f.name)[where] for f in fields(self)))
 
 
 @dataclass(frozen=True)
@@ -987,11 +989,12 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
-    month by month, so that a large dataset is written without ever holding those tables whole as frames.
+    month by month, so that a large dataset is written without ever holding the daily stock whole.
 
     A month's daily stock is handed over as soon as its days have run (written while the next month runs),
     and its order tables are built on a second thread meanwhile; they wait for their ids, which are numbered
-    once the year's order count is known."""
+    once the year's order count is known, so the order tables are held as frames until the year ends (each
+    month's order arrays are let go once its frames are built)."""
     setting, simulation = _Setting.of(config)
     with ThreadPoolExecutor(1, thread_name_prefix="jd-tables") as builder:
         built = []
@@ -1000,16 +1003,15 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
             yield "inventory_daily", _inventory(month.stock, setting.skus, setting.days[slice(*month.days)])
         results = [future.result() for future in built]
     del built
-    first_orders = [firsts for _, firsts, _ in results]
-    yield from setting.other_tables(month, first_orders).items()
-    width, first = id_width(sum(count for _, _, count in results)), 1
+    yield from setting.other_tables(month, [firsts for _, firsts in results]).items()
+    width, first = id_width(sum(len(tables["orders"]) for tables, _ in results)), 1
     while results:
-        tables, _, count = results.pop(0)  # each month's frames are let go once handed over
+        tables, _ = results.pop(0)  # each month's frames are let go once handed over
         yield from _numbered(tables, first, width).items()
-        first += count
+        first += len(tables["orders"])
 
 
-def _month_tables(setting: _Setting, rows: _Day) -> tuple[dict[str, pd.DataFrame], tuple[np.ndarray, np.ndarray], int]:
-    """A month's order tables (without ids), its customers' first orders and its order count."""
+def _month_tables(setting: _Setting, rows: _Day) -> tuple[dict[str, pd.DataFrame], tuple[np.ndarray, np.ndarray]]:
+    """A month's order tables (without ids) and its customers' first orders."""
     orders = _Orders.of(rows, setting.days)
-    return setting.order_tables(orders), orders.first_orders(), len(orders)
+    return setting.order_tables(orders), orders.first_orders()
