@@ -95,26 +95,25 @@ def trainee_seed(name: str) -> int:
 
 def load_scenario(path: str) -> dict[str, Any]:
     """Read and check a scenario file; unknown keys and wrong shapes are refused with the key named."""
-    scenario = read_yaml_mapping(path, "scenario file")
+    scenario = read_yaml_mapping(path, "scenario")
     unknown = set(scenario) - KEYS
     if unknown:
-        raise UsageError(
-            f"scenario '{path}': unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(KEYS))}"
-        )
+        keys, allowed = ", ".join(sorted(unknown)), ", ".join(sorted(KEYS))
+        raise UsageError(message("errors.scenario.unknown_keys", path=path, keys=keys, allowed=allowed))
     for key in ("parameters", "grid"):
         if not isinstance(scenario.get(key, {}), dict):
-            raise UsageError(f"scenario '{path}': '{key}' must be a mapping of name: value")
+            raise UsageError(message("errors.scenario.not_mapping", path=path, field=key))
     for name, values in scenario.get("grid", {}).items():
         if not isinstance(values, list) or not values:
-            raise UsageError(f"scenario '{path}': grid '{name}' must be a non-empty list of values")
+            raise UsageError(message("errors.scenario.empty_grid", path=path, name=name))
     for key in ("notebooks", "trainees", "seeds"):
         if not isinstance(scenario.get(key, []), list):
-            raise UsageError(f"scenario '{path}': '{key}' must be a list")
+            raise UsageError(message("errors.scenario.not_list", path=path, field=key))
     _check_people(path, scenario)
     try:
         languages(scenario.get("lang", "en"))
     except UsageError as error:
-        raise UsageError(f"scenario '{path}': 'lang': {error}") from None
+        raise UsageError(message("errors.scenario.lang", path=path, why=error)) from None
     return scenario
 
 
@@ -122,27 +121,26 @@ def _check_people(path: str, scenario: dict[str, Any]) -> None:
     """Trainees are distinct non-empty names with distinct seeds; `seeds` are distinct integers ≥ 0."""
     seed_given = "seed" in scenario.get("parameters", {}) or "seed" in scenario.get("grid", {})
     if seed_given and (scenario.get("trainees") or scenario.get("seeds")):
-        raise UsageError(
-            f"scenario '{path}': 'seed' is set by 'trainees'/'seeds'; leave it out of 'parameters' and 'grid'"
-        )
+        raise UsageError(message("errors.scenario.seed_set_twice", path=path))
     if scenario.get("trainees") and scenario.get("seeds"):
-        raise UsageError(f"scenario '{path}': give either 'trainees' (seeds from the names) or 'seeds', not both")
+        raise UsageError(message("errors.scenario.trainees_and_seeds", path=path))
     seen: dict[int, str] = {}
     for name in scenario.get("trainees", []):
         if not isinstance(name, str) or not name.strip():
-            raise UsageError(f"scenario '{path}': trainee {name!r} must be a non-empty name")
+            raise UsageError(message("errors.scenario.trainee_empty", path=path, name=repr(name)))
         seed = trainee_seed(name)
         if seed in seen:
-            same = unicodedata.normalize("NFC", seen[seed]) == unicodedata.normalize("NFC", name)
-            why = "is listed twice" if same else f"gets the same seed {seed} as '{seen[seed]}' (a hash collision)"
-            raise UsageError(f"scenario '{path}': trainee '{name}' {why}; every trainee needs a distinct name")
+            if unicodedata.normalize("NFC", seen[seed]) == unicodedata.normalize("NFC", name):
+                raise UsageError(message("errors.scenario.trainee_twice", path=path, name=name))
+            other = seen[seed]
+            raise UsageError(message("errors.scenario.trainee_collision", path=path, name=name, seed=seed, other=other))
         seen[seed] = name
     seeds = scenario.get("seeds", [])
     for seed in seeds:
         if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed < SEED_RANGE:
-            raise UsageError(f"scenario '{path}': seed {seed!r} must be an integer from 0 to {SEED_RANGE - 1}")
+            raise UsageError(message("errors.scenario.seed_range", path=path, seed=repr(seed), last=SEED_RANGE - 1))
     if len(set(seeds)) != len(seeds):
-        raise UsageError(f"scenario '{path}': 'seeds' lists a seed more than once: {seeds}")
+        raise UsageError(message("errors.scenario.seeds_repeated", path=path, seeds=seeds))
 
 
 def _slug(text: str) -> str:
@@ -179,10 +177,8 @@ def expand(scenario: dict[str, Any]) -> list[Run]:
             run_id = _slug("__".join(label) or "default")
             run = Run(run_id, notebooks, parameters, setting, trainee, seed, scenario.get("lang", "en"))
             if run.run_id in runs:
-                raise UsageError(
-                    f"runs '{runs[run.run_id].trainee}' and '{trainee}' would share the folder "
-                    f"'{run.run_id}'; make the trainee names differ in letters or digits"
-                )
+                first = runs[run.run_id].trainee
+                raise UsageError(message("errors.scenario.same_folder", first=first, second=trainee, folder=run.run_id))
             runs[run.run_id] = run
     return list(runs.values())
 
@@ -194,7 +190,7 @@ def validate(runs: list[Run]) -> None:
             for lang in languages(run.lang):
                 plan(run.notebooks, run.parameters, lang)
         except ParameterError as error:
-            raise ParameterError(f"run '{run.run_id}': {error}") from None
+            raise ParameterError(message("errors.scenario.run", run=run.run_id, why=error)) from None
 
 
 @dataclass(frozen=True)

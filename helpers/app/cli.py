@@ -49,7 +49,7 @@ def collect_values(pairs: Sequence[Sequence[str]] | None, files: Sequence[str] |
     """Parameter values from -f files (in order) then -p pairs (which win)."""
     values: dict[str, Any] = {}
     for path in files or ():
-        values.update(read_yaml_mapping(path, "parameter file"))
+        values.update(read_yaml_mapping(path, "parameters"))
     for name, value in pairs or ():
         values[name] = value
     return values
@@ -114,7 +114,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     """Print the metrics recorded in an executed notebook as JSON."""
     path = Path(args.notebook)
     if not path.is_file():
-        raise UsageError(f"executed notebook '{path}' not found")
+        raise UsageError(message("errors.command.no_executed_notebook", path=path))
     print(json.dumps(read_metrics(path), ensure_ascii=False, indent=2, sort_keys=True))
     return 0
 
@@ -130,7 +130,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         print(f"wrote {root / 'README.md'}")
         return 0
     if not args.case:
-        raise UsageError("name a CASE (one of " + ", ".join(CASES) + ") or use --all")
+        raise UsageError(message("errors.command.no_case", cases=", ".join(CASES)))
     generate_case(args.case, Path(args.out), seed=args.seed, orders=args.orders, fmt=args.format)
     print(f"wrote {args.out}")
     return 0
@@ -310,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--orders", type=int, help="approximate number of orders (sets the scale)")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.add_argument("--out", required=True)
+    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of refusals (default en)")
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("student", help="student versions: solutions removed, outputs cleared")

@@ -8,18 +8,21 @@ from typing import Any
 import yaml
 
 from helpers.core.errors import UsageError
+from helpers.core.messages import message
 
 
-def read_yaml_mapping(path: str, what: str) -> dict[str, Any]:
-    """A YAML file holding a mapping, read with the safe loader (files are data, never code)."""
+def read_yaml_mapping(path: str, kind: str) -> dict[str, Any]:
+    """A YAML file holding a mapping, read with the safe loader (files are data, never code); `kind` names the
+    file in a refusal: "parameters" or "scenario" (keys of `errors.file`)."""
+    what = message(f"errors.file.{kind}")
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise UsageError(f"{what} '{path}' cannot be read: {error.strerror}") from None
+        raise UsageError(message("errors.file.unreadable", what=what, path=path, why=error.strerror)) from None
     except yaml.YAMLError as error:
-        raise UsageError(f"{what} '{path}' is not valid YAML: {error}") from None
+        raise UsageError(message("errors.file.not_yaml", what=what, path=path, why=error)) from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise UsageError(f"{what} '{path}' must hold a mapping of name: value, got {type(data).__name__}")
+        raise UsageError(message("errors.file.not_mapping", what=what, path=path, kind=type(data).__name__))
     return data

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from helpers.core.errors import UsageError
 from helpers.core.language import EDITION_FOLDERS, LANGUAGES
+from helpers.core.messages import message
 
 NOTEBOOKS_ENV = "CASEBOOK_NOTEBOOKS"
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def languages(choice: str) -> tuple[str, ...]:
     if choice == ALL:
         return tuple(EDITIONS)
     if choice not in EDITIONS:
-        raise UsageError(f"language {choice!r} is not available: choose one of {', '.join([*EDITIONS, ALL])}")
+        raise UsageError(message("errors.command.language", value=repr(choice), choices=", ".join([*EDITIONS, ALL])))
     return (choice,)
 
 

@@ -46,6 +46,16 @@ def test_malformed_scenarios_are_refused_with_the_key_named(tmp_path, scenario, 
         load_scenario(write(tmp_path, scenario))
 
 
+def test_a_scenario_is_refused_in_the_language_chosen(cli, tmp_path):
+    path = write(tmp_path, {"trainees": "Li"})
+    done = cli("batch", path, "--out", "batch", "--lang", "zh")
+    assert done.returncode == 2 and f"场景文件 '{path}'：'trainees' 应为列表" in done.stderr
+    path = write(tmp_path, {"notebooks": ["00_case_review_method"], "grid": {"promo_discount": [0.1, 2.0]}})
+    done = cli("batch", path, "--out", "batch", "--lang", "zh")
+    assert done.returncode == 2 and "运行 'promo_discount=2.0'：参数 'promo_discount' = 2.0 不可用" in done.stderr
+    assert not (tmp_path / "batch").exists()
+
+
 def test_missing_data_anywhere_refuses_the_whole_batch_before_running(cli, tmp_path):
     path = write(
         tmp_path,

@@ -117,6 +117,23 @@ def test_generate_size_seed_and_parquet(cli, tmp_path):
     assert "parameter '--orders' = 0 is not allowed: must be a whole number ≥ 1" in done.stderr
 
 
+def test_refusals_of_the_command_line_are_in_the_language_chosen(cli, tmp_path):
+    done = cli("generate", "--out", "x", "--lang", "zh")
+    assert done.returncode == 2 and "请指定一个案例 CASE（可选 your_shop, pinduoduo, jd, perfect_diary）" in done.stderr
+    done = cli("generate", "jd", "--orders", "0", "--out", "z", "--lang", "zh")
+    assert done.returncode == 2 and "参数 '--orders' = 0 不可用：应为不小于 1 的整数" in done.stderr
+    for lang, words in (
+        ("zh", "无法读取参数文件 'missing.yaml'："),
+        ("en", "parameter file 'missing.yaml' cannot be read:"),
+    ):
+        done = cli("run", "00", "-f", "missing.yaml", "--out", "o", "--lang", lang)
+        assert done.returncode == 2 and words in done.stderr, done.stderr
+    (tmp_path / "list.yaml").write_text("- 1\n", encoding="utf-8")
+    done = cli("run", "00", "-f", "list.yaml", "--out", "o", "--lang", "zh")
+    assert done.returncode == 2 and "参数文件 'list.yaml' 应为“名称: 取值”的映射，实际是 list" in done.stderr
+    assert not (tmp_path / "o").exists() and not (tmp_path / "x").exists()
+
+
 def test_check_data_lists_every_problem_and_exits_2(cli, tmp_path):
     assert cli("check-data", "your_shop", str(ROOT / "data" / "your_shop")).returncode == 0
     broken = tmp_path / "broken"
