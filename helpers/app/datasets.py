@@ -176,7 +176,8 @@ class _ParquetFiles(contextlib.ExitStack):
         """Write what is still gathered, and wait until every row group is written."""
         for name in list(self.complete):
             self._submit(name, self.complete.pop(name))
-        for name in self.waiting:
+        # Files still writing a row group come last: waiting for one would hold back the files behind it.
+        for name in sorted(self.waiting, key=lambda name: name in self.writing and not self.writing[name].done()):
             self._write(name)
         self._finish_writing()
 

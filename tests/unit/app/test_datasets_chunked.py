@@ -1,8 +1,11 @@
 """`casebook generate --format parquet` writes a generator's order table month by month (bounded memory):
 the files must hold exactly the rows the one-shot path writes, and really be written in pieces."""
 
+import threading
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -124,3 +127,31 @@ def test_a_table_given_piece_after_piece_is_written_when_the_next_begins(
     for name, rows in groups.items():
         metadata = pq.ParquetFile(tmp_path / f"{name}.parquet").metadata
         assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == rows
+
+
+def test_the_last_row_groups_go_first_to_the_files_that_are_free(tmp_path, monkeypatch):
+    # "aaba" in row groups of two pieces: a's first group is still being written when the pieces end, so a's
+    # last group has to wait for its file; b's must not wait behind it (each write may only start once b's last
+    # group has been handed over, which a flush that waits for a first would never do before a is written).
+    frame = pd.DataFrame({"x": np.arange(10), "label": ["a", "b"] * 5})
+    asked, b_asked = [], threading.Event()
+    submit, write_group = datasets._ParquetFiles._submit, datasets._ParquetFiles._write_group
+
+    def noting(self, name, pieces):
+        if pieces:
+            asked.append(name)
+            if name == "b":
+                b_asked.set()
+        submit(self, name, pieces)
+
+    def held_until_b_is_asked(writer, pieces):
+        b_asked.wait(timeout=10)
+        write_group(writer, pieces)
+
+    monkeypatch.setattr(datasets._ParquetFiles, "_submit", noting)
+    monkeypatch.setattr(datasets._ParquetFiles, "_write_group", staticmethod(held_until_b_is_asked))
+    piece_bytes = pa.Table.from_pandas(frame, preserve_index=False).nbytes
+    _write_parquet_chunks(((name, frame) for name in "aaba"), tmp_path, None, row_group_bytes=2 * piece_bytes)
+    assert asked == ["a", "b", "a"]
+    metadata = pq.ParquetFile(tmp_path / "a.parquet").metadata
+    assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [20, 10]
