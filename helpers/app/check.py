@@ -29,6 +29,7 @@ from helpers.app.runner import OUTPUT_PARAMETER, error_text, run_papermill, to_h
 from helpers.app.student import METADATA
 from helpers.core.errors import DataError, UsageError
 from helpers.core.language import LANGUAGES
+from helpers.core.messages import message
 from helpers.core.paths import edition_name
 from helpers.io.spreadsheet import write_for_excel
 from helpers.io.tables import atomic_dir, write_text
@@ -107,9 +108,9 @@ def notebooks_in(items: Sequence[str], skip: Path | None = None) -> list[Path]:
         elif path.is_file() and path.suffix == ".ipynb":
             found.append(path)
         else:
-            raise UsageError(f"'{item}' is not a notebook (.ipynb) or a folder of notebooks")
+            raise UsageError(message("errors.check.not_a_notebook", item=item))
     if not found:
-        raise UsageError(f"no notebooks (.ipynb) in {', '.join(items)}")
+        raise UsageError(message("errors.check.none_found", items=", ".join(items)))
     return found
 
 
@@ -125,7 +126,7 @@ def read_submission(path: Path) -> dict[str, Any]:
         or not all(isinstance(c, dict) for c in cells)
         or not isinstance(notebook.get("metadata", {}), dict)
     ):
-        raise UsageError(f"{path}: not a readable notebook (.ipynb, nbformat 4)")
+        raise UsageError(message("errors.check.unreadable", path=path))
     return notebook
 
 
@@ -137,10 +138,8 @@ def identify(path: Path, notebook: dict[str, Any], workbooks: Iterable[str]) -> 
     workbook = meta.get("workbook") if meta.get("workbook") in known else None
     workbook = workbook or next((stem for stem in known if stem in path.stem), None)
     if workbook is None:
-        raise UsageError(
-            f"{path}: cannot tell which workbook this is: put one of {', '.join(sorted(known))} in the file name, "
-            f"or keep the notebook metadata '{METADATA}.workbook' that `casebook student` writes"
-        )
+        listed = ", ".join(sorted(known))
+        raise UsageError(message("errors.check.which_workbook", path=path, known=listed, field=f"{METADATA}.workbook"))
     trainee = str(meta.get("trainee") or "").strip()
     trainee = trainee or path.stem.replace(workbook, " ").strip(SEPARATORS) or path.parent.resolve().name
     lang = meta.get("lang") if meta.get("lang") in LANGUAGES else written_in(notebook)
@@ -158,7 +157,7 @@ def written_in(notebook: dict[str, Any]) -> str:
 
 def submissions(items: Sequence[str], skip: Path | None = None) -> list[Submission]:
     """Every notebook to grade (none below `skip`), checked before any runs: readable, workbook known, no twins."""
-    workbooks = [p.stem for p in all_notebooks()]
+    workbooks = [p.stem for p in all_notebooks("en")]  # both editions have the same stems; --lang is the refusals'
     found, problems = [], []
     for path in notebooks_in(items, skip):
         try:
@@ -308,7 +307,7 @@ def check(
     """
     found = submissions(items, skip=out)
     if out.is_dir() and any(out.iterdir()) and not (out / f"{GRADEBOOK}.csv").exists():
-        raise UsageError(f"--out '{out}' holds other files: choose an empty folder or a previous gradebook's")
+        raise UsageError(message("errors.check.out_not_empty", out=out))
     folders = _folder_names(found)
     results = []
     with atomic_dir(out) as stage:

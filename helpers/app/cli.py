@@ -301,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"longest a single cell may run (default {CHECK_TIMEOUT})",
     )
+    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of refusals (default en)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("generate", help="write a case's dataset (defaults reproduce data/CASE/)")

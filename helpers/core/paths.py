@@ -32,15 +32,12 @@ def notebooks_dir() -> Path:
     if override:
         folder = Path(override).expanduser().resolve()
         if not folder.is_dir():
-            raise UsageError(f"{NOTEBOOKS_ENV} = {override!r} is not a folder: point it at the notebooks/ folder")
+            raise UsageError(message("errors.command.notebooks_override", name=NOTEBOOKS_ENV, value=repr(override)))
         return folder
     for folder in (CHECKOUT / "notebooks", Path.cwd() / "notebooks"):
         if folder.is_dir():
             return folder
-    raise UsageError(
-        f"no notebooks/ folder found beside the package or in {Path.cwd()}: "
-        f"run from the Casebook checkout or set {NOTEBOOKS_ENV} to its notebooks/ folder"
-    )
+    raise UsageError(message("errors.command.no_notebooks_folder", cwd=Path.cwd(), name=NOTEBOOKS_ENV))
 
 
 def languages(choice: str) -> tuple[str, ...]:
@@ -60,7 +57,7 @@ def edition_name(lang: str, stem: str) -> str:
 def edition(root: Path, lang: str) -> Path:
     """The folder of edition `lang` below `root` (a notebooks folder or a run's output folder)."""
     if lang not in EDITIONS:
-        raise UsageError(f"language {lang!r} is not available: choose one of {', '.join(EDITIONS)}")
+        raise UsageError(message("errors.command.language", value=repr(lang), choices=", ".join(EDITIONS)))
     return root / EDITIONS[lang] if EDITIONS[lang] else root
 
 
@@ -68,5 +65,5 @@ def edition_dir(lang: str) -> Path:
     """The folder holding the workbooks of edition `lang` (`notebooks/` for en, `notebooks/zh/` for zh)."""
     folder = edition(notebooks_dir(), lang)
     if not folder.is_dir():
-        raise UsageError(f"the {lang} edition is missing: no folder {folder}")
+        raise UsageError(message("errors.command.no_edition", lang=lang, folder=folder))
     return folder

@@ -120,11 +120,17 @@ def test_bad_input_exits_2_and_writes_nothing(cli, tmp_path, tiny_course):
     write(tmp_path / "class" / "homework.ipynb", instructor)
     done = cli("check", "class", "--out", "grades")
     assert done.returncode == 2 and "homework.ipynb: cannot tell which workbook this is" in done.stderr
+    done = cli("check", "class", "--out", "grades", "--lang", "zh")
+    assert done.returncode == 2 and "homework.ipynb：无法判断这是哪一本工作簿：请在文件名中写上" in done.stderr
     assert cli("check", "nowhere", "--out", "grades").returncode == 2
+    done = cli("check", "nowhere", "--out", "grades", "--lang", "zh")
+    assert "'nowhere' 既不是工作簿（.ipynb），也不是存放工作簿的文件夹" in done.stderr
     write(tmp_path / "mine" / "notes.txt", {})
     write(tmp_path / "class" / "homework.ipynb", {**instructor, "metadata": {"casebook": {"workbook": "07_tiny"}}})
     done = cli("check", "class", "--out", "mine")
     assert done.returncode == 2 and "--out 'mine' holds other files" in done.stderr
+    done = cli("check", "class", "--out", "mine", "--lang", "zh")
+    assert done.returncode == 2 and "--out 'mine' 中有其他文件：请选一个空文件夹" in done.stderr
     assert files_under(tmp_path / "mine") == [tmp_path / "mine" / "notes.txt"] and not (tmp_path / "grades").exists()
     help_text = cli("check", "--help").stdout
     assert "not a sandbox" in help_text and "--timeout" in help_text
