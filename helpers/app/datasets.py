@@ -146,7 +146,7 @@ class _ParquetFiles(contextlib.ExitStack):
 
     def _open(self, name: str, frame: pd.DataFrame) -> None:
         """Open the file of `name` with the schema of its first piece."""
-        first = pa.Table.from_pandas(frame, preserve_index=False)
+        first = _to_arrow(frame)
         schema = _file_schema(first, self.unique.get(name, ()))
         self.writers[name] = self.enter_context(
             pq.ParquetWriter(
@@ -195,7 +195,7 @@ class _ParquetFiles(contextlib.ExitStack):
     @staticmethod
     def _write_group(writer: pq.ParquetWriter, pieces: list[pa.Table | pd.DataFrame]) -> None:
         """Convert the pieces to the file's schema and write them as one row group (on a pool thread)."""
-        tables = [p if isinstance(p, pa.Table) else pa.Table.from_pandas(p, preserve_index=False) for p in pieces]
+        tables = [p if isinstance(p, pa.Table) else _to_arrow(p) for p in pieces]
         gathered = pa.concat_tables([t if t.schema.equals(writer.schema) else t.cast(writer.schema) for t in tables])
         writer.write_table(gathered, row_group_size=gathered.num_rows)
 
@@ -205,6 +205,13 @@ class _ParquetFiles(contextlib.ExitStack):
         wait(writes)
         for write in writes:
             write.result()
+
+
+def _to_arrow(frame: pd.DataFrame) -> pa.Table:
+    """A piece as an Arrow table, its columns converted one after another: pyarrow would otherwise start a pool
+    of threads for every piece (most of the conversion's time for a month of rows), and the pieces are already
+    converted on the writer's threads."""
+    return pa.Table.from_pandas(frame, preserve_index=False, nthreads=1)
 
 
 def _is_text(kind: pa.DataType) -> bool:

@@ -155,3 +155,20 @@ def test_the_last_row_groups_go_first_to_the_files_that_are_free(tmp_path, monke
     assert asked == ["a", "b", "a"]
     metadata = pq.ParquetFile(tmp_path / "a.parquet").metadata
     assert [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)] == [20, 10]
+
+
+def test_pieces_are_converted_without_a_pool_of_threads_each(tmp_path, monkeypatch):
+    # pyarrow converts a long frame's columns on a new pool of threads unless told otherwise; for a month's piece,
+    # already on a writer thread, starting them cost more than the conversion.
+    frame = pd.DataFrame({"x": np.arange(1000), "y": np.arange(1000) * 0.5, "label": ["a", "b"] * 500})
+    started, start = [], threading.Thread.start
+
+    def noting(thread):
+        started.append(thread.name)
+        start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", noting)
+    _write_parquet_chunks(((name, frame) for name in "aaab"), tmp_path, None)
+    assert any(name.startswith("parquet") for name in started)  # the writer's own pool (and tqdm's monitor) only
+    assert [name for name in started if not name.startswith(("parquet", "tqdm"))] == []
+    assert pq.read_table(tmp_path / "a.parquet").num_rows == 3000
