@@ -157,7 +157,7 @@ def written_in(notebook: dict[str, Any]) -> str:
 
 def submissions(items: Sequence[str], skip: Path | None = None) -> list[Submission]:
     """Every notebook to grade (none below `skip`), checked before any runs: readable, workbook known, no twins."""
-    workbooks = [p.stem for p in all_notebooks("en")]  # both editions have the same stems; --lang is the refusals'
+    workbooks = [p.stem for p in all_notebooks("en")]  # the same stems in both editions, whatever --lang says
     found, problems = [], []
     for path in notebooks_in(items, skip):
         try:

@@ -233,6 +233,11 @@ def _lang(parser: argparse.ArgumentParser, default: str | None = "en") -> None:
     )
 
 
+def _messages_lang(parser: argparse.ArgumentParser, what: str = "refusals") -> None:
+    """--lang of a command that runs no workbook: only the language of what it prints."""
+    parser.add_argument("--lang", choices=EDITIONS, default="en", help=f"language of {what} (default en)")
+
+
 def _positive(text: str) -> int:
     """--jobs: a whole number ≥ 1 (argparse turns the ValueError into exit code 2 naming the option)."""
     value = int(text)
@@ -301,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"longest a single cell may run (default {CHECK_TIMEOUT})",
     )
-    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of refusals (default en)")
+    _messages_lang(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("generate", help="write a case's dataset (defaults reproduce data/CASE/)")
@@ -311,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--orders", type=int, help="approximate number of orders (sets the scale)")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
     p.add_argument("--out", required=True)
-    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of refusals (default en)")
+    _messages_lang(p)
     p.set_defaults(func=cmd_generate)
 
     p = sub.add_parser("student", help="student versions: solutions removed, outputs cleared")
@@ -335,7 +340,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar=("NAME", "VALUE"),
         help="for your_shop: column mapping and encoding, e.g. -p col_order_id 订单编号",
     )
-    p.add_argument("--lang", choices=EDITIONS, default="en", help="language of the problems listed (default en)")
+    _messages_lang(p, "the problems listed")
     p.set_defaults(func=cmd_check_data)
 
     p = sub.add_parser("notebooks", help="re-execute the committed notebooks in place (before committing)")

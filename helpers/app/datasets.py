@@ -135,7 +135,7 @@ class _ParquetFiles(contextlib.ExitStack):
                 self.complete[self.last], self.waiting[self.last] = self.waiting[self.last], []
             self.last, self.in_a_row = name, 0
         self.in_a_row += 1
-        for free in [t for t in self.complete if t not in self.writing or self.writing[t].done()]:
+        for free in [t for t in self.complete if self._free(t)]:
             self._submit(free, self.complete.pop(free))
         if name not in self.writers:
             self._open(name, frame)
@@ -173,13 +173,19 @@ class _ParquetFiles(contextlib.ExitStack):
         self.waiting[name] = [first]
 
     def flush(self) -> None:
-        """Write what is still gathered, and wait until every row group is written."""
-        for name in list(self.complete):
-            self._submit(name, self.complete.pop(name))
-        # Files still writing a row group come last: waiting for one would hold back the files behind it.
-        for name in sorted(self.waiting, key=lambda name: name in self.writing and not self.writing[name].done()):
-            self._write(name)
+        """Write what is still gathered, and wait until every row group is written. The files that are free get
+        their last row groups first: waiting for a file still writing would hold back the files behind it (a
+        table's own row groups keep their order: the sort is stable)."""
+        last = [(name, self.complete.pop(name)) for name in list(self.complete)]
+        last += [(name, self.waiting[name]) for name in self.waiting]
+        self.waiting = {name: [] for name in self.waiting}
+        for name, pieces in sorted(last, key=lambda group: not self._free(group[0])):
+            self._submit(name, pieces)
         self._finish_writing()
+
+    def _free(self, name: str) -> bool:
+        """True when no row group of `name` is being written."""
+        return name not in self.writing or self.writing[name].done()
 
     def _write(self, name: str) -> None:
         pieces, self.waiting[name] = self.waiting[name], []

@@ -11,10 +11,10 @@ from helpers.core.errors import UsageError
 from helpers.core.messages import message
 
 
-def read_yaml_mapping(path: str, kind: str) -> dict[str, Any]:
-    """A YAML file holding a mapping, read with the safe loader (files are data, never code); `kind` names the
+def read_yaml_mapping(path: str, role: str) -> dict[str, Any]:
+    """A YAML file holding a mapping, read with the safe loader (files are data, never code); `role` names the
     file in a refusal: "parameters" or "scenario" (keys of `errors.file`)."""
-    what = message(f"errors.file.{kind}")
+    what = message(f"errors.file.{role}")
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
