@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,61 @@ def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
     return distinct_order(key)
 
 
+class Intervals:
+    """Sorted cut points, for finding where many values fall among them: `find(values)` is exactly
+    `np.searchsorted(edges, values, side)`, 3–5× faster for arrays of uniforms or days.
+
+    A binary search per value is a chain of unpredictable branches (≈50–80 ns a lookup). Here the range of the
+    cut points is split into `buckets` equal parts, and a table holds, for each part, the answer shared by every
+    value that can land in it, when there is one: a value's part is one multiplication away, so most values are
+    answered by one lookup in a small table. The part is computed in floating point, so each entry is made for
+    its part widened by a whole part on both sides (the rounding is many orders of magnitude smaller), and only
+    values in parts that hold a cut point (near a step) are searched. NaN values raise an IndexError."""
+
+    def __init__(self, edges: np.ndarray, side: Literal["left", "right"] = "left", buckets: int = 16_384) -> None:
+        self.edges, self.side = np.asarray(edges, dtype=np.float64), side
+        self.table: np.ndarray | None = None  # the answer of each part, −1 where the part holds a cut point
+        low, high = (float(self.edges[0]), float(self.edges[-1])) if len(self.edges) else (0.0, 0.0)
+        if not (np.isfinite(low) and np.isfinite(high) and high > low):
+            return  # one cut point, or none, or not finite: every value is searched
+        self.scale = buckets / (high - low)
+        self.offset = 1 - low * self.scale  # value × scale + offset: 1 + parts above `low`, part 0 below it
+        part = np.arange(buckets + 2)
+        lowest = np.searchsorted(self.edges, low + (part - 2) / self.scale, side)
+        highest = np.searchsorted(self.edges, low + (part + 1) / self.scale, side)
+        lowest[0], highest[-1] = 0, len(self.edges)  # below and above the range
+        self.table = np.where(lowest == highest, lowest, -1)
+
+    def find(self, values: np.ndarray) -> np.ndarray:
+        """`np.searchsorted(edges, values, side)`."""
+        values = np.asarray(values, dtype=np.float64)
+        if self.table is None:
+            return np.searchsorted(self.edges, values, self.side)
+        with np.errstate(over="ignore"):  # a value beyond ±1e300 goes to a part past the ends, as it should
+            part = values * self.scale
+        part += self.offset
+        np.clip(part, 0, len(self.table) - 1, out=part)
+        found = self.table.take(part.astype(np.intp))
+        near = np.flatnonzero(found < 0)
+        found[near] = np.searchsorted(self.edges, values[near], self.side)
+        return found
+
+
+def choose(rng: np.random.Generator, n: int, p: np.ndarray) -> np.ndarray:
+    """`rng.choice(len(p), size=n, p=p)`: the same draws, 3–5× faster for many. NumPy's own method (n uniforms
+    placed among the cumulative shares, normalised by their total, on the right), the search by `Intervals`
+    (a table worth building from a few thousand draws up). `p` is valid shares: not checked here."""
+    cumulative = np.cumsum(np.asarray(p, dtype=np.float64))
+    cumulative /= cumulative[-1]
+    u = rng.random(n)
+    if n < _FEW_DRAWS:
+        return np.searchsorted(cumulative, u, side="right")
+    return Intervals(cumulative, side="right").find(u)
+
+
+_FEW_DRAWS = 4096  # draws below which one binary search each costs less than building the table of `Intervals`
+
+
 def drawn_ahead(draw: Callable[[T], R], steps: Sequence[T]) -> Iterator[tuple[T, R]]:
     """Each step with `draw(step)`, the next step's drawn on a second thread while the caller works on this
     one. For draws that depend on no state of the caller (their own random streams only): the streams are
@@ -138,7 +193,7 @@ CITY_TIERS = pd.DataFrame(
 def sample_tiers(rng: np.random.Generator, n: int, shares: list[float] | np.ndarray) -> np.ndarray:
     """Draw `n` city tiers (1–5) with the given shares."""
     shares = np.asarray(shares, dtype=float)
-    return rng.choice(CITY_TIERS["tier"].to_numpy(), size=n, p=shares / shares.sum())
+    return CITY_TIERS["tier"].to_numpy()[choose(rng, n, shares / shares.sum())]
 
 
 def sample_cities(rng: np.random.Generator, tiers: np.ndarray) -> np.ndarray:

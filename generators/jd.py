@@ -34,8 +34,10 @@ from generators.common import (
     CUSTOMER_NAME,
     ORDER_KEY,
     ORDERS_PER_SCALE,
+    Intervals,
     Seeds,
     arrow_column,
+    choose,
     day_column,
     distinct_order,
     drawn_ahead,
@@ -429,9 +431,9 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
     rng = seeds("customers")
     n = max(1, round(config.scale * ORDERS_PER_SCALE / ORDERS_PER_CUSTOMER * len(days) / 365))
     horizon = len(days)
-    region = rng.choice(len(REGIONS), size=n, p=REGIONS["share"].to_numpy())
+    region = choose(rng, n, REGIONS["share"].to_numpy())
     weights = festival_multiplier(days, strength=0.5)
-    arrival = rng.choice(horizon, size=n, p=weights / weights.sum())
+    arrival = choose(rng, n, weights / weights.sum())
     arrival = np.where(rng.random(n) < EXISTING_SHARE, -1, arrival)
     cities = np.array(REGIONS["cities"].tolist(), dtype=object)  # a row of four per region
     city_pick = rng.integers(0, cities.shape[1], n)
@@ -456,7 +458,8 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex, skus: pd.Da
             "dropout": dropout,
             "join_day": join_day,
             "renews": rng.random(n) < PLUS_RENEWAL,
-        }
+        },
+        copy=False,  # fresh arrays no one changes: neither copied nor consolidated into blocks
     )
 
 
@@ -537,20 +540,22 @@ class _Stock:
 
 # Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
 UNIFORMS = 8
-HOUR_CDF = np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum()
+HOURS = Intervals(np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum())  # the hour of a uniform: its place among these
 
 
 def _poisson_days(
-    rng: np.random.Generator, rate: np.ndarray, lo: np.ndarray, hi: np.ndarray, cum: np.ndarray
+    rng: np.random.Generator, rate: np.ndarray, lo: np.ndarray, hi: np.ndarray, cumulative: Intervals
 ) -> tuple[np.ndarray, np.ndarray]:
     """Events of independent Poisson processes with intensity rate_i × multiplier(day) on days [lo_i, hi_i)
-    (lo_i < hi_i): each count from the summed intensity, then each event's day by the daily shape (`cum` =
-    cumulative multiplier). This is the same process as a Bernoulli draw per customer per day, without
-    drawing the days nobody buys. Returns (process index, day) per event, in process order."""
+    (lo_i < hi_i): each count from the summed intensity, then each event's day by the daily shape (`cumulative`:
+    the multiplier summed up to each day, searched on the right). This is the same process as a Bernoulli draw
+    per customer per day, without drawing the days nobody buys. Returns (process index, day) per event, in
+    process order."""
+    cum = cumulative.edges
     mass = cum[hi] - cum[lo]
     process = np.repeat(np.arange(len(rate)), rng.poisson(rate * mass))
     target = cum[lo[process]] + rng.random(len(process)) * mass[process]
-    day = np.clip(np.searchsorted(cum, target, side="right") - 1, lo[process], hi[process] - 1)
+    day = np.clip(cumulative.find(target) - 1, lo[process], hi[process] - 1)
     return process, day
 
 
@@ -578,7 +583,7 @@ class _Shopping:
     people: pd.DataFrame
     membership: tuple[np.ndarray, np.ndarray]  # the planned membership days [from, to) of each customer
     uplift: float
-    cum: np.ndarray  # the cumulative daily multiplier
+    cumulative: Intervals  # the cumulative daily multiplier, side="right"
 
     def month(self, month: tuple[int, int]) -> _Candidates:
         """A month's candidate purchases: each arriving customer's first order, repeat purchases at the
@@ -592,19 +597,25 @@ class _Shopping:
         rate, arrival = self.people["rate"].to_numpy(), self.people["arrival"].to_numpy()
         lo = np.clip(arrival + 1, first, stop)
         active = np.flatnonzero(lo < stop)  # repeat purchases start the day after arrival
-        process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), self.cum)
+        process, repeat_day = _poisson_days(base, rate[active], lo[active], np.full(len(active), stop), self.cumulative)
         repeat_customer = active[process]
         new = np.flatnonzero((arrival >= first) & (arrival < stop))
         member_from, member_to = self.membership
         member_lo, member_hi = np.maximum(lo, member_from), np.minimum(member_to, stop)
         members = np.flatnonzero(member_lo < member_hi)
-        extras = _poisson_days(extra, rate[members] * self.uplift, member_lo[members], member_hi[members], self.cum)
+        extras = _poisson_days(
+            extra, rate[members] * self.uplift, member_lo[members], member_hi[members], self.cumulative
+        )
         customer = np.concatenate([new, repeat_customer, members[extras[0]]])
         day = np.concatenate([arrival[new], repeat_day, extras[1]])
-        u = np.hstack(
-            [base.random((UNIFORMS, len(new) + len(repeat_customer))), extra.random((UNIFORMS, len(extras[1])))]
-        )
-        hour = np.searchsorted(HOUR_CDF, u[2]) + u[3]
+        # base.random((UNIFORMS, n)) beside extra.random((UNIFORMS, m)), drawn row by row into place (the same
+        # draws: a row takes the next n of the stream) rather than drawn apart and copied side by side.
+        u, n = np.empty((UNIFORMS, len(customer))), len(new) + len(repeat_customer)
+        for row in u:
+            base.random(out=row[:n])
+        for row in u:
+            extra.random(out=row[n:])
+        hour = HOURS.find(u[2]) + u[3]
         by_hour = distinct_order(hour)
         order = by_hour[stable_order(day[by_hour])]  # by day, then hour (equal hours in the order drawn)
         # Row by row: gathering the six rows at once (`u[rows][:, order]`) is 5× slower in NumPy.
@@ -682,7 +693,7 @@ def _simulate(
         * WEEKDAY[days.weekday]
         * (1 + GROWTH * np.arange(horizon) / max(horizon - 1, 1))
     )
-    cum = np.r_[0.0, np.cumsum(multiplier)]
+    cumulative = Intervals(np.r_[0.0, np.cumsum(multiplier)], side="right")
     dropout, region = people["dropout"].to_numpy(), people["region_index"].to_numpy()
     share = skus["order_share"].to_numpy()
     fade_day, multi = skus["fade_day"].to_numpy(), skus["multi_unit"].to_numpy()
@@ -693,7 +704,7 @@ def _simulate(
     joining = _by_day(member_from, horizon)
     # A month's candidate purchases depend on nothing the simulation changes: the next month's are drawn while
     # this month's days run.
-    shopping = _Shopping(rngs, people, planned_membership, config.plus_true_uplift, cum)
+    shopping = _Shopping(rngs, people, planned_membership, config.plus_true_uplift, cumulative)
     for month, candidates in drawn_ahead(shopping.month, _months(days)):
         bounds = np.searchsorted(candidates.day, np.arange(month[0], month[1] + 1))
         rows = []
@@ -802,7 +813,8 @@ def _deliveries(
             "eligible_211": eligible,
             "on_time_211": eligible & (delivered <= promised),
             "fulfillment_cost": money(cost),
-        }
+        },
+        copy=False,
     )
 
 
@@ -836,6 +848,7 @@ def _returns(
             "handling_cost": np.full(len(rows), RETURN_HANDLING),
         },
         index=rows,
+        copy=False,
     )
 
 
@@ -882,7 +895,8 @@ def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex) -> pd.
             "sku_id": labels(tuple(skus["sku_id"]), np.tile(keep % n_sku, n_days)),
             **{name: stock.history[k].ravel().astype(np.int64) for k, name in enumerate(columns)},
             "reorder_point": np.tile(stock.reorder_point.ravel()[keep], n_days),
-        }
+        },
+        copy=False,
     )
 
 
@@ -940,7 +954,8 @@ class _Setting:
                 "amount": amount,
                 "cogs": cogs,
                 "is_plus_member": rows.member,
-            }
+            },
+            copy=False,
         )
         deliveries = _deliveries(rows, self.people, skus, config, self.days, orders.time)
         returns = _returns(rows, skus, deliveries, amount, cogs)

@@ -33,6 +33,7 @@ from generators.common import (
     PAID_AT,
     Seeds,
     arrow_column,
+    choose,
     city_text,
     day_column,
     id_range,
@@ -161,7 +162,7 @@ def _people(rng: np.random.Generator, arrival: np.ndarray) -> pd.DataFrame:
             "name": sample_name_codes(rng, n),
             "city": sample_city_codes(rng, tiers),
             "city_tier": tiers,
-            "channel": rng.choice(len(CHANNELS), size=n, p=CHANNEL_SHARES),
+            "channel": choose(rng, n, CHANNEL_SHARES),
             "arrival": arrival,
             # BG/NBD: purchase rate per day ~ Gamma(r, 1/alpha); dropout after a purchase ~ Beta(a, b).
             "rate": rng.gamma(0.9, 1 / 75, n),
@@ -180,14 +181,14 @@ def _customers(config: Config, seeds: Seeds, days: pd.DatetimeIndex) -> pd.DataF
     rng = seeds("customers")
     n = max(1, round(config.scale * ORDERS_PER_SCALE / ORDERS_PER_CUSTOMER))
     growth = np.linspace(1.0, 1.6, len(days)) * festival_multiplier(days, strength=0.5)
-    regular = _people(rng, np.sort(rng.choice(len(days), size=n, p=growth / growth.sum())))
+    regular = _people(rng, np.sort(choose(rng, n, growth / growth.sum())))
     _, on_promo = demand_multiplier(config, days)
     weight = growth * on_promo
     lift = config.promo_elasticity * config.promo_discount
     extra = round(n * weight.sum() / growth.sum() * lift)
     if extra > 0:
         promo_rng = seeds("promo-customers")
-        arrivals = np.sort(promo_rng.choice(len(days), size=extra, p=weight / weight.sum()))
+        arrivals = np.sort(choose(promo_rng, extra, weight / weight.sum()))
         regular = pd.concat([regular, _people(promo_rng, arrivals)], ignore_index=True)
     regular["regular"] = np.arange(len(regular)) < n
     order = stable_order(regular["arrival"].to_numpy())

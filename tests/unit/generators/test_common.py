@@ -6,7 +6,9 @@ import pytest
 
 from generators.common import (
     CITY_TIERS,
+    Intervals,
     Seeds,
+    choose,
     city_text,
     day_column,
     distinct_order,
@@ -164,3 +166,55 @@ def test_distinct_order_is_the_stable_order_with_or_without_ties():
     assert 0 < len(few) - len(np.unique(few)) < len(few) // 16
     assert np.array_equal(distinct_order(few), np.argsort(few, kind="stable"))
     assert distinct_order(np.zeros(0)).tolist() == [] and distinct_order(np.ones(1)).tolist() == [0]
+
+
+def _nearby(values: np.ndarray) -> np.ndarray:
+    """The values themselves and their nearest floating-point neighbours on both sides."""
+    return np.concatenate([values, np.nextafter(values, -np.inf), np.nextafter(values, np.inf)])
+
+
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_intervals_find_exactly_where_searchsorted_puts_each_value(side):
+    rng = np.random.default_rng(3)
+    weights = rng.lognormal(0, 2, 800)
+    cases = {
+        "cdf of skewed weights": np.cumsum(weights) / weights.sum(),
+        "cumulative days": np.r_[0.0, np.cumsum(rng.uniform(0.5, 2.5, 365))],
+        "repeated cut points": np.sort(rng.integers(0, 20, 300)).astype(float) / 7,
+        "far from zero, narrow": 1e6 + np.sort(rng.random(50)) * 1e-3,
+        "negative": -np.sort(rng.random(40))[::-1] * 5,
+    }
+    for name, edges in cases.items():
+        low, high = edges[0], edges[-1]
+        span = high - low
+        values = np.concatenate(
+            [
+                low + rng.random(200_000) * span,  # inside the range
+                _nearby(edges),  # on every cut point and beside it
+                _nearby(low + np.arange(16_386) / 16_384 * span),  # on and beside every part's border
+                [low - span, low - 1e-300, high + span, -np.inf, np.inf, 1e308, -1e308],  # outside
+            ]
+        )
+        found = Intervals(edges, side).find(values)
+        assert np.array_equal(found, np.searchsorted(edges, values, side)), name
+
+
+def test_intervals_of_one_or_no_range_search_every_value():
+    for edges in (np.array([]), np.array([0.5]), np.array([0.5, 0.5, 0.5])):
+        values = np.array([-1.0, 0.5, np.nextafter(0.5, 1), 2.0])
+        for side in ("left", "right"):
+            assert np.array_equal(Intervals(edges, side).find(values), np.searchsorted(edges, values, side))
+
+
+def test_intervals_refuse_nan_values_rather_than_answer_wrongly():
+    with pytest.raises(IndexError), np.errstate(invalid="ignore"):
+        Intervals(np.array([0.2, 0.7, 1.0])).find(np.array([0.1, np.nan]))
+
+
+def test_choose_makes_numpys_choice_draws_and_leaves_the_stream_where_numpy_does():
+    shares = {"regions": np.array([0.19, 0.27, 0.18, 0.11, 0.11, 0.06, 0.08]), "days": np.linspace(1, 3, 365)}
+    for name, p in shares.items():
+        for n in (1, 100, 300_000):  # a binary search each, and the table of `Intervals`
+            ours, numpys = Seeds(5)(name), Seeds(5)(name)
+            assert np.array_equal(choose(ours, n, p / p.sum()), numpys.choice(len(p), size=n, p=p / p.sum())), name
+            assert ours.random() == numpys.random()
