@@ -326,16 +326,15 @@ def _distinct_words(words: tuple[str, ...], codes: np.ndarray) -> tuple[pa.Array
 
 
 def day_column(times: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """The calendar day of each time as an Arrow date column."""
+    """The calendar day of each time as an Arrow date column; NaT is a missing day."""
     days = np.asarray(times).astype("datetime64[D]")
-    if len(days) == 0:
-        return arrow_column(pa.array(days))
-    first = days.min()
-    return arrow_column(
-        pa.DictionaryArray.from_arrays(
-            pa.array((days - first).astype(np.int64)), pa.array(np.arange(first, days.max() + 1))
-        )
-    )
+    missing = np.isnat(days)
+    if missing.all():
+        return arrow_column(pa.array(days, mask=missing))
+    known = days[~missing] if missing.any() else days
+    first = known.min()
+    codes = pa.array((days - first).astype(np.int64), mask=missing if missing.any() else None)
+    return arrow_column(pa.DictionaryArray.from_arrays(codes, pa.array(np.arange(first, known.max() + 1))))
 
 
 def plain_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -623,10 +623,20 @@ class _Shopping:
         return _Candidates(customer[order], day[order], hour[order], *kept)
 
 
-def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
+def _allocate(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Serve requests in order (already time-sorted) while the stock of their key lasts. Returns the served
+    flags and the units asked of each key. Every request for a key whose stock covers all that is asked of it
+    is served; only the others are served in turn (`_first_come`), on most days none."""
+    asked = _units(keys, qty, len(stock))
+    served = np.ones(len(keys), dtype=bool)
+    short = np.flatnonzero(asked[keys] > stock[keys])
+    if len(short):
+        served[short] = _first_come(keys[short], qty[short], stock)
+    return served, asked
+
+
+def _first_come(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
     """Serve requests in order (already time-sorted) while the stock of their key lasts; returns served flags."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype=bool)
     order = stable_order(keys)
     k, q = keys[order], qty[order]
     cum = np.cumsum(q)
@@ -727,14 +737,13 @@ def _simulate(
             regional_first = stocked[home, sku]
             local_key = home * n_sku + sku
             served_local = np.zeros(len(buyers), dtype=bool)
-            served_local[regional_first] = _allocate(local_key[regional_first], qty[regional_first], stock)
+            served_local[regional_first], requested = _allocate(local_key[regional_first], qty[regional_first], stock)
             stock -= _units(local_key[served_local], qty[served_local], len(stock))
             to_central = ~served_local
             served_central = np.zeros(len(buyers), dtype=bool)
-            served_central[to_central] = _allocate(sku[to_central], qty[to_central], stock)
+            served_central[to_central], asked_central = _allocate(sku[to_central], qty[to_central], stock)
             stock -= _units(sku[served_central], qty[served_central], len(stock))
-            requested = _units(local_key[regional_first], qty[regional_first], len(stock))
-            requested += _units(sku[to_central], qty[to_central], len(stock))
+            requested += asked_central
             waits = ~served_local & ~served_central & (c.u_wait < WAIT_SHARE)
             placed = served_local | served_central | waits
             source = np.where(served_local, 0, np.where(served_central, 1, 2))
@@ -963,14 +972,11 @@ class _Setting:
 
     def other_tables(self, last: _Month, first_orders: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, pd.DataFrame]:
         """Customers, SKUs, warehouses and memberships after the `last` month, with each customer's first order
-        date from the first orders of each month, months in order (NaN: no order in the data)."""
+        date from the first orders of each month, months in order (missing: no order in the data)."""
         first_day = np.full(len(self.people), np.datetime64("NaT"), dtype="datetime64[D]")
         for buyers, days in reversed(first_orders):  # the earliest month writes last
             first_day[buyers] = days
-        first_order_date = np.full(len(self.people), np.nan, dtype=object)
-        ordered = ~np.isnat(first_day)
-        first_order_date[ordered] = first_day[ordered].astype(object)
-        customers = self.people.loc[:, ["name", "region", "city"]].assign(first_order_date=first_order_date)
+        customers = self.people.loc[:, ["name", "region", "city"]].assign(first_order_date=day_column(first_day))
         customers.insert(0, "customer_id", arrow_column(self.customer_ids))
         planned = np.round(_nationwide_units(self.config, self.skus), 3)
         return {

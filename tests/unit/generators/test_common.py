@@ -80,6 +80,13 @@ def test_arrow_columns_read_back_as_the_plain_objects_of_the_tables():
     assert plain["n"].dtype == np.int64
 
 
+def test_a_day_column_holds_nat_as_a_missing_day():
+    days = np.array(["NaT", "2024-03-02", "NaT", "2024-02-28"], "datetime64[D]")
+    frame = pd.DataFrame({"some": day_column(days), "none": day_column(days[[0, 2, 0, 2]])})
+    assert plain_columns(frame)["some"].tolist() == [None, datetime.date(2024, 3, 2), None, datetime.date(2024, 2, 28)]
+    assert frame["none"].isna().all()
+
+
 def test_name_and_city_codes_are_the_same_draws_as_the_names_and_cities():
     tiers = sample_tiers(np.random.default_rng(3), 500, [1, 1, 1, 1, 1])
     names, cities = sample_names(np.random.default_rng(4), 500), sample_cities(np.random.default_rng(5), tiers)

@@ -159,3 +159,25 @@ def test_same_config_writes_the_same_bytes(tmp_path):
     assert len(files) == 2 * (len(jd.SCHEMA) + 1)
     for name in files:
         assert (tmp_path / "first" / name).read_bytes() == (tmp_path / "second" / name).read_bytes(), name
+
+
+def _served_in_turn(keys: np.ndarray, qty: np.ndarray, stock: np.ndarray) -> np.ndarray:
+    """First come, first served, one request at a time: a key that once fails serves no later request."""
+    left, closed, served = stock.astype(float), set(), np.zeros(len(keys), dtype=bool)
+    for i, (key, units) in enumerate(zip(keys, qty, strict=True)):
+        if key not in closed and units <= left[key]:
+            left[key] -= units
+            served[i] = True
+        else:
+            closed.add(key)
+    return served
+
+
+@pytest.mark.parametrize("stock_per_key", [0, 1, 3, 8, 1000])
+def test_allocation_serves_requests_in_turn_while_their_stock_lasts(stock_per_key):
+    rng = np.random.default_rng(stock_per_key)
+    keys, qty = rng.integers(0, 40, 600), rng.integers(1, 4, 600)
+    stock = rng.integers(0, stock_per_key + 1, 40)
+    served, asked = jd._allocate(keys, qty, stock)
+    assert np.array_equal(served, _served_in_turn(keys, qty, stock))
+    assert np.array_equal(asked, [qty[keys == k].sum() for k in range(40)])
