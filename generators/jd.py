@@ -868,26 +868,25 @@ def _memberships(
     days: pd.DatetimeIndex,
     config: Config,
 ) -> pd.DataFrame:
-    """Membership years bought: pre-existing members, joins during the year, and renewals that fall in it."""
-
-    def ids_where(customers: np.ndarray) -> np.ndarray:
-        return customer_ids.filter(pa.array(customers)).to_numpy(zero_copy_only=False)
-
+    """Membership years bought: pre-existing members, joins during the year, and renewals that fall in it, by
+    start day, then customer (customer ids share one width, so they sort as their numbers)."""
     member = member_from < 10**6
-    first = pd.DataFrame({"customer_id": ids_where(member), "start": member_from[member], "is_renewal": False})
     renew = member & (member_to - member_from > 365)
-    second = pd.DataFrame({"customer_id": ids_where(renew), "start": member_from[renew] + 365, "is_renewal": True})
-    frame = pd.concat([first, second], ignore_index=True).sort_values(["start", "customer_id"], ignore_index=True)
-    start = days[0] + pd.to_timedelta(frame["start"].to_numpy(), unit="D")
+    who = np.concatenate([np.flatnonzero(member), np.flatnonzero(renew)])
+    start = np.concatenate([member_from[member], member_from[renew] + 365])
+    is_renewal = np.arange(len(who)) >= np.count_nonzero(member)
+    order = np.lexsort((who, start))
+    first_day = days[0].to_datetime64().astype("datetime64[D]") + start[order]
     return pd.DataFrame(
         {
-            "membership_id": ids("M", len(frame)),
-            "customer_id": frame["customer_id"].to_numpy(),
-            "start_date": start.date,
-            "end_date": (start + pd.Timedelta(days=364)).date,
-            "fee_paid": money(np.full(len(frame), config.plus_fee)),
-            "is_renewal": frame["is_renewal"].to_numpy(),
-        }
+            "membership_id": arrow_column(id_range("M", len(who))),
+            "customer_id": labels(customer_ids, who[order]),
+            "start_date": day_column(first_day),
+            "end_date": day_column(first_day + 364),
+            "fee_paid": money(np.full(len(who), config.plus_fee)),
+            "is_renewal": is_renewal[order],
+        },
+        copy=False,
     )
 
 
