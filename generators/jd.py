@@ -1009,6 +1009,10 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     return {name: plain_columns(tables[name]) for name in SCHEMA}
 
 
+# The tables `generate_in_chunks` hands over piece by piece; every other one comes whole, and is written at once.
+TABLES_IN_PIECES = frozenset({"inventory_daily", "orders", "deliveries", "returns"})
+
+
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
     month by month, so that a large dataset is written without ever holding the daily stock whole.

@@ -765,61 +765,96 @@ def _finance(
     return frame.rename_axis("month").reset_index()
 
 
-def _simulate(config: Config) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pa.StringArray]:
-    """Every table except orders, the order rows as numbers, and each customer's id as Arrow text."""
-    seeds = Seeds(config.seed)
-    kols = _kols(config, seeds)
-    budgets = monthly_budgets(config)
-    posts = _posts(config, seeds, kols, budgets)
-    people = _people(config, seeds, _arrivals(config, seeds, posts, budgets))
-    contacts = _contacts(config, seeds, people)
-    hazard = _hazard_multiplier(config, people, contacts)
-    assignments, ab_orders = _ab_test(config, seeds, people, contacts, hazard)
-    repeat = _repeat_orders(config, seeds, people, hazard, contacts["active"].to_numpy())
-    rows = _order_rows(people, [_first_orders(seeds, people), repeat, ab_orders])
-    ab = np.flatnonzero(rows["ab"].to_numpy())
-    ab_ids = pd.Series(ids_of("O", ab + 1, id_width(len(rows))), index=rows["who"].to_numpy()[ab])
-    assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
-    added = contacts["added"].to_numpy()
-    customer_ids = id_range("C", len(people))  # customer i is C…(i + 1), as Arrow text
-    post_ids = pa.array(posts["post_id"].to_numpy(), pa.string())
-    tables = {
-        "kols": kols,
-        "posts": posts.drop(columns="month"),
-        "customers": people.assign(
-            customer_id=arrow_column(customer_ids),
-            source=labels(SOURCES, people["source"].to_numpy()),
-            post_id=labels(post_ids, people["post"].to_numpy()),
-            first_order_date=day_column(people["first_date"].to_numpy()),
-        )[[c.name for c in SCHEMA["customers"].columns]],
-        "wechat_contacts": pd.DataFrame(
-            {
-                "customer_id": arrow_column(customer_ids.filter(pa.array(added))),
-                "added_date": calendar_dates(contacts["added_date"][added]),
-                "active": contacts["active"].to_numpy()[added],
-            }
-        ),
-        "ab_assignments": assignments.assign(customer_id=labels(customer_ids, assignments["who"].to_numpy()))[
-            [c.name for c in SCHEMA["ab_assignments"].columns]
-        ],
-        "monthly_finance": _finance(config, rows, posts, budgets, contacts),
-    }
-    return tables, rows, customer_ids
+@dataclass(frozen=True)
+class _Reach:
+    """Whom the brand reaches before anyone orders: the KOLs, the monthly budgets and the posts, the customers
+    they bring in and the WeChat contacts, with each customer's id as Arrow text (customer i is C…(i + 1))."""
+
+    config: Config
+    seeds: Seeds
+    kols: pd.DataFrame
+    budgets: pd.DataFrame
+    posts: pd.DataFrame
+    people: pd.DataFrame
+    contacts: pd.DataFrame
+    customer_ids: pa.StringArray
+
+    @staticmethod
+    def of(config: Config) -> _Reach:
+        seeds = Seeds(config.seed)
+        kols = _kols(config, seeds)
+        budgets = monthly_budgets(config)
+        posts = _posts(config, seeds, kols, budgets)
+        people = _people(config, seeds, _arrivals(config, seeds, posts, budgets))
+        contacts = _contacts(config, seeds, people)
+        return _Reach(config, seeds, kols, budgets, posts, people, contacts, id_range("C", len(people)))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables known before any order: KOLs, posts, customers and WeChat contacts."""
+        people, contacts, customer_ids = self.people, self.contacts, self.customer_ids
+        added = contacts["added"].to_numpy()
+        post_ids = pa.array(self.posts["post_id"].to_numpy(), pa.string())
+        return {
+            "kols": self.kols,
+            "posts": self.posts.drop(columns="month"),
+            "customers": people.assign(
+                customer_id=arrow_column(customer_ids),
+                source=labels(SOURCES, people["source"].to_numpy()),
+                post_id=labels(post_ids, people["post"].to_numpy()),
+                first_order_date=day_column(people["first_date"].to_numpy()),
+            )[[c.name for c in SCHEMA["customers"].columns]],
+            "wechat_contacts": pd.DataFrame(
+                {
+                    "customer_id": arrow_column(customer_ids.filter(pa.array(added))),
+                    "added_date": calendar_dates(contacts["added_date"][added]),
+                    "active": contacts["active"].to_numpy()[added],
+                }
+            ),
+        }
+
+    def orders(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The A/B test's assignments (with the order each conversion placed) and every order row as numbers."""
+        config, seeds, people, contacts = self.config, self.seeds, self.people, self.contacts
+        hazard = _hazard_multiplier(config, people, contacts)
+        assignments, ab_orders = _ab_test(config, seeds, people, contacts, hazard)
+        repeat = _repeat_orders(config, seeds, people, hazard, contacts["active"].to_numpy())
+        rows = _order_rows(people, [_first_orders(seeds, people), repeat, ab_orders])
+        ab = np.flatnonzero(rows["ab"].to_numpy())
+        ab_ids = pd.Series(ids_of("O", ab + 1, id_width(len(rows))), index=rows["who"].to_numpy()[ab])
+        assignments["order_id"] = assignments["who"].map(ab_ids).where(assignments["converted"], None)
+        columns = [c.name for c in SCHEMA["ab_assignments"].columns]
+        return assignments.assign(customer_id=labels(self.customer_ids, assignments["who"].to_numpy()))[columns], rows
+
+    def finance(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """The monthly P&L of the order rows."""
+        return _finance(self.config, rows, self.posts, self.budgets, self.contacts)
 
 
 def generate(config: Config) -> dict[str, pd.DataFrame]:
     """All tables of the Perfect Diary case for `config`; identical output for identical config."""
-    tables, rows, customer_ids = _simulate(config)
-    return {name: plain_columns(tables[name] if name != "orders" else _orders(customer_ids, rows)) for name in SCHEMA}
+    reach = _Reach.of(config)
+    assignments, rows = reach.orders()
+    tables = reach.tables() | {
+        "orders": _orders(reach.customer_ids, rows),
+        "ab_assignments": assignments,
+        "monthly_finance": reach.finance(rows),
+    }
+    return {name: plain_columns(tables[name]) for name in SCHEMA}
+
+
+# The tables `generate_in_chunks` hands over piece by piece; every other one comes whole, and is written at once.
+TABLES_IN_PIECES = frozenset({"orders"})
 
 
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
-    large dataset is written without ever holding the whole order table as a frame."""
-    tables, rows, customer_ids = _simulate(config)
-    for name in SCHEMA:
-        if name != "orders":
-            yield name, tables[name]
-            continue
-        for start, stop in month_slices(rows["order_date"].to_numpy()):
-            yield "orders", _orders(customer_ids, rows, start, stop)
+    large dataset is written without ever holding the whole order table as a frame. The tables known before
+    any order come first, written while the orders are drawn, and the monthly P&L last, computed while the
+    orders are written."""
+    reach = _Reach.of(config)
+    yield from reach.tables().items()
+    assignments, rows = reach.orders()
+    yield "ab_assignments", assignments
+    for start, stop in month_slices(rows["order_date"].to_numpy()):
+        yield "orders", _orders(reach.customer_ids, rows, start, stop)
+    yield "monthly_finance", reach.finance(rows)

@@ -904,6 +904,10 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     return tables | {"monthly_finance": monthly_finance(config, rows, sim.month_starts[:-1])}
 
 
+# The tables `generate_in_chunks` hands over piece by piece; every other one comes whole, and is written at once.
+TABLES_IN_PIECES = frozenset({"users", "orders", "teams", "shares"})
+
+
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: users, orders, teams and shares month by month,
     so that a large dataset is written without ever holding a whole table as a frame."""

@@ -387,6 +387,10 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
     return {"customers": plain_columns(customers), "orders": plain_columns(orders.frame()), "funnel_daily": funnel}
 
 
+# The tables `generate_in_chunks` hands over piece by piece; every other one comes whole, and is written at once.
+TABLES_IN_PIECES = frozenset({"orders"})
+
+
 def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: the order table month by month, so that a
     large dataset is written without ever holding the whole order table as a frame."""

@@ -50,7 +50,8 @@ def generate_case(
     if fmt == "parquet" and hasattr(module, "generate_in_chunks"):
         unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema(case).values()}
         pieces = module.generate_in_chunks(config)
-        manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique)
+        in_pieces = getattr(module, "TABLES_IN_PIECES", None)
+        manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
         write_json(Path(out) / "manifest.json", manifest)
         return
     tables = module.generate(config)
@@ -68,6 +69,7 @@ def _write_parquet_chunks(
     orders: int | None,
     *,
     unique: Mapping[str, Collection[str]] | None = None,
+    in_pieces: Collection[str] | None = None,
     row_group_bytes: int = ROW_GROUP_BYTES,
 ) -> dict[str, dict[str, Any]]:
     """Write (table, rows) pieces as Parquet, each file atomically; a progress bar on stderr counts order rows.
@@ -78,12 +80,14 @@ def _write_parquet_chunks(
     tables left at the end are written side by side. Memory holds at most two row groups per table (one being
     written, one gathering) plus what the generator keeps, so millions of orders are written in bounded memory.
     `unique` names each table's columns with a distinct value per row (ids), which are not dictionary-encoded.
+    `in_pieces` names the tables that may come in more than one piece (None: any table); every other table
+    comes whole and is written at once, while the generator goes on (a generator's `TABLES_IN_PIECES`).
     Returns the manifest's table entries."""
     written: dict[str, dict[str, Any]] = {}
     empty: dict[str, pd.DataFrame] = {}  # an empty piece has no types to give the file: wait for rows
     with contextlib.ExitStack() as stack:
         bar = stack.enter_context(tqdm(total=orders, unit=" orders", desc="generate", file=sys.stderr))
-        files = stack.enter_context(_ParquetFiles(out, unique or {}, row_group_bytes))
+        files = stack.enter_context(_ParquetFiles(out, unique or {}, in_pieces, row_group_bytes))
         for name, frame in pieces:
             written.setdefault(name, {"rows": 0, "columns": list(frame.columns)})
             if frame.empty:
@@ -109,11 +113,14 @@ class _ParquetFiles(contextlib.ExitStack):
     A table handed over piece after piece (a month at a time, no other table's piece between them) is taken
     as complete when a new table begins: its last row group is written then, while the next table is built,
     instead of at the end. Tables whose pieces alternate (a month of orders, deliveries and returns in turn)
-    wait for the end. Where row groups end depends only on the order of the pieces, never on timing."""
+    wait for the end. A table known to come whole (not in `in_pieces`) is written as soon as it comes. Where
+    row groups end depends only on the order of the pieces, never on timing."""
 
-    def __init__(self, out: Path, unique: Mapping[str, Collection[str]], row_group_bytes: int) -> None:
+    def __init__(
+        self, out: Path, unique: Mapping[str, Collection[str]], in_pieces: Collection[str] | None, row_group_bytes: int
+    ) -> None:
         super().__init__()
-        self.out, self.unique, self.row_group_bytes = out, unique, row_group_bytes
+        self.out, self.unique, self.in_pieces, self.row_group_bytes = out, unique, in_pieces, row_group_bytes
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.group_rows: dict[str, int] = {}  # rows of a row group, from the first piece's bytes per row
         self.waiting: dict[str, list[pa.Table | pd.DataFrame]] = {}
@@ -141,7 +148,8 @@ class _ParquetFiles(contextlib.ExitStack):
             self._open(name, frame)
         else:
             self.waiting[name].append(frame)  # converted by the thread that writes it
-        if sum(len(piece) for piece in self.waiting[name]) >= self.group_rows[name]:
+        whole = self.in_pieces is not None and name not in self.in_pieces
+        if whole or sum(len(piece) for piece in self.waiting[name]) >= self.group_rows[name]:
             self._write(name)
 
     def _open(self, name: str, frame: pd.DataFrame) -> None:

@@ -95,16 +95,19 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize(
-    ("order", "written_at", "groups"),
+    ("order", "in_pieces", "written_at", "groups"),
     [
         # a table given piece after piece is written when the next table begins; alternating ones at the end
-        ("aaabcbcdd", {"a": [4], "b": [9], "c": [9], "d": [9]}, {"a": [30], "b": [20], "c": [20], "d": [20]}),
+        ("aaabcbcdd", None, {"a": [4], "b": [9], "c": [9], "d": [9]}, {"a": [30], "b": [20], "c": [20], "d": [20]}),
         # a table that comes back after it seemed complete starts a new row group, whatever the timing
-        ("aabab", {"a": [3, 5], "b": [5]}, {"a": [20, 10], "b": [20]}),
+        ("aabab", None, {"a": [3, 5], "b": [5]}, {"a": [20, 10], "b": [20]}),
+        # tables known to come whole are written as soon as they come, the others as before
+        ("abbbcd", "b", {"a": [1], "b": [5], "c": [5], "d": [6]}, {"a": [10], "b": [30], "c": [10], "d": [10]}),
+        ("abbbcd", None, {"a": [6], "b": [5], "c": [6], "d": [6]}, {"a": [10], "b": [30], "c": [10], "d": [10]}),
     ],
 )
 def test_a_table_given_piece_after_piece_is_written_when_the_next_begins(
-    tmp_path, monkeypatch, order, written_at, groups
+    tmp_path, monkeypatch, order, in_pieces, written_at, groups
 ):
     frame = pd.DataFrame({"x": np.arange(10), "label": ["a", "b"] * 5})
     handed, submitted = [], {}
@@ -122,7 +125,7 @@ def test_a_table_given_piece_after_piece_is_written_when_the_next_begins(
             handed.append(name)
             yield name, frame
 
-    _write_parquet_chunks(pieces(), tmp_path, None)
+    _write_parquet_chunks(pieces(), tmp_path, None, in_pieces=in_pieces)
     assert submitted == written_at
     for name, rows in groups.items():
         metadata = pq.ParquetFile(tmp_path / f"{name}.parquet").metadata
@@ -172,3 +175,12 @@ def test_pieces_are_converted_without_a_pool_of_threads_each(tmp_path, monkeypat
     assert any(name.startswith("parquet") for name in started)  # the writer's own pool (and tqdm's monitor) only
     assert [name for name in started if not name.startswith(("parquet", "tqdm"))] == []
     assert pq.read_table(tmp_path / "a.parquet").num_rows == 3000
+
+
+@pytest.mark.parametrize("case", ["pinduoduo", "jd", "perfect_diary", "your_shop"])
+def test_only_the_tables_named_in_pieces_come_in_more_than_one(case):
+    # A table missing from TABLES_IN_PIECES would be written a row group per piece.
+    module = generator(case)
+    names = [name for name, _ in module.generate_in_chunks(module.Config(seed=3, scale=0.2))]
+    assert {name for name in names if names.count(name) > 1} <= module.TABLES_IN_PIECES
+    assert set(names) >= module.TABLES_IN_PIECES
