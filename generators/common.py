@@ -67,14 +67,16 @@ def distinct_order(keys: np.ndarray) -> np.ndarray:
 
 
 _FEW_TIES = 16  # ties in a fraction of the keys up to which they are put in order after the fast sort
+_DAY = 86_400  # seconds
 
 
 def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
     """The order of `np.lexsort((who, times))`: by time, ties by `who`, then by position. When `who` is
     non-negative and the times are integers or datetimes in whole seconds, one sort of one integer key,
     time × (largest who + 1) + who, gives that order 2–3× faster than lexsort's two passes (`distinct_order`:
-    the keys are rarely equal, and never when `who` numbers the rows); lexsort remains for anything else, and
-    for keys that would not fit in 64 bits."""
+    the keys are rarely equal, and never when `who` numbers the rows); times in whole days (arrival dates)
+    are counted in days, so that their keys often fit 16 bits and sort by radix (`stable_order`). lexsort
+    remains for anything else, and for keys that would not fit in 64 bits."""
     times, who = np.asarray(times), np.asarray(who)
     if not len(times) or who.dtype.kind not in "iu" or who.min() < 0:
         return np.lexsort((who, times))
@@ -87,13 +89,16 @@ def time_order(times: np.ndarray, who: np.ndarray) -> np.ndarray:
         ticks = times.astype(np.int64, copy=False)
     else:
         return np.lexsort((who, times))
+    if not (ticks[:64] % _DAY).any() and not (ticks % _DAY).any():  # whole days: counted in days
+        ticks = ticks // _DAY
     first, width = int(ticks.min()), int(who.max()) + 1
-    if (int(ticks.max()) - first + 1) * width >= 2**63:
+    span = (int(ticks.max()) - first + 1) * width
+    if span >= 2**63:
         return np.lexsort((who, times))
     key = ticks - first  # the one array of the size of `times` made here (memory at 10M orders)
     key *= width
     key += who
-    return distinct_order(key)
+    return stable_order(key) if span <= 2**16 else distinct_order(key)
 
 
 class Intervals:

@@ -494,11 +494,11 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
     starts = month_starts(config)
     last_day = starts[-1] - pd.Timedelta(days=1)
     from_posts = np.repeat(np.arange(len(posts)), posts["orders"].to_numpy())
-    lag = pd.to_timedelta(rng.geometric(0.25, len(from_posts)) - 1, unit="D")
-    kol_dates = pd.DatetimeIndex(posts["post_date"].to_numpy()[from_posts]) + lag
-    kol_dates = np.minimum(kol_dates.to_numpy(), last_day.to_datetime64())
+    lag = (rng.geometric(0.25, len(from_posts)) - 1).astype("timedelta64[D]")
+    post_days = pd.DatetimeIndex(posts["post_date"]).to_numpy()
+    kol_dates = np.minimum(post_days[from_posts] + lag, last_day.to_datetime64())
     tier_source = pd.Categorical(posts["tier"], categories=SOURCES).codes.astype(np.int8)
-    parts = [pd.DataFrame({"source": tier_source[from_posts], "post": from_posts, "date": kol_dates})]
+    sources, post_rows, dates = [tier_source[from_posts]], [from_posts], [kol_dates]
     ads = budgets["platform_ads"].to_numpy()
     capacity = ADS_CAPACITY_PER_SCALE * config.scale
     expected = {
@@ -510,12 +510,12 @@ def _arrivals(config: Config, seeds: Seeds, posts: pd.DataFrame, budgets: pd.Dat
         month = np.repeat(np.arange(config.months), counts)
         length = np.asarray((starts[1:] - starts[:-1]).days)[month]
         day = np.floor(rng.random(len(month)) * length).astype(int)
-        dates = starts[month] + pd.to_timedelta(day, unit="D")
-        code = np.full(len(dates), SOURCES.index(source), dtype=np.int8)
-        parts.append(pd.DataFrame({"source": code, "post": np.full(len(dates), -1), "date": dates}))
-    arrivals = pd.concat(parts, ignore_index=True)
-    order = time_order(arrivals["date"].to_numpy(), arrivals["source"].to_numpy())
-    return arrivals.iloc[order].reset_index(drop=True)
+        dates.append(starts.to_numpy()[month] + day.astype("timedelta64[D]"))
+        sources.append(np.full(len(month), SOURCES.index(source), dtype=np.int8))
+        post_rows.append(np.full(len(month), -1))
+    columns = {"source": np.concatenate(sources), "post": np.concatenate(post_rows), "date": np.concatenate(dates)}
+    order = time_order(columns["date"], columns["source"])
+    return pd.DataFrame({name: values[order] for name, values in columns.items()}, copy=False)
 
 
 def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFrame:
@@ -523,8 +523,8 @@ def _people(config: Config, seeds: Seeds, arrivals: pd.DataFrame) -> pd.DataFram
     rng = seeds("customers")
     n = len(arrivals)
     tiers = sample_tiers(rng, n, [0.22, 0.33, 0.22, 0.14, 0.09])
-    start = pd.Timestamp(config.start)
-    first_month = ((arrivals["date"].dt.year - start.year) * 12 + arrivals["date"].dt.month - start.month).to_numpy()
+    month = arrivals["date"].to_numpy().astype("datetime64[M]")
+    first_month = (month - np.datetime64(config.start, "M")).astype(np.int64)
     return pd.DataFrame(
         {
             "name": name_text(sample_name_codes(rng, n)),
@@ -615,7 +615,7 @@ def _first_orders(seeds: Seeds, people: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "who": np.arange(n),
-            "order_date": pd.DatetimeIndex(people["first_date"]) + pd.to_timedelta(seconds, "s"),
+            "order_date": people["first_date"].to_numpy() + seconds.astype("timedelta64[s]"),
             "row": row,
             "quantity": quantity,
             "coupon": 0.0,

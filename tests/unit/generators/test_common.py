@@ -132,6 +132,9 @@ def test_time_order_is_lexsort_by_time_then_who():
         (start.astype("datetime64[s]") + seconds.astype("timedelta64[s]"), who),  # stored in seconds: a view
         (start + seconds.astype("timedelta64[ns]"), who),  # not whole seconds: lexsort
         (seconds % 365, who),  # days as integers
+        (start + (seconds % 365).astype("timedelta64[D]"), who % 4),  # whole days, few sources: a 16-bit key
+        (start + (seconds % 365).astype("timedelta64[D]"), who),  # whole days, a key beyond 16 bits
+        ((seconds % 365) * 86_400, who % 4),  # whole days counted in seconds
         (seconds % 365, who - 5),  # a negative who: lexsort
         (seconds.astype(float), who),  # floats: lexsort
         (seconds % 365, np.full(4_000, 2**62)),  # a key beyond 64 bits: lexsort
