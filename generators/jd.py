@@ -540,6 +540,7 @@ class _Stock:
 
 # Uniforms each purchase carries: SKU, quantity, hour, minute, wait for the supplier, delivery, return, lapse.
 UNIFORMS = 8
+MOST_DAYS_A_MONTH = 31
 HOURS = Intervals(np.cumsum(HOUR_WEIGHTS) / HOUR_WEIGHTS.sum())  # the hour of a uniform: its place among these
 
 
@@ -890,22 +891,41 @@ def _memberships(
     )
 
 
+class _DailyStock:
+    """The daily stock table of a stock layout: the columns that repeat every day (day codes, warehouse, SKU and
+    reorder point of each stocked warehouse–SKU pair) made once for the longest stretch of days, and cut to the
+    days of each piece (slices share them)."""
+
+    def __init__(self, stock: _Stock, skus: pd.DataFrame, most_days: int) -> None:
+        keep = np.flatnonzero(stock.stocked.ravel())
+        n_sku = len(skus)
+        self.pairs = len(keep)
+        self.day_codes = pa.array(np.repeat(np.arange(most_days, dtype=np.int64), len(keep)))
+        self.warehouse = labels(tuple(WAREHOUSE_IDS), np.tile(keep // n_sku, most_days))
+        self.sku = labels(tuple(skus["sku_id"]), np.tile(keep % n_sku, most_days))
+        self.reorder_point = np.tile(stock.reorder_point.ravel()[keep], most_days)
+
+    def frame(self, history: np.ndarray, days: pd.DatetimeIndex) -> pd.DataFrame:
+        """The table's rows for `days`, whose stock `history` holds (see `_Stock`)."""
+        rows = len(days) * self.pairs
+        dates = pa.array(days.to_numpy().astype("datetime64[D]"))
+        columns = ("stock_open", "received_units", "requested_units", "shipped_units", "stock_close", "on_order_units")
+        return pd.DataFrame(
+            {
+                "date": arrow_column(pa.DictionaryArray.from_arrays(self.day_codes[:rows], dates)),
+                "warehouse_id": self.warehouse[:rows],
+                "sku_id": self.sku[:rows],
+                **{name: history[k].ravel().astype(np.int64) for k, name in enumerate(columns)},
+                "reorder_point": self.reorder_point[:rows],
+            },
+            copy=False,
+        )
+
+
 def _inventory(stock: _Stock, skus: pd.DataFrame, days: pd.DatetimeIndex) -> pd.DataFrame:
     """Long table of the stock history on `days` (those the history holds), only for the warehouse–SKU pairs
     that are stocked."""
-    keep = np.flatnonzero(stock.stocked.ravel())
-    n_days, n_sku = len(days), len(skus)
-    columns = ("stock_open", "received_units", "requested_units", "shipped_units", "stock_close", "on_order_units")
-    return pd.DataFrame(
-        {
-            "date": day_column(np.repeat(days.to_numpy(), len(keep))),
-            "warehouse_id": labels(tuple(WAREHOUSE_IDS), np.tile(keep // n_sku, n_days)),
-            "sku_id": labels(tuple(skus["sku_id"]), np.tile(keep % n_sku, n_days)),
-            **{name: stock.history[k].ravel().astype(np.int64) for k, name in enumerate(columns)},
-            "reorder_point": np.tile(stock.reorder_point.ravel()[keep], n_days),
-        },
-        copy=False,
-    )
+    return _DailyStock(stock, skus, len(days)).frame(stock.history, days)
 
 
 def _warehouses(stocked: np.ndarray) -> pd.DataFrame:
@@ -1022,11 +1042,14 @@ def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
     once the year's order count is known, so the order tables are held as frames until the year ends (each
     month's order arrays are let go once its frames are built)."""
     setting, simulation = _Setting.of(config)
+    daily_stock = None
     with ThreadPoolExecutor(1, thread_name_prefix="jd-tables") as builder:
         built = []
         for month in simulation:
             built.append(builder.submit(_month_tables, setting, month.orders))
-            yield "inventory_daily", _inventory(month.stock, setting.skus, setting.days[slice(*month.days)])
+            if daily_stock is None:  # the layout of the stock is the same every month
+                daily_stock = _DailyStock(month.stock, setting.skus, MOST_DAYS_A_MONTH)
+            yield "inventory_daily", daily_stock.frame(month.stock.history, setting.days[slice(*month.days)])
         results = [future.result() for future in built]
     del built
     yield from setting.other_tables(month, [firsts for _, firsts in results]).items()
