@@ -748,7 +748,8 @@ def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop:
             "subsidy": o["subsidy"],
             "merchant_cost": money(o["list"] * COST_RATIO[o["category"]]),
             "status": labels(STATUSES, o["refunded"].astype(np.int8)),
-        }
+        },
+        copy=False,  # the month's slices and fresh arrays: neither copied nor consolidated into blocks
     )
 
 
@@ -776,7 +777,8 @@ def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
             "referral_share_id": ids_.text("S", c["share"]),
             "first_order_at": pd.to_datetime(c["first"]),
             "acquisition_cost": money(c["cost"]),
-        }
+        },
+        copy=False,
     )
 
 
@@ -799,7 +801,8 @@ def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
             "partners_joined": t["joined"].astype(int),
             "completed": t["completed"].astype(bool),
             "closed_at": pd.to_datetime(t["closed"]),
-        }
+        },
+        copy=False,
     )
 
 
@@ -825,7 +828,8 @@ def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop:
             "friends_needed": s["needed"].astype(int),
             "item_given": s["given"].astype(bool),
             "giveaway_cost": money(s["cost"]),
-        }
+        },
+        copy=False,
     )
 
 
