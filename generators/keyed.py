@@ -18,9 +18,8 @@ import zlib
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 from scipy import special
-
-from generators.common import stable_order
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -96,7 +95,7 @@ def _invert(
     a table of F(k) per distribution when the rows share a few (the contacts of five city tiers, the people a
     share reached), else by stepping through k for all rows at once."""
     groups = _distributions(given, len(u))
-    if groups is None:
+    if groups is None or not (len(u) and u.min() >= 0 and u.max() < 1):
         return _invert_stepwise(u, pmf, bound, parameters, ratio)
     return _invert_by_table(u, pmf, bound, parameters, ratio, *groups)
 
@@ -105,9 +104,9 @@ _ROWS_PER_TABLE = 16  # rows per distinct distribution from which one table of F
 _SAMPLE = 4096  # values looked at first to tell a parameter with many distinct values
 
 
-def _distributions(given: tuple[np.ndarray, ...], rows: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """The rows sorted by their distribution, and where each distribution's rows start; None when there are
-    more than one distribution per `_ROWS_PER_TABLE` rows."""
+def _distributions(given: tuple[np.ndarray, ...], rows: int) -> tuple[np.ndarray, int] | None:
+    """Each row's distribution as a code from 0 to m − 1 (rows equal in every array of `given`, equal codes),
+    and m; None when there are more than one distribution per `_ROWS_PER_TABLE` rows."""
     most = rows // _ROWS_PER_TABLE
     codes, size = np.zeros(rows, dtype=np.int64), 1
     for values in given:
@@ -116,14 +115,13 @@ def _distributions(given: tuple[np.ndarray, ...], rows: int) -> tuple[np.ndarray
             return None
         code, distinct = found
         codes, size = codes * distinct + code, size * distinct
-    order = stable_order(codes)
-    ordered = codes[order]
-    return order, np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+    return codes, size
 
 
 def _codes(values: np.ndarray, most: int) -> tuple[np.ndarray, int] | None:
     """Codes 0…m−1 of `values` (equal values, equal codes) and m, or None if there are more than `most`
-    distinct values. Whole numbers in a short range are their own codes (no sort)."""
+    distinct values. Whole numbers in a short range are their own codes; others are numbered by a hash table
+    (`pandas.factorize`: no sort)."""
     if most < 1:
         return None
     low, high = values.min(), values.max()
@@ -135,8 +133,11 @@ def _codes(values: np.ndarray, most: int) -> tuple[np.ndarray, int] | None:
             return whole - int(low), int(high - low) + 1
     if len(np.unique(values[:_SAMPLE])) > most:
         return None
-    distinct, code = np.unique(values, return_inverse=True)
-    return (code, len(distinct)) if len(distinct) <= most else None
+    code, distinct = pd.factorize(values)
+    return (code.astype(np.int64, copy=False), len(distinct)) if len(distinct) <= most else None
+
+
+_PARTS = (64, 4096)  # the fewest and most parts of [0, 1) per distribution in the lookup table of `_invert_by_table`
 
 
 def _invert_by_table(
@@ -145,19 +146,24 @@ def _invert_by_table(
     bound: np.ndarray,
     parameters: tuple[np.ndarray, ...],
     ratio: Callable[..., np.ndarray],
-    order: np.ndarray,
-    starts: np.ndarray,
+    codes: np.ndarray,
+    size: int,
 ) -> np.ndarray:
-    """`_invert` for rows sorted by distribution (`order`, each starting at `starts`): F(0), F(1), … of each
-    distribution up to the first k with F(k) above its rows' largest u (or k ≥ its bound), then each row's
-    count by binary search in its distribution's F."""
-    first = order[starts]
-    ordered_u = u[order]
-    top = np.maximum.reduceat(ordered_u, starts)
+    """`_invert` for rows of `size` distributions (each row's in `codes`), u in [0, 1): F(0), F(1), … of each
+    distribution up to the first k with F(k) above the largest u (or k ≥ its bound), then each row's count,
+    the number of F(k) ≤ u, capped at that last k.
+
+    Going on past the largest u of a distribution's own rows changes no count (F only grows), so all tables
+    stop at the same u, and the rows need no sorting by distribution. The counts come from a lookup table,
+    as in `generators.common.Intervals`: [0, 1) is cut into equal parts, and for each distribution and part
+    the table holds the count of every u in it; only the u in a part that holds an F(k) are compared with it."""
+    first = np.zeros(size, dtype=np.int64)
+    first[codes] = np.arange(len(codes))  # a row of each distribution (any: equal rows, equal parameters)
+    top = u.max()
     term, bound = pmf[first], bound[first]
     parameters = tuple(p[first] for p in parameters)
     totals = [term.copy()]
-    last = np.zeros(len(first), dtype=np.int64)  # the k at which each distribution's F ends
+    last = np.zeros(size, dtype=np.int64)  # the k at which each distribution's F ends
     open_ = (top >= term) & (bound > 0)
     k = 0
     while open_.any():
@@ -168,12 +174,31 @@ def _invert_by_table(
         last[open_ & ~still] = k
         open_ = still
     table = np.vstack(totals).T.copy()  # a row of F(0…) per distribution
-    count = np.empty(len(u), dtype=np.int64)
-    stops = np.r_[starts[1:], len(u)]
-    for row, (start, stop) in enumerate(zip(starts, stops, strict=True)):
-        found = np.searchsorted(table[row, : last[row] + 1], ordered_u[start:stop], side="right")
-        count[order[start:stop]] = np.minimum(found, last[row])
-    return count
+    steps = table.shape[1]
+    inside = np.arange(steps) <= last[:, None]
+    parts = min(max(1 << max(len(u) // size, 1).bit_length() - 1, _PARTS[0]), _PARTS[1])
+    cells = (np.arange(size) * (parts + 1))[:, None] + np.zeros(steps, dtype=np.int64)
+    scaled = table[inside] * parts  # exact: parts is a power of two
+    # Per distribution and part b: how many F(k) ≤ b / parts (ceil(F · parts) ≤ b), and how many F(k) < (b + 1) /
+    # parts (floor(F · parts) ≤ b); the counts of a part without an F(k) inside are equal.
+    at_most, below = (
+        np.bincount(cells[inside] + np.minimum(rounded(scaled), parts).astype(np.int64), minlength=size * (parts + 1))
+        .reshape(size, parts + 1)
+        .cumsum(axis=1)[:, :parts]
+        .ravel()
+        for rounded in (np.ceil, np.floor)
+    )
+    cell = codes * parts + (u * parts).astype(np.int64)
+    count = at_most[cell]
+    near = np.flatnonzero(below[cell] > count)  # parts with F(k) inside: compare u with each of them
+    start, inside_part = codes[near] * steps + count[near], below[cell[near]] - count[near]
+    flat, step = table.ravel(), 0
+    while len(near):
+        count[near] += flat[start + step] <= u[near]
+        step += 1
+        keep = inside_part > step
+        near, start, inside_part = near[keep], start[keep], inside_part[keep]
+    return np.minimum(count, last[codes])
 
 
 _FEW = 2000  # open counts below which whole blocks of terms are computed (above: one term a pass costs less)

@@ -20,6 +20,7 @@ Constants marked "assumption" have no source; docs/SOURCES.md's figures are the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -611,21 +612,16 @@ class _Simulation:
         arrived = np.maximum(users["first"][live], start - np.timedelta64(1, "s"))  # earlier buyers tie: by index
         live = live[np.argsort(arrived, kind="stable")]
         picked = np.full(len(tiers), -1)
-        draws = [keyed.uniform(keys, _Draw.PICK, attempt) for attempt in range(PICK_ATTEMPTS)]
         for tier in range(1, 6):
             for pool in (live[users["tier"][live] == tier], live):
                 mask = np.flatnonzero((tiers == tier) & (picked < 0))
                 if not len(pool) or not len(mask):
                     continue
                 weight = np.cumsum(users["rate"][pool])
-                capacity = 2.0 ** np.ceil(np.log2(max(weight[-1], 1e-9)))
                 first = np.maximum(users["first"][pool], start - np.timedelta64(1, "s"))
                 count = np.searchsorted(first, at[mask], side="right")
                 total = np.where(count > 0, weight[np.maximum(count, 1) - 1], 0.0)
-                value = draws[-1][mask] * total  # the fallback: wrap the last try into the pool
-                for u in reversed(draws[:-1]):
-                    tried = u[mask] * capacity
-                    value = np.where(tried < total, tried, value)
+                value = _first_try_within(keys[mask], total, 2.0 ** np.ceil(np.log2(max(weight[-1], 1e-9))))
                 index = np.minimum(np.searchsorted(weight, value, side="right"), np.maximum(count, 1) - 1)
                 choice = np.where(count > 0, pool[index], -1)
                 other = np.where(count > 1, pool[(index + 1) % np.maximum(count, 1)], -1)
@@ -668,6 +664,23 @@ class _Simulation:
             newcomers = np.concatenate([self.arrivals(month), self.bargains(month, existing)])
             self.purchases(month, existing, newcomers)
             self.churn(month)
+
+
+def _first_try_within(keys: np.ndarray, total: np.ndarray, capacity: float) -> np.ndarray:
+    """For each key, its first try (a uniform of the k-th `_Draw.PICK` draw × `capacity`) below its `total`, or
+    the last of `PICK_ATTEMPTS` tries wrapped into [0, total) when none is. A try is drawn only for the keys
+    still without one (most take the first), and each is the same number whichever keys are drawn with it."""
+    value = np.empty(len(keys))
+    waiting = np.arange(len(keys))
+    for attempt in range(PICK_ATTEMPTS - 1):
+        tried = keyed.uniform(keys[waiting], _Draw.PICK, attempt) * capacity
+        within = tried < total[waiting]
+        value[waiting[within]] = tried[within]
+        waiting = waiting[~within]
+        if not len(waiting):
+            return value
+    value[waiting] = keyed.uniform(keys[waiting], _Draw.PICK, PICK_ATTEMPTS - 1) * total[waiting]
+    return value
 
 
 def _ranks(counts: np.ndarray) -> np.ndarray:
@@ -840,27 +853,30 @@ def monthly_finance(config: Config, rows: dict[str, dict[str, np.ndarray]], mont
     def month_of(times: np.ndarray) -> np.ndarray:
         return (times.astype("datetime64[M]") - first_month).astype(np.int64)
 
-    def by_month(times: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
-        return np.bincount(month_of(times), weights=values, minlength=len(months)).astype(float)
+    def by_month(month: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+        """Sums of `values` (or counts) by month index."""
+        return np.bincount(month, weights=values, minlength=len(months)).astype(float)
 
     o, u, s = rows["orders"], rows["users"], rows["shares"]
     done = ~o["refunded"].astype(bool)
     at, buyer = o["at"][done], o["user"][done].astype(np.int64)
-    gmv = by_month(at, (o["amount"] + o["subsidy"])[done])
+    in_month = month_of(at)  # once: the calendar arithmetic of a million times is not free
+    gmv = by_month(in_month, (o["amount"] + o["subsidy"])[done])
     bought = np.zeros((len(months), len(u["first"])), dtype=bool)  # buyer × month: did they buy?
-    bought[month_of(at), buyer] = True
+    bought[in_month, buyer] = True
     active = bought.sum(axis=1)
     ad_rate = np.linspace(AD_RATE[0], AD_RATE[1], len(months))
     commission = money(gmv * config.take_rate)
     ads = money(gmv * ad_rate)
     revenue = commission + ads
-    new_buyers = by_month(u["first"])
-    subsidy = money(by_month(at, o["subsidy"][done]))
-    paid = money(by_month(u["first"], money(u["cost"])))
-    bargain = money(by_month(s["at"], money(s["cost"].astype(float))))
+    joined = month_of(u["first"])
+    new_buyers = by_month(joined)
+    subsidy = money(by_month(in_month, o["subsidy"][done]))
+    paid = money(by_month(joined, money(u["cost"])))
+    bargain = money(by_month(month_of(s["at"]), money(s["cost"].astype(float))))
     coupons = money(new_buyers * NEW_USER_COUPON)
     marketing = money(subsidy + paid + bargain + coupons)
-    orders_n = by_month(at)
+    orders_n = by_month(in_month)
     other = money(orders_n * COST_PER_ORDER + FIXED_COST_PER_MONTH * config.scale)
     return pd.DataFrame(
         {
@@ -887,14 +903,18 @@ def _run(config: Config) -> tuple[_Simulation, _Ids, dict[str, dict[str, np.ndar
     """The simulation, its ids, and each big table's rows as numbers in id (= time) order."""
     sim = _Simulation(config)
     sim.run()
-    ids_ = _Ids.of(sim)
-    rows = {"users": _user_rows(sim, ids_), "orders": _order_rows(sim)}
-    sim.orders.clear()  # each simulation chunk list is dropped once its table's rows exist (memory at 10M orders)
-    rows["teams"] = _team_rows(sim, ids_)
-    sim.teams.clear()
-    rows["shares"] = _share_rows(sim, ids_)
-    sim.shares.clear()
-    return sim, ids_, rows
+    # The orders are sorted on a second thread (NumPy sorts and gathers without the GIL) while this one numbers
+    # the ids and orders the other tables: each reads its own part of the simulation, so nothing changes.
+    with ThreadPoolExecutor(1, thread_name_prefix="pinduoduo-orders") as sorter:
+        orders = sorter.submit(_order_rows, sim)
+        ids_ = _Ids.of(sim)
+        rows = {"users": _user_rows(sim, ids_), "teams": _team_rows(sim, ids_)}
+        sim.teams.clear()  # each simulation chunk list is dropped once its table's rows exist (memory at 10M orders)
+        rows["shares"] = _share_rows(sim, ids_)
+        sim.shares.clear()
+        rows["orders"] = orders.result()
+    sim.orders.clear()
+    return sim, ids_, {name: rows[name] for name in ("users", "orders", "teams", "shares")}
 
 
 _BUILD = {"users": _users_table, "orders": _orders_table, "teams": _teams_table, "shares": _shares_table}

@@ -95,3 +95,18 @@ def test_choice_follows_the_weights():
     u = keyed.uniform(keyed.key(ROOT, np.arange(40_000)), 5)
     picked = keyed.choice(u, np.array([1.0, 3.0, 6.0]))
     assert np.allclose(np.bincount(picked) / len(u), [0.1, 0.3, 0.6], atol=0.01)
+
+
+def test_the_table_counts_u_equal_to_a_step_and_its_neighbours_exactly():
+    # The lookup table cuts [0, 1) into parts and compares only the u in a part that holds a step F(k): a u
+    # exactly at a step, or one ulp either side, must still count as the loop counts (F(k) ≤ u).
+    mean = np.repeat([0.3, 2.5, 9.0, 60.0], 3_000)
+    limit = mean + 12 * np.sqrt(mean) + 30
+    steps = np.concatenate([stats.poisson.cdf(np.arange(120), m) for m in (0.3, 2.5, 9.0, 60.0)])
+    steps = steps[(steps > 0) & (steps < 1)]
+    u = np.concatenate([steps, np.nextafter(steps, 0.0), np.nextafter(steps, 1.0)])
+    u = np.resize(u[u < 1], len(mean))  # the table is for u in [0, 1), as uniforms are
+    arguments = (u, np.exp(-mean), limit, (mean,), lambda mean, k: mean / k)
+    groups = keyed._distributions((mean,), len(u))
+    assert groups is not None
+    assert (keyed._invert_by_table(*arguments, *groups) == keyed._invert_stepwise(*arguments)).all()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from generators import keyed, pinduoduo
 from generators.pinduoduo import Config, generate
 from helpers.io.tables import write_case_data
 
@@ -56,3 +58,15 @@ def test_same_parameters_and_seed_give_byte_identical_files(tmp_path):
         write_case_data(generate(config), tmp_path / folder, {}, "csv")
     for path in sorted((tmp_path / "a").glob("*.csv")):
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
+def test_a_partner_pick_takes_the_first_try_within_reach_drawing_only_the_tries_it_needs():
+    # The same numbers as drawing every try for every slot and keeping the first below the slot's total.
+    keys = keyed.key(keyed.stream(9, "picks"), np.arange(20_000))
+    total = np.where(np.arange(len(keys)) % 7 == 0, 0.0, np.linspace(1.0, 64.0, len(keys)))
+    capacity = 64.0
+    tries = [keyed.uniform(keys, pinduoduo._Draw.PICK, attempt) for attempt in range(pinduoduo.PICK_ATTEMPTS)]
+    expected = tries[-1] * total
+    for u in reversed(tries[:-1]):
+        expected = np.where(u * capacity < total, u * capacity, expected)
+    assert (pinduoduo._first_try_within(keys, total, capacity) == expected).all()
