@@ -28,6 +28,12 @@ R = TypeVar("R")
 ORDERS_PER_SCALE = 50_000  # orders a case generates at scale 1.0, the same for every case
 
 
+class PiecesVoid(Exception):
+    """Raised by a generator's `generate_in_chunks` when the pieces it has handed over so far are not the right
+    ones (made as the simulation ran, on a guess that proved wrong): they must be thrown away, and the same
+    call with `as_it_runs=False` gives the right pieces."""
+
+
 class Seeds:
     """A reproducible tree of random generators: `Seeds(7)("orders")` is the same stream in every process."""
 

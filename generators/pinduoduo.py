@@ -19,20 +19,24 @@ Constants marked "assumption" have no source; docs/SOURCES.md's figures are the 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from generators import keyed
 from generators.common import (
     CITY,
     CITY_TIER,
     ORDER_KEY,
+    ORDERS_PER_SCALE,
+    PiecesVoid,
     Seeds,
     arrow_column,
     city_text,
@@ -657,13 +661,17 @@ class _Simulation:
         u = keyed.uniform(keyed.key(self.users["key"][live], month, _Draw.CHURN), _Draw.CHURN)
         self.users["alive"][live[u < self.users["churn"][live]]] = False
 
+    def step(self, month: int) -> None:
+        """One month: arrivals and bargains, purchases and teams, churn."""
+        existing = np.flatnonzero(self.users["alive"])
+        newcomers = np.concatenate([self.arrivals(month), self.bargains(month, existing)])
+        self.purchases(month, existing, newcomers)
+        self.churn(month)
+
     def run(self) -> None:
         """All months in order."""
         for month in range(self.config.months):
-            existing = np.flatnonzero(self.users["alive"])
-            newcomers = np.concatenate([self.arrivals(month), self.bargains(month, existing)])
-            self.purchases(month, existing, newcomers)
-            self.churn(month)
+            self.step(month)
 
 
 def _first_try_within(keys: np.ndarray, total: np.ndarray, capacity: float) -> np.ndarray:
@@ -732,11 +740,78 @@ class _Ids:
         return columns
 
 
+class _RunningIds:
+    """Ids given month by month while the simulation runs on, for the tables written as it goes (orders, teams,
+    shares): each month, the users whose first order fell in it, and its teams and shares, are numbered after
+    those of the months before, in the order `_Ids` numbers them (by time, then simulation index). No later
+    month can add to a month already numbered (whatever happens later happens later), so the ids are those
+    of `_Ids`, as long as `digits` guessed their width right (`mismatch` tells, at the end)."""
+
+    def __init__(self, digits: dict[str, int]) -> None:
+        self.digits = digits
+        self.rank = {prefix: np.empty(0, dtype=np.int64) for prefix in "UTS"}
+        self.given = dict.fromkeys("UTSO", 0)
+        self.unnumbered = np.empty(0, dtype=np.int64)  # users whose first order is after the months numbered
+
+    def number_users(self, first: np.ndarray, end: np.datetime64) -> None:
+        """Number the users whose first order (`first`, by simulation index) came before `end`."""
+        known = len(self.rank["U"])
+        self.rank["U"] = np.concatenate([self.rank["U"], np.full(len(first) - known, -1, dtype=np.int64)])
+        waiting = np.concatenate([self.unnumbered, np.arange(known, len(first))])
+        due = first[waiting] < end
+        ready, self.unnumbered = waiting[due], waiting[~due]
+        self._give("U", ready[time_order(first[ready], ready)])
+
+    def in_order(self, prefix: str, key: str, columns: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """A month's teams or shares numbered (by time, then index) and sorted by their new ids."""
+        order = time_order(columns["at"], columns[key])
+        columns = {name: values[order] for name, values in columns.items()}
+        grown = np.full(max(int(columns[key].max(initial=-1)) + 1 - len(self.rank[prefix]), 0), -1, dtype=np.int64)
+        self.rank[prefix] = np.concatenate([self.rank[prefix], grown])
+        self._give(prefix, columns[key].astype(np.int64))
+        return columns
+
+    def _give(self, prefix: str, indices: np.ndarray) -> None:
+        self.rank[prefix][indices] = self.given[prefix] + np.arange(len(indices))
+        self.given[prefix] += len(indices)
+
+    def text(self, prefix: str, index: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        """Ids such as T000012 for indices ≥ 0 and missing for negative ones, as Arrow text (not a dictionary:
+        the whole table's ids are not known yet)."""
+        index = np.asarray(index, dtype=np.int64)
+        missing = index < 0
+        if missing.all():
+            return arrow_column(pa.nulls(len(index), pa.string()))
+        text = id_text(prefix, self.rank[prefix][np.where(missing, 0, index)] + 1, self.digits[prefix])
+        if missing.any():
+            text = pc.if_else(pa.array(~missing), text, pa.scalar(None, pa.string()))
+        return arrow_column(text)
+
+    def mismatch(self, totals: dict[str, int], first_pieces: dict[str, int]) -> str | None:
+        """Why the pieces made so far are not the ones `_Ids` gives, or None: a width guessed wrong, or an id
+        column that the whole-table writer keeps dictionary-encoded (a table whose first piece is at least as
+        long as the ids it links to: see `helpers.app.datasets`), which running ids cannot be."""
+        for prefix, total in totals.items():
+            if id_width(total) != self.digits[prefix]:
+                return f"{prefix} ids have {id_width(total)} digits, not {self.digits[prefix]}"
+        for table, links in _LINKS.items():
+            for prefix in links:
+                if totals[prefix] <= first_pieces.get(table, -1):
+                    return f"{table}: {first_pieces[table]} rows in the first piece, {totals[prefix]} {prefix} ids"
+        return None
+
+
+_ORDER_KEYS = ("user", "at", "category", "list", "team", "refunded", "month")
+
+
 def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     """Every order as numbers, in time order (the order table's rows; the text columns come per slice)."""
-    config = sim.config
-    o = _stack(sim.orders, ("user", "at", "category", "list", "team", "refunded", "month"))
-    order = time_order(o["at"], o["user"])  # by time, then buyer
+    return _priced(sim.config, _stack(sim.orders, _ORDER_KEYS))
+
+
+def _priced(config: Config, o: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Orders sorted by time, then buyer (then as they came), with what the buyer and the platform paid."""
+    order = time_order(o["at"], o["user"])
     for key in o:  # one column at a time, so that only one unsorted copy is alive at once
         o[key] = o[key][order]
     amount = np.where(o["team"] >= 0, o["list"] * (1 - config.group_discount), o["list"])
@@ -745,12 +820,22 @@ def _order_rows(sim: _Simulation) -> dict[str, np.ndarray]:
     return o | {"amount": money(amount - subsidy), "subsidy": subsidy}
 
 
-def _orders_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
-    """Rows `start`…`stop` of the order table (ids numbered as in the whole table)."""
+def _orders_table(
+    rows: dict[str, np.ndarray],
+    ids_: _Ids | _RunningIds,
+    start: int = 0,
+    stop: int | None = None,
+    *,
+    before: int = 0,
+    width: int | None = None,
+) -> pd.DataFrame:
+    """Rows `start`…`stop` of the order table (ids numbered as in the whole table: `rows` are the orders after
+    the first `before`, and `width` is the digits of the whole table's ids, by default those of `rows`)."""
     o = {k: v[start:stop] for k, v in rows.items()}
+    width = width or id_width(len(rows["user"]))
     return pd.DataFrame(
         {
-            "order_id": arrow_column(id_range("O", len(o["user"]), start + 1, id_width(len(rows["user"])))),
+            "order_id": arrow_column(id_range("O", len(o["user"]), before + start + 1, width)),
             "user_id": ids_.text("U", o["user"]),
             "ordered_at": pd.to_datetime(o["at"]),
             "category": labels(CATEGORIES, o["category"]),
@@ -795,13 +880,31 @@ def _users_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
     )
 
 
+_TEAM_KEYS = ("team", "opener", "category", "at", "shared", "joined", "completed", "closed")
+_SHARE_KEYS = (
+    "share",
+    "user",
+    "type",
+    "team",
+    "at",
+    "reached",
+    "clicks",
+    "signups",
+    "first_orders",
+    "needed",
+    "given",
+    "cost",
+)
+
+
 def _team_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
     """Every team as numbers, in id order (the order in which they opened)."""
-    keys = ("team", "opener", "category", "at", "shared", "joined", "completed", "closed")
-    return ids_.in_order("T", "team", _stack(sim.teams, keys)) | {"size": np.array([sim.config.team_size])}
+    return ids_.in_order("T", "team", _stack(sim.teams, _TEAM_KEYS)) | {"size": np.array([sim.config.team_size])}
 
 
-def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+def _teams_table(
+    rows: dict[str, np.ndarray], ids_: _Ids | _RunningIds, start: int = 0, stop: int | None = None
+) -> pd.DataFrame:
     t = {k: v[start:stop] for k, v in rows.items() if k != "size"}
     return pd.DataFrame(
         {
@@ -821,11 +924,12 @@ def _teams_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: 
 
 def _share_rows(sim: _Simulation, ids_: _Ids) -> dict[str, np.ndarray]:
     """Every share as numbers, in id order (the order in which they were shared)."""
-    keys = ("share", "user", "type", "team", "at", "reached", "clicks", "signups", "first_orders", "needed", "given")
-    return ids_.in_order("S", "share", _stack(sim.shares, (*keys, "cost")))
+    return ids_.in_order("S", "share", _stack(sim.shares, _SHARE_KEYS))
 
 
-def _shares_table(rows: dict[str, np.ndarray], ids_: _Ids, start: int = 0, stop: int | None = None) -> pd.DataFrame:
+def _shares_table(
+    rows: dict[str, np.ndarray], ids_: _Ids | _RunningIds, start: int = 0, stop: int | None = None
+) -> pd.DataFrame:
     s = {k: v[start:stop] for k, v in rows.items()}
     return pd.DataFrame(
         {
@@ -932,9 +1036,105 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
 TABLES_IN_PIECES = frozenset({"users", "orders", "teams", "shares"})
 
 
-def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
-    """The same tables as `generate`, as (table, rows) pieces: users, orders, teams and shares month by month,
-    so that a large dataset is written without ever holding a whole table as a frame."""
+def generate_in_chunks(config: Config, *, as_it_runs: bool = True) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The same tables as `generate`, as (table, rows) pieces, so that a large dataset is written without ever
+    holding a whole table as a frame: orders, teams and shares a month at a time while the simulation runs on
+    (each month made into pieces on a second thread, so that the writer has them while the next months are
+    simulated), then users month by month, and the P&L.
+
+    The ids of the pieces made as it runs are numbered on a guess of their width; if the guess proves wrong
+    (a run near a power of ten), the pieces so far are void: `PiecesVoid` is raised after the last month, and
+    `as_it_runs=False` gives the right ones, every table made after the whole run."""
+    if not as_it_runs:
+        yield from _pieces_after_the_run(config)
+        return
+    sim = _Simulation(config)
+    running = _RunningTables(config, _guessed_digits(config))
+    with ThreadPoolExecutor(1, thread_name_prefix="pinduoduo-tables") as maker:
+        made: deque[Future[list[tuple[str, pd.DataFrame]]]] = deque()
+        for month in range(config.months):
+            sim.step(month)
+            chunks = (sim.orders[:], sim.teams[:], sim.shares[:])
+            for chunk_list in (sim.orders, sim.teams, sim.shares):  # a month's chunks are final once it is over
+                chunk_list.clear()
+            made.append(maker.submit(running.month, sim.month_end(month), sim.users["first"], *chunks))
+            while made and (len(made) > _MONTHS_AHEAD or made[0].done()):
+                yield from made.popleft().result()
+        while made:
+            yield from made.popleft().result()
+    ids_ = running.ids
+    totals = {"U": len(sim.users["first"]), "T": sim.n_teams, "S": sim.n_shares, "O": ids_.given["O"]}
+    why = ids_.mismatch(totals, running.first_pieces)
+    if why is not None:
+        raise PiecesVoid(why)
+    whole = _Ids(ids_.rank, {p: id_text(p, ids_.rank[p] + 1, id_width(totals[p])) for p in "US"})
+    users = _user_rows(sim, whole)
+    for start, stop in month_slices(users["first"]):
+        yield "users", _users_table(users, whole, start, stop)
+    rows = {"orders": _stack(running.orders, tuple(running.orders[0])), "users": users}
+    rows["shares"] = _stack(running.shares, _SHARE_KEYS)
+    yield "monthly_finance", monthly_finance(config, rows, sim.month_starts[:-1])
+
+
+_MONTHS_AHEAD = 2  # months the simulation may run ahead of the pieces made of them (memory)
+_LINKS = {"orders": "UT", "teams": "U", "shares": "UT"}  # kinds of ids each table made as it runs links to
+
+
+def _guessed_digits(config: Config) -> dict[str, int]:
+    """Digits of each kind of id, guessed before the run: orders as the scale asks (`ORDERS_PER_SCALE` a scale
+    over 24 months), users, teams and shares in the proportions of the calibrated run (≈6%, 50% and 35% of
+    the orders). Wrong only near a power of ten, where it costs a second run (see `generate_in_chunks`)."""
+    orders = ORDERS_PER_SCALE * config.scale * config.months / 24
+    share = {"O": 1.0, "U": 0.06, "T": 0.5, "S": 0.35}
+    return {prefix: id_width(round(orders * part)) for prefix, part in share.items()}
+
+
+class _RunningTables:
+    """The pieces of orders, teams and shares made month by month (on the maker thread, one month after
+    another), and the numbers the P&L needs of them."""
+
+    def __init__(self, config: Config, digits: dict[str, int]) -> None:
+        self.config = config
+        self.ids = _RunningIds(digits)
+        self.later: dict[str, np.ndarray] | None = None  # orders timed after the months made (a team's partners)
+        self.orders: list[dict[str, np.ndarray]] = []  # each month's order rows as numbers, for the P&L
+        self.shares: list[dict[str, np.ndarray]] = []
+        self.first_pieces: dict[str, int] = {}  # rows of each table's first piece with rows
+
+    def month(
+        self,
+        end: np.datetime64,
+        first: np.ndarray,
+        orders: list[dict[str, np.ndarray]],
+        teams: list[dict[str, np.ndarray]],
+        shares: list[dict[str, np.ndarray]],
+    ) -> list[tuple[str, pd.DataFrame]]:
+        """The pieces of the month that ends at `end`, from its simulation chunks and the users' first orders."""
+        ids_ = self.ids
+        ids_.number_users(first, end)
+        team_rows = ids_.in_order("T", "team", _stack(teams, _TEAM_KEYS))
+        share_rows = ids_.in_order("S", "share", _stack(shares, _SHARE_KEYS))
+        o = _stack([self.later, *orders] if self.later is not None else orders, _ORDER_KEYS)
+        due = o["at"] < end
+        self.later = {key: values[~due] for key, values in o.items()}
+        order_rows = _priced(self.config, {key: values[due] for key, values in o.items()})
+        pieces = [
+            ("orders", _orders_table(order_rows, ids_, before=ids_.given["O"], width=ids_.digits["O"])),
+            ("teams", _teams_table(team_rows | {"size": np.array([self.config.team_size])}, ids_)),
+            ("shares", _shares_table(share_rows, ids_)),
+        ]
+        ids_.given["O"] += len(order_rows["user"])
+        self.orders.append(order_rows)
+        self.shares.append(share_rows)
+        for name, frame in pieces:
+            if len(frame):
+                self.first_pieces.setdefault(name, len(frame))
+        return pieces
+
+
+def _pieces_after_the_run(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+    """`generate_in_chunks` with every table made after the whole run: users, orders, teams and shares month by
+    month, then the P&L."""
     sim, ids_, rows = _run(config)
     for name, build in _BUILD.items():
         for start, stop in month_slices(rows[name][_TIME[name]]):

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from generators.common import ORDERS_PER_SCALE
+from generators.common import ORDERS_PER_SCALE, PiecesVoid
 from helpers.core.errors import DataError, ParameterError
 from helpers.core.messages import message
 from helpers.io.tables import atomic_path, write_case_data, write_json, write_table, write_text
@@ -49,9 +49,13 @@ def generate_case(
     manifest = {"case": case, "generator": module.__name__, "config": asdict(config), "format": fmt}
     if fmt == "parquet" and hasattr(module, "generate_in_chunks"):
         unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema(case).values()}
-        pieces = module.generate_in_chunks(config)
         in_pieces = getattr(module, "TABLES_IN_PIECES", None)
-        manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
+        try:
+            pieces = module.generate_in_chunks(config)
+            manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
+        except PiecesVoid:  # made as the simulation ran, on a guess that proved wrong: the files were discarded
+            pieces = module.generate_in_chunks(config, as_it_runs=False)
+            manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
         write_json(Path(out) / "manifest.json", manifest)
         return
     tables = module.generate(config)
@@ -112,9 +116,10 @@ class _ParquetFiles(contextlib.ExitStack):
 
     A table handed over piece after piece (a month at a time, no other table's piece between them) is taken
     as complete when a new table begins: its last row group is written then, while the next table is built,
-    instead of at the end. Tables whose pieces alternate (a month of orders, deliveries and returns in turn)
-    wait for the end. A table known to come whole (not in `in_pieces`) is written as soon as it comes. Where
-    row groups end depends only on the order of the pieces, never on timing."""
+    instead of at the end. So are tables whose pieces alternate (a month of orders, teams and shares in turn)
+    when a table not seen before begins; without one they wait for the end. A table known to come whole (not
+    in `in_pieces`) is written as soon as it comes. Where row groups end depends only on the order of the
+    pieces, never on timing."""
 
     def __init__(
         self, out: Path, unique: Mapping[str, Collection[str]], in_pieces: Collection[str] | None, row_group_bytes: int
@@ -136,10 +141,16 @@ class _ParquetFiles(contextlib.ExitStack):
         if name != self.last:
             if name in self.writers:
                 self.alternating.add(name)
-            elif self.last is not None and self.in_a_row > 1 and self.last not in self.alternating:
-                # The table given piece after piece is complete: its last row group is set apart now (so that
-                # a piece of it that came later would start a new one) and written once its file is free.
-                self.complete[self.last], self.waiting[self.last] = self.waiting[self.last], []
+            else:
+                # A table that begins now completes the one given piece after piece before it, and those given
+                # in turn: their last row groups are set apart (a piece of one that came later would start a
+                # new one) and written once their files are free.
+                done = [table for table in sorted(self.alternating) if table not in self.complete]
+                if self.last is not None and self.in_a_row > 1 and self.last not in self.alternating:
+                    done.append(self.last)
+                for table in done:
+                    if self.waiting[table]:
+                        self.complete[table], self.waiting[table] = self.waiting[table], []
             self.last, self.in_a_row = name, 0
         self.in_a_row += 1
         for free in [t for t in self.complete if self._free(t)]:

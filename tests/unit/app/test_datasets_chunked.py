@@ -9,10 +9,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from generators.common import PiecesVoid
 from helpers.app import datasets
 from helpers.app.datasets import _write_parquet_chunks, generate_case
 from helpers.io.tables import write_case_data
-from helpers.workbooks.cases import CASES, generator
+from helpers.workbooks.cases import CASES, case_schema, generator
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -76,8 +77,63 @@ def test_months_without_any_link_and_a_case_without_teams_are_written(tmp_path):
     assert str(users.schema.field("referred_by").type) == "string" and users.num_rows > 0
     module = generator("pinduoduo")
     config = module.Config(seed=2, scale=0.04, group_discount=0.0)  # no discount: nobody opens a team
-    names = [name for name, _ in module.generate_in_chunks(config)]
+    names = [name for name, _ in module.generate_in_chunks(config, as_it_runs=False)]
     assert "teams" in names and len(module.generate(config)["teams"]) == 0
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"seed": 3, "scale": 0.3, "team_size": 3, "team_window_hours": 200},  # partners join months later
+        {"seed": 5, "scale": 0.4, "bargain_enabled": False, "months": 30},
+        {"seed": 7, "scale": 0.2, "subsidy_rate": 0.0},
+    ],
+)
+def test_pinduoduo_pieces_made_as_it_runs_are_written_as_those_made_after_the_run(tmp_path, config):
+    # Orders, teams and shares are numbered month by month while the simulation runs: the files must be the
+    # very bytes of the pieces made after the whole run, with ids numbered across all of it.
+    module = generator("pinduoduo")
+    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema("pinduoduo").values()}
+    for as_it_runs in (True, False):
+        pieces = module.generate_in_chunks(module.Config(**config), as_it_runs=as_it_runs)
+        _write_parquet_chunks(
+            pieces, tmp_path / str(as_it_runs), None, unique=unique, in_pieces=module.TABLES_IN_PIECES
+        )
+    names = sorted(path.name for path in (tmp_path / "False").iterdir())
+    assert names == sorted(path.name for path in (tmp_path / "True").iterdir()) and len(names) == 5
+    for name in names:
+        assert (tmp_path / "True" / name).read_bytes() == (tmp_path / "False" / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(
+    ("config", "why"),
+    [
+        ({"seed": 2, "scale": 0.04, "group_discount": 0.0}, "0 T ids"),  # no team: a dictionary of no ids
+        ({"seed": 2, "scale": 0.05, "months": 1}, "3 U ids"),  # one month: as many orders as buyers, and more
+        ({"seed": 2, "scale": 0.05, "digits": 7}, "digits, not 7"),  # ids one digit too wide
+    ],
+)
+def test_pinduoduo_pieces_made_on_a_wrong_guess_are_void(monkeypatch, config, why):
+    module = generator("pinduoduo")
+    digits = config.pop("digits", None)
+    if digits:
+        monkeypatch.setattr(module, "_guessed_digits", lambda config: dict.fromkeys("UTSO", digits))
+    with pytest.raises(PiecesVoid, match=why):
+        list(module.generate_in_chunks(module.Config(**config)))
+
+
+def test_a_dataset_whose_pieces_proved_void_is_made_again_after_the_run(tmp_path, monkeypatch):
+    # `casebook generate` throws the files of the void pieces away and writes those made after the whole run.
+    module = generator("pinduoduo")
+    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema("pinduoduo").values()}
+    after = module.generate_in_chunks(module.Config(seed=2, scale=2_500 / 50_000), as_it_runs=False)
+    _write_parquet_chunks(after, tmp_path / "after", None, unique=unique, in_pieces=module.TABLES_IN_PIECES)
+    monkeypatch.setattr(module, "_guessed_digits", lambda config: dict.fromkeys("UTSO", 9))
+    generate_case("pinduoduo", tmp_path / "run", seed=2, orders=2_500, fmt="parquet")
+    files = sorted(path.name for path in (tmp_path / "after").iterdir())
+    assert sorted(path.name for path in (tmp_path / "run").iterdir()) == sorted([*files, "manifest.json"])
+    for name in files:
+        assert (tmp_path / "run" / name).read_bytes() == (tmp_path / "after" / name).read_bytes(), name
 
 
 def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
@@ -97,8 +153,10 @@ def test_a_failed_write_leaves_no_file_behind(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("order", "in_pieces", "written_at", "groups"),
     [
-        # a table given piece after piece is written when the next table begins; alternating ones at the end
-        ("aaabcbcdd", None, {"a": [4], "b": [9], "c": [9], "d": [9]}, {"a": [30], "b": [20], "c": [20], "d": [20]}),
+        # a table given piece after piece is written when the next table begins; alternating ones when a new
+        # table begins, and at the end without one
+        ("aaabcbcdd", None, {"a": [4], "b": [8], "c": [8], "d": [9]}, {"a": [30], "b": [20], "c": [20], "d": [20]}),
+        ("aaabcbc", None, {"a": [4], "b": [7], "c": [7]}, {"a": [30], "b": [20], "c": [20]}),
         # a table that comes back after it seemed complete starts a new row group, whatever the timing
         ("aabab", None, {"a": [3, 5], "b": [5]}, {"a": [20, 10], "b": [20]}),
         # tables known to come whole are written as soon as they come, the others as before
