@@ -17,8 +17,9 @@ each SKU's demand, and with it every stock figure, is the same at any data size.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from statistics import NormalDist
 from typing import Self
@@ -35,6 +36,7 @@ from generators.common import (
     ORDER_KEY,
     ORDERS_PER_SCALE,
     Intervals,
+    PiecesVoid,
     Seeds,
     arrow_column,
     choose,
@@ -1034,31 +1036,63 @@ def generate(config: Config) -> dict[str, pd.DataFrame]:
 TABLES_IN_PIECES = frozenset({"inventory_daily", "orders", "deliveries", "returns"})
 
 
-def generate_in_chunks(config: Config) -> Iterator[tuple[str, pd.DataFrame]]:
+def generate_in_chunks(config: Config, *, as_it_runs: bool = True) -> Iterator[tuple[str, pd.DataFrame]]:
     """The same tables as `generate`, as (table, rows) pieces: orders, deliveries, returns and the daily stock
     month by month, so that a large dataset is written without ever holding the daily stock whole.
 
-    A month's daily stock is handed over as soon as its days have run (written while the next month runs),
-    and its order tables are built on a second thread meanwhile; they wait for their ids, which are numbered
-    once the year's order count is known, so the order tables are held as frames until the year ends (each
-    month's order arrays are let go once its frames are built)."""
+    A month's daily stock is handed over as soon as its days have run, and its order tables, built on a second
+    thread while the next month runs, after that month: both are written while the simulation goes on. Their ids are
+    numbered on a guess of their width (the orders the scale asks for); if the year's order count proves it
+    wrong (a run near a power of ten), the pieces so far are void: `PiecesVoid` is raised at the end, and
+    `as_it_runs=False` gives the right ones, the order tables held until the year's count is known."""
     setting, simulation = _Setting.of(config)
+    numbered = _Numbering(_guessed_width(config))
     daily_stock = None
     with ThreadPoolExecutor(1, thread_name_prefix="jd-tables") as builder:
-        built = []
+        built: deque[Future[tuple[dict[str, pd.DataFrame], tuple[np.ndarray, np.ndarray]]]] = deque()
         for month in simulation:
             built.append(builder.submit(_month_tables, setting, month.orders))
+            if as_it_runs and len(built) > 1:
+                # The month before's order tables, built while this month ran, come before its stock: pieces in
+                # the same order whatever the timing (where the stock's row groups end depends on it).
+                yield from numbered(*built.popleft().result())
             if daily_stock is None:  # the layout of the stock is the same every month
                 daily_stock = _DailyStock(month.stock, setting.skus, MOST_DAYS_A_MONTH)
             yield "inventory_daily", daily_stock.frame(month.stock.history, setting.days[slice(*month.days)])
-        results = [future.result() for future in built]
+        held = [future.result() for future in built]
     del built
-    yield from setting.other_tables(month, [firsts for _, firsts in results]).items()
-    width, first = id_width(sum(len(tables["orders"]) for tables, _ in results)), 1
-    while results:
-        tables, _ = results.pop(0)  # each month's frames are let go once handed over
-        yield from _numbered(tables, first, width).items()
-        first += len(tables["orders"])
+    if not as_it_runs:
+        numbered.width = id_width(sum(len(tables["orders"]) for tables, _ in held))
+        yield from setting.other_tables(month, [firsts for _, firsts in held]).items()
+    while held:
+        yield from numbered(*held.pop(0))  # each month's frames are let go once handed over
+    if as_it_runs:
+        if numbered.width != id_width(numbered.next - 1):
+            raise PiecesVoid(
+                f"{numbered.next - 1:,} orders: ids of {id_width(numbered.next - 1)} digits, not {numbered.width}"
+            )
+        yield from setting.other_tables(month, numbered.first_orders).items()
+
+
+def _guessed_width(config: Config) -> int:
+    """Digits of the order ids, guessed before the run from the orders the scale asks for."""
+    return id_width(round(ORDERS_PER_SCALE * config.scale))
+
+
+class _Numbering:
+    """Months' order tables given their ids in turn, `width` digits each, and their first orders kept."""
+
+    def __init__(self, width: int) -> None:
+        self.width, self.next = width, 1
+        self.first_orders: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def __call__(
+        self, tables: dict[str, pd.DataFrame], first_orders: tuple[np.ndarray, np.ndarray]
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
+        self.first_orders.append(first_orders)
+        numbered = _numbered(tables, self.next, self.width)
+        self.next += len(tables["orders"])
+        return iter(numbered.items())
 
 
 def _month_tables(setting: _Setting, rows: _Day) -> tuple[dict[str, pd.DataFrame], tuple[np.ndarray, np.ndarray]]:

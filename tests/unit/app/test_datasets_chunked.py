@@ -1,7 +1,9 @@
 """`casebook generate --format parquet` writes a generator's order table month by month (bounded memory):
 the files must hold exactly the rows the one-shot path writes, and really be written in pieces."""
 
+import itertools
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -82,25 +84,27 @@ def test_months_without_any_link_and_a_case_without_teams_are_written(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "config",
+    ("case", "config"),
     [
-        {"seed": 3, "scale": 0.3, "team_size": 3, "team_window_hours": 200},  # partners join months later
-        {"seed": 5, "scale": 0.4, "bargain_enabled": False, "months": 30},
-        {"seed": 7, "scale": 0.2, "subsidy_rate": 0.0},
+        ("pinduoduo", {"seed": 3, "scale": 0.3, "team_size": 3, "team_window_hours": 200}),  # partners months later
+        ("pinduoduo", {"seed": 5, "scale": 0.4, "bargain_enabled": False, "months": 30}),
+        ("pinduoduo", {"seed": 7, "scale": 0.2, "subsidy_rate": 0.0}),
+        ("jd", {"seed": 3, "scale": 0.3}),
+        ("jd", {"seed": 7, "scale": 0.05}),
     ],
 )
-def test_pinduoduo_pieces_made_as_it_runs_are_written_as_those_made_after_the_run(tmp_path, config):
-    # Orders, teams and shares are numbered month by month while the simulation runs: the files must be the
-    # very bytes of the pieces made after the whole run, with ids numbered across all of it.
-    module = generator("pinduoduo")
-    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema("pinduoduo").values()}
+def test_pieces_made_as_it_runs_are_written_as_those_made_after_the_run(tmp_path, case, config):
+    # Order tables (and Pinduoduo's teams and shares) are numbered month by month while the simulation runs:
+    # the files must be the very bytes of the pieces made after the whole run, with ids numbered across all of it.
+    module = generator(case)
+    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema(case).values()}
     for as_it_runs in (True, False):
         pieces = module.generate_in_chunks(module.Config(**config), as_it_runs=as_it_runs)
         _write_parquet_chunks(
             pieces, tmp_path / str(as_it_runs), None, unique=unique, in_pieces=module.TABLES_IN_PIECES
         )
     names = sorted(path.name for path in (tmp_path / "False").iterdir())
-    assert names == sorted(path.name for path in (tmp_path / "True").iterdir()) and len(names) == 5
+    assert names == sorted(path.name for path in (tmp_path / "True").iterdir()) and len(names) == len(module.SCHEMA)
     for name in names:
         assert (tmp_path / "True" / name).read_bytes() == (tmp_path / "False" / name).read_bytes(), name
 
@@ -122,14 +126,19 @@ def test_pinduoduo_pieces_made_on_a_wrong_guess_are_void(monkeypatch, config, wh
         list(module.generate_in_chunks(module.Config(**config)))
 
 
-def test_a_dataset_whose_pieces_proved_void_is_made_again_after_the_run(tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    ("case", "guess"), [("pinduoduo", ("_guessed_digits", dict.fromkeys("UTSO", 9))), ("jd", ("_guessed_width", 9))]
+)
+def test_a_dataset_whose_pieces_proved_void_is_made_again_after_the_run(tmp_path, monkeypatch, case, guess):
     # `casebook generate` throws the files of the void pieces away and writes those made after the whole run.
-    module = generator("pinduoduo")
-    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema("pinduoduo").values()}
+    module = generator(case)
+    unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema(case).values()}
     after = module.generate_in_chunks(module.Config(seed=2, scale=2_500 / 50_000), as_it_runs=False)
     _write_parquet_chunks(after, tmp_path / "after", None, unique=unique, in_pieces=module.TABLES_IN_PIECES)
-    monkeypatch.setattr(module, "_guessed_digits", lambda config: dict.fromkeys("UTSO", 9))
-    generate_case("pinduoduo", tmp_path / "run", seed=2, orders=2_500, fmt="parquet")
+    monkeypatch.setattr(module, guess[0], lambda config: guess[1])
+    with pytest.raises(PiecesVoid, match="digits"):
+        list(module.generate_in_chunks(module.Config(seed=2, scale=2_500 / 50_000)))
+    generate_case(case, tmp_path / "run", seed=2, orders=2_500, fmt="parquet")
     files = sorted(path.name for path in (tmp_path / "after").iterdir())
     assert sorted(path.name for path in (tmp_path / "run").iterdir()) == sorted([*files, "manifest.json"])
     for name in files:
@@ -242,3 +251,22 @@ def test_only_the_tables_named_in_pieces_come_in_more_than_one(case):
     names = [name for name, _ in module.generate_in_chunks(module.Config(seed=3, scale=0.2))]
     assert {name for name in names if names.count(name) > 1} <= module.TABLES_IN_PIECES
     assert set(names) >= module.TABLES_IN_PIECES
+
+
+@pytest.mark.parametrize("case", ["pinduoduo", "jd"])
+def test_pieces_made_as_it_runs_come_in_the_same_order_whatever_the_timing(monkeypatch, case):
+    # Where a table's row groups end depends on the order of the pieces (a table given piece after piece is
+    # complete when another begins), so the order must not depend on how fast the second thread makes them.
+    module = generator(case)
+    config = module.Config(seed=3, scale=0.1)
+    quick = [name for name, _ in module.generate_in_chunks(config)]
+    maker = (module._RunningTables, "month") if case == "pinduoduo" else (module, "_month_tables")
+    made = getattr(*maker)
+
+    def slow(*args):
+        time.sleep(0.05)
+        return made(*args)
+
+    monkeypatch.setattr(*maker, slow)
+    assert [name for name, _ in module.generate_in_chunks(config)] == quick
+    assert ("inventory_daily", "inventory_daily") not in set(itertools.pairwise(quick))
