@@ -2,8 +2,8 @@
 
 Figures (each a separate process, timed from outside, so start-up is included alike on both sides):
 - each generator's marginal order rows/s (`--orders 100000` → `--orders 1000000`, parquet; the median of the
-  differences of five pairs) vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a
-  time), run before each pair (the median of those five);
+  differences of seven pairs) vs a per-row Faker zh_CN baseline (name, city, date, amount made one row at a
+  time), run before each pair (the median of those seven);
 - the collection (both editions, as `make run` executes it) sequentially vs as many bare notebooks that only
   import the stack and export HTML (the floor);
 - the collection with `--jobs 2` vs sequentially;
@@ -34,7 +34,7 @@ from helpers.workbooks.cases import CASES, generator
 
 FAKER_ROWS = 20_000
 SMALL, LARGE = 100_000, 1_000_000
-REPEATS = 5  # pairs of generator sizes, each after a run of the Faker anchor: medians are reported
+REPEATS = 7  # pairs of generator sizes, each after a run of the Faker anchor: medians (start-up noise is ±0.4 s)
 EXPORT_ROWS = 5_000_000
 HUGE_ORDERS = 10_000_000
 CASE_WORKBOOKS = (

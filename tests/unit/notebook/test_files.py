@@ -27,7 +27,8 @@ ZH = "seed: int = 1  # 随机种子，相同的种子给出相同的数据，≥
         ("method", "00_case_review_method"),
     ],
 )
-def test_a_workbook_is_found_by_stem_prefix_or_case_name(name, stem):
+def test_a_workbook_is_found_by_stem_prefix_or_case_name(name, stem, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a file name is first tried as a path: none of that name may sit in the cwd
     assert notebook_path(name) == ROOT / "notebooks" / f"{stem}.ipynb"
 
 
