@@ -177,12 +177,12 @@ def _invert_by_table(
     steps = table.shape[1]
     inside = np.arange(steps) <= last[:, None]
     parts = min(max(1 << max(len(u) // size, 1).bit_length() - 1, _PARTS[0]), _PARTS[1])
-    cells = (np.arange(size) * (parts + 1))[:, None] + np.zeros(steps, dtype=np.int64)
+    cells = np.nonzero(inside)[0] * (parts + 1)  # each F(k)'s first cell: its distribution's, as `table[inside]`
     scaled = table[inside] * parts  # exact: parts is a power of two
     # Per distribution and part b: how many F(k) ≤ b / parts (ceil(F · parts) ≤ b), and how many F(k) < (b + 1) /
     # parts (floor(F · parts) ≤ b); the counts of a part without an F(k) inside are equal.
     at_most, below = (
-        np.bincount(cells[inside] + np.minimum(rounded(scaled), parts).astype(np.int64), minlength=size * (parts + 1))
+        np.bincount(cells + np.minimum(rounded(scaled), parts).astype(np.int64), minlength=size * (parts + 1))
         .reshape(size, parts + 1)
         .cumsum(axis=1)[:, :parts]
         .ravel()

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Collection, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +50,17 @@ def generate_case(
     manifest = {"case": case, "generator": module.__name__, "config": asdict(config), "format": fmt}
     if fmt == "parquet" and hasattr(module, "generate_in_chunks"):
         unique = {t.name: [c.name for c in t.columns if c.unique] for t in case_schema(case).values()}
-        in_pieces = getattr(module, "TABLES_IN_PIECES", None)
+        write = partial(
+            _write_parquet_chunks,
+            out=Path(out),
+            orders=orders,
+            unique=unique,
+            in_pieces=getattr(module, "TABLES_IN_PIECES", None),
+        )
         try:
-            pieces = module.generate_in_chunks(config)
-            manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
+            manifest["tables"] = write(module.generate_in_chunks(config))
         except PiecesVoid:  # made as the simulation ran, on a guess that proved wrong: the files were discarded
-            pieces = module.generate_in_chunks(config, as_it_runs=False)
-            manifest["tables"] = _write_parquet_chunks(pieces, Path(out), orders, unique=unique, in_pieces=in_pieces)
+            manifest["tables"] = write(module.generate_in_chunks(config, as_it_runs=False))
         write_json(Path(out) / "manifest.json", manifest)
         return
     tables = module.generate(config)
